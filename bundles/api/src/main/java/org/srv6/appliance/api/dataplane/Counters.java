@@ -1,0 +1,19 @@
+package org.srv6.appliance.api.dataplane;
+
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Global counters. */
+@ProviderType
+public interface Counters {
+
+    /** @return drop reason label ({@code behavior-absent}, ...) → packets, every reason listed */
+    Map<String, Long> drops();
+
+    /** @return total packets the appliance received */
+    long rxPackets();
+
+    /** Buffers currently held by the datapath (queued for neighbor resolution, captures); 0 when idle. */
+    long buffersHeld();
+}

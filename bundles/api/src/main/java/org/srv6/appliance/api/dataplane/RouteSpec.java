@@ -1,0 +1,27 @@
+package org.srv6.appliance.api.dataplane;
+
+import java.util.List;
+
+/**
+ * A route as typed: {@code PREFIX [via NH] [dev PORT] [table T] [metric M] [encap ...]}.
+ *
+ * @param family  4 or 6
+ * @param prefix  {@code fc00::/64}, {@code 10.0.0.0/24} or {@code default}
+ * @param via     next-hop text or null
+ * @param dev     port name or null
+ * @param table   table id (254 main when not given)
+ * @param metric  metric (1024 for IPv6, 0 for IPv4 when not given, as Linux)
+ * @param encap   {@code seg6local} or {@code seg6}, or null for a plain route
+ * @param keyword the seg6local action or seg6 mode
+ * @param params  the tokens after the keyword (behavior parameters)
+ */
+public record RouteSpec(int family, String prefix, String via, String dev, int table, int metric,
+        String encap, String keyword, List<String> params) {
+
+    public static final String SEG6LOCAL = "seg6local";
+    public static final String SEG6 = "seg6";
+
+    public RouteSpec {
+        params = params == null ? List.of() : List.copyOf(params);
+    }
+}
