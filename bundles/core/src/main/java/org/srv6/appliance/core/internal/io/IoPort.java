@@ -1,0 +1,77 @@
+package org.srv6.appliance.core.internal.io;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A port of the appliance: a TAP device, a memory port or a pcap port. Its identity (index,
+ * name) is fixed; MAC, MTU and admin state change at run time.
+ */
+public abstract class IoPort implements AutoCloseable {
+    private final int index;
+    private final String name;
+    private volatile long mac;
+    private volatile int mtu = 1500;
+    private volatile boolean up;
+
+    public final LongAdder rxPackets = new LongAdder();
+    public final LongAdder rxBytes = new LongAdder();
+    public final LongAdder txPackets = new LongAdder();
+    public final LongAdder txBytes = new LongAdder();
+    public final LongAdder rxDropped = new LongAdder();
+    public final LongAdder txDropped = new LongAdder();
+
+    protected IoPort(int index, String name, long mac) {
+        this.index = index;
+        this.name = name;
+        this.mac = mac;
+    }
+
+    public final int index() {
+        return index;
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    /** @return {@code tap}, {@code memory} or {@code pcap} */
+    public abstract String type();
+
+    public final long mac() {
+        return mac;
+    }
+
+    public final void mac(long mac) {
+        this.mac = mac;
+    }
+
+    public final int mtu() {
+        return mtu;
+    }
+
+    public final void mtu(int mtu) {
+        this.mtu = mtu;
+    }
+
+    public final boolean up() {
+        return up;
+    }
+
+    public void up(boolean up) {
+        this.up = up;
+    }
+
+    /**
+     * Sends one Ethernet frame (reader index .. writer index) and releases it, whatever happens.
+     * Safe to call from any event loop.
+     *
+     * @return false when the frame could not be sent (counted in txDropped)
+     */
+    public abstract boolean send(ByteBuf frame);
+
+    /** Stops reading and closes the device; frames sent afterwards are dropped. */
+    @Override
+    public abstract void close();
+}
