@@ -4,6 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 
+import org.srv6.appliance.core.internal.io.pcap.PcapWriter;
+
 /**
  * A port of the appliance: a TAP device, a memory port or a pcap port. Its identity (index,
  * name) is fixed; MAC, MTU and admin state change at run time.
@@ -70,6 +72,43 @@ public abstract class IoPort implements AutoCloseable {
      * @return false when the frame could not be sent (counted in txDropped)
      */
     public abstract boolean send(ByteBuf frame);
+
+    private volatile PcapWriter capture;
+    private final java.util.concurrent.atomic.AtomicLong captureLeft = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Appends every frame this port receives and sends to {@code w} until {@code count} frames
+     * were written (0: until {@link #stopCapture()}), then closes the writer.
+     */
+    public void capture(PcapWriter w, int count) {
+        stopCapture();
+        captureLeft.set(count <= 0 ? Long.MAX_VALUE : count);
+        capture = w;
+    }
+
+    public void stopCapture() {
+        PcapWriter w = capture;
+        capture = null;
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    /** Called by subclasses for each frame received (before processing) and sent. */
+    protected final void captured(ByteBuf frame) {
+        PcapWriter w = capture;
+        if (w == null) {
+            return;
+        }
+        long left = captureLeft.decrementAndGet();
+        if (left >= 0) {
+            w.append(frame);
+        }
+        if (left <= 0) {
+            capture = null;
+            w.close();
+        }
+    }
 
     /** Stops reading and closes the device; frames sent afterwards are dropped. */
     @Override

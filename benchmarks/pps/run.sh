@@ -1,0 +1,80 @@
+#!/bin/sh
+# Packets per second forwarded by SRv6 End: the appliance (one event loop, pinned to one core)
+# versus a kernel router namespace, same generator (gen.c, AF_PACKET sendmmsg) and same H1/H2.
+# usage: run.sh [COUNT]   (root; SRV6_HOME = built distribution, default ../../distribution/target/srv6-appliance)
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+COUNT=${1:-3000000}
+SRC_HOME=${SRV6_HOME:-$HERE/../../distribution/target/srv6-appliance}
+P=pps$$
+H1=${P}h1; H2=${P}h2; RK=${P}rk; RA=${P}ra
+WORK=$(mktemp -d)
+HOME_COPY=$WORK/home
+cleanup() {
+	[ -x "$HOME_COPY/bin/srv6" ] && ip netns exec $RA "$HOME_COPY/bin/srv6" stop >/dev/null 2>&1
+	for n in $H1 $H2 $RK $RA; do ip netns del $n 2>/dev/null; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+gcc -O2 -Wall -o "$WORK/gen" "$HERE/gen.c" || exit 1
+
+rx_packets() { ip netns exec "$1" cat /sys/class/net/"$2"/statistics/rx_packets; }
+mac() { ip netns exec "$1" cat /sys/class/net/"$2"/address; }
+now() { date +%s.%N; }
+
+# measure NAME DSTMAC TXDEV RXDEV: runs the generator on H1 and counts what reaches H2
+measure() {
+	before=$(rx_packets $H2 "$4")
+	t0=$(now)
+	ip netns exec $H1 taskset -c 1 "$WORK/gen" "$3" "$2" "$(mac $H1 "$3")" fc00:1::5 fc00:100::1 fc00:2::9 "$COUNT"
+	sleep 1
+	t1=$(now)
+	after=$(rx_packets $H2 "$4")
+	echo "$after $before $t0 $t1" | awk -v n="$1" '{ printf "%s: forwarded %d packets, %.0f pps\n", n, $1-$2, ($1-$2)/($4-$3-1) }'
+	echo "$after $before $t0 $t1" | awk '{ printf "%.0f\n", ($1-$2)/($4-$3-1) }' > "$WORK/$1.pps"
+}
+
+for n in $H1 $H2; do
+	ip netns add $n
+	ip netns exec $n sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	ip -n $n link set lo up
+done
+
+# --- kernel router RK doing End
+ip netns add $RK
+ip netns exec $RK sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.conf.all.seg6_enabled=1 \
+	net.ipv6.conf.default.seg6_enabled=1 net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+ip -n $RK link add k1 type veth peer name k1 netns $H1
+ip -n $RK link add k2 type veth peer name k2 netns $H2
+ip -n $RK link set k1 up; ip -n $RK link set k2 up; ip -n $H1 link set k1 up; ip -n $H2 link set k2 up
+ip netns exec $RK sysctl -qw net.ipv6.conf.k1.seg6_enabled=1
+ip -n $RK -6 addr add fc00:12::2/64 dev k1 nodad
+ip -n $RK -6 addr add fc00:23::2/64 dev k2 nodad
+ip -n $RK -6 neigh add fc00:23::3 lladdr "$(mac $H2 k2)" dev k2 nud permanent
+ip -n $RK -6 route add fc00:2::/64 via fc00:23::3 dev k2
+ip -n $RK -6 route add fc00:100::1/128 encap seg6local action End dev k1
+measure kernel "$(mac $RK k1)" k1 k2
+
+# --- appliance as End
+ip netns add $RA
+cp -a "$SRC_HOME" "$HOME_COPY"
+C() { "$HOME_COPY/bin/srv6" client "$1" >/dev/null || { echo "appliance refused: $1"; return 1; }; }
+if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bin/srv6" start >/dev/null \
+	&& C "ip link add a1 type tap" && C "ip link add a2 type tap"; then
+	ip -n $RA link set a1 netns $H1; ip -n $RA link set a2 netns $H2
+	ip -n $H1 link set a1 up; ip -n $H2 link set a2 up
+	C "ip link set a1 up"; C "ip link set a2 up"
+	C "ip -6 addr add fc00:12::2/64 dev a1"; C "ip -6 addr add fc00:23::2/64 dev a2"
+	C "ip -6 neigh add fc00:23::3 lladdr $(mac $H2 a2) dev a2"
+	C "ip -6 route add fc00:2::/64 via fc00:23::3 dev a2"
+	C "ip -6 route add fc00:100::1/128 encap seg6local action End dev a1"
+	AMAC=$("$HOME_COPY/bin/srv6" client "ip link show a1" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p' | head -1)
+	measure appliance "${AMAC:-ff:ff:ff:ff:ff:ff}" a1 a2
+else
+	echo "appliance: not measured (did not start or refused its configuration)"
+fi
+
+if [ -s "$WORK/kernel.pps" ] && [ -s "$WORK/appliance.pps" ]; then
+	awk -v a="$(cat "$WORK/appliance.pps")" -v k="$(cat "$WORK/kernel.pps")" \
+		'BEGIN { printf "ratio appliance/kernel: %.3f\n", (k > 0 ? a / k : 0) }'
+fi

@@ -1,0 +1,73 @@
+package org.srv6.appliance.admin.internal;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.osgi.annotation.bundle.Header;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Serves the admin socket while a Gogo {@link CommandProcessor} is available. The socket
+ * path is the framework property {@code srv6.admin.socket}, else {@code ${srv6.home}/var/srv6.sock}.
+ */
+@Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
+public final class AdminActivator implements BundleActivator {
+
+    /** Framework property overriding the socket path. */
+    public static final String SOCKET_PROPERTY = "srv6.admin.socket";
+
+    private ServiceTracker<CommandProcessor, AdminServer> tracker;
+
+    @Override
+    public void start(BundleContext context) {
+        Path socket = socketPath(context);
+        tracker = new ServiceTracker<>(context, CommandProcessor.class, null) {
+            @Override
+            public AdminServer addingService(org.osgi.framework.ServiceReference<CommandProcessor> ref) {
+                CommandProcessor processor = context.getService(ref);
+                if (processor == null) {
+                    return null;
+                }
+                // one server per appliance: a second processor is tracked but not served
+                if (getTrackingCount() > 0 && !isEmpty()) {
+                    return new AdminServer(socket, processor);
+                }
+                AdminServer server = new AdminServer(socket, processor);
+                try {
+                    server.start();
+                } catch (java.io.IOException e) {
+                    System.err.println("admin socket " + socket + " cannot be opened: " + e.getMessage());
+                }
+                return server;
+            }
+
+            @Override
+            public void removedService(org.osgi.framework.ServiceReference<CommandProcessor> ref, AdminServer server) {
+                server.close();
+                context.ungetService(ref);
+            }
+        };
+        tracker.open();
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        tracker.close();
+    }
+
+    static Path socketPath(BundleContext context) {
+        String explicit = context.getProperty(SOCKET_PROPERTY);
+        if (explicit != null && !explicit.isBlank()) {
+            return Paths.get(explicit.trim());
+        }
+        String home = context.getProperty("srv6.home");
+        if (home == null || home.isBlank()) {
+            home = System.getProperty("user.dir");
+        }
+        return Paths.get(home, "var", "srv6.sock");
+    }
+}

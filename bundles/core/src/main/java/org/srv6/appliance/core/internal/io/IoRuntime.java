@@ -1,0 +1,123 @@
+package org.srv6.appliance.core.internal.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.srv6.appliance.api.behavior.PacketContext;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+
+/**
+ * Owns the event loops (Netty epoll) and the pooled direct allocator; opens ports and assigns
+ * them to loops round robin.
+ */
+public final class IoRuntime implements AutoCloseable {
+    /** Largest Ethernet frame accepted: 14 header + 9216 payload (jumbo). */
+    public static final int MAX_FRAME = 14 + 9216;
+    public static final int FRAME_CAPACITY = PacketContext.HEADROOM + MAX_FRAME;
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final IoEventLoop[] loops;
+    private final FrameHandler handler;
+    private final PooledByteBufAllocator alloc = new PooledByteBufAllocator(true);
+    private final AtomicInteger next = new AtomicInteger();
+    private final List<IoPort> ports = new CopyOnWriteArrayList<>();
+    private final SecureRandom random = new SecureRandom();
+
+    public IoRuntime(int loops, FrameHandler handler) {
+        if (loops < 1) {
+            throw new IllegalArgumentException("loops is " + loops + ", expected at least 1");
+        }
+        this.handler = handler;
+        this.group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
+        this.loops = new IoEventLoop[loops];
+        int i = 0;
+        for (var e : group) {
+            this.loops[i++] = (IoEventLoop) e;
+        }
+    }
+
+    public int loops() {
+        return loops.length;
+    }
+
+    FrameHandler handler() {
+        return handler;
+    }
+
+    IoEventLoop loop(int i) {
+        return loops[i];
+    }
+
+    PooledByteBufAllocator allocator() {
+        return alloc;
+    }
+
+    /** Pooled direct buffer with reader = writer index = HEADROOM. */
+    public ByteBuf newFrame() {
+        ByteBuf b = alloc.directBuffer(FRAME_CAPACITY, FRAME_CAPACITY);
+        b.setIndex(PacketContext.HEADROOM, PacketContext.HEADROOM);
+        return b;
+    }
+
+    public void execute(int loop, Runnable task) {
+        loops[loop].execute(task);
+    }
+
+    private int nextLoop() {
+        return Math.floorMod(next.getAndIncrement(), loops.length);
+    }
+
+    /** A random locally administered unicast MAC, as a long in the low 48 bits. */
+    public long randomMac() {
+        long m = random.nextLong() & 0xffff_ffff_ffffL;
+        m &= ~(0x01L << 40); // unicast
+        m |= 0x02L << 40;    // locally administered
+        return m;
+    }
+
+    public TapPort openTap(int index, String name, int queues) throws IOException {
+        TapPort p = new TapPort(this, index, name, randomMac(), Math.max(1, queues), nextLoop());
+        ports.add(p);
+        return p;
+    }
+
+    public MemoryPortImpl openMemory(int index, String name) {
+        MemoryPortImpl p = new MemoryPortImpl(this, index, name, randomMac(), nextLoop());
+        ports.add(p);
+        return p;
+    }
+
+    public PcapPort openPcap(int index, String name, Path in, Path out) throws IOException {
+        PcapPort p = new PcapPort(this, index, name, randomMac(), nextLoop(), in, out);
+        ports.add(p);
+        p.start();
+        return p;
+    }
+
+    void closed(IoPort p) {
+        ports.remove(p);
+    }
+
+    @Override
+    public void close() {
+        for (IoPort p : ports) {
+            try {
+                p.close();
+            } catch (RuntimeException ignored) {
+                // keep closing the others
+            }
+        }
+        ports.clear();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,299 @@
+package org.srv6.appliance.core.internal.io;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+
+/**
+ * A Linux TAP device opened through /dev/net/tun. The appliance keeps the fd: the netdev may be
+ * moved to another namespace and renamed and the port keeps working. The netdev is set up when
+ * the port is created, in the appliance's namespace; whoever moves it to another namespace sets
+ * it up there again (moving a netdev brings it down).
+ */
+public final class TapPort extends IoPort {
+    static final int O_RDWR = 2;
+    static final int O_NONBLOCK = 04000;
+    static final int F_SETFL = 4;
+    static final long TUNSETIFF = 0x400454caL;
+    static final long SIOCGIFFLAGS = 0x8913L;
+    static final long SIOCSIFFLAGS = 0x8914L;
+    static final short IFF_UP = 0x1;
+    static final short IFF_TAP = 0x0002;
+    static final short IFF_NO_PI = 0x1000;
+    static final short IFF_MULTI_QUEUE = 0x0100;
+    /** Frames read per wakeup before yielding to other ports of the loop. */
+    static final int BUDGET = 64;
+
+    interface LibC extends Library {
+        LibC C = Native.load("c", LibC.class);
+
+        int open(String path, int flags);
+
+        int ioctl(int fd, long request, byte[] arg);
+
+        int fcntl(int fd, int cmd, int arg);
+
+        int socket(int domain, int type, int protocol);
+
+        int close(int fd);
+    }
+
+    private final IoRuntime rt;
+    private final int loop;
+    private final Queue[] queues;
+    private volatile boolean closed;
+
+    TapPort(IoRuntime rt, int index, String name, long mac, int nqueues, int loop) throws IOException {
+        super(index, name, mac);
+        if (name.isEmpty() || name.getBytes(StandardCharsets.US_ASCII).length > 15) {
+            throw new IOException("TAP name '" + name + "' is invalid: expected 1 to 15 ASCII characters");
+        }
+        this.rt = rt;
+        this.loop = loop;
+        this.queues = new Queue[nqueues];
+        try {
+            for (int q = 0; q < nqueues; q++) {
+                int fd = openTun(name, nqueues > 1);
+                queues[q] = new Queue(new FileDescriptor(fd), (loop + q) % rt.loops());
+            }
+            setLinkUp(name);
+            for (Queue q : queues) {
+                IoRegistration r = rt.loop(q.loop).register(q).syncUninterruptibly().getNow();
+                q.reg = r;
+                rt.loop(q.loop).submit(() -> r.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+            }
+        } catch (IOException | RuntimeException e) {
+            closeFds();
+            throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+        }
+        up(true);
+    }
+
+    private static int openTun(String name, boolean multi) throws IOException {
+        int fd = LibC.C.open("/dev/net/tun", O_RDWR);
+        if (fd < 0) {
+            throw new IOException("cannot open /dev/net/tun (errno " + Native.getLastError() + "): root or CAP_NET_ADMIN expected");
+        }
+        byte[] ifr = ifreq(name);
+        short flags = (short) (IFF_TAP | IFF_NO_PI | (multi ? IFF_MULTI_QUEUE : 0));
+        ifr[16] = (byte) flags;
+        ifr[17] = (byte) (flags >>> 8);
+        if (LibC.C.ioctl(fd, TUNSETIFF, ifr) < 0) {
+            int err = Native.getLastError();
+            LibC.C.close(fd);
+            throw new IOException("TUNSETIFF " + name + " failed (errno " + err + "): expected a free TAP name");
+        }
+        if (LibC.C.fcntl(fd, F_SETFL, O_RDWR | O_NONBLOCK) < 0) {
+            int err = Native.getLastError();
+            LibC.C.close(fd);
+            throw new IOException("O_NONBLOCK on " + name + " failed (errno " + err + ")");
+        }
+        return fd;
+    }
+
+    private static byte[] ifreq(String name) {
+        byte[] ifr = new byte[40];
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(n, 0, ifr, 0, n.length);
+        return ifr;
+    }
+
+    /** Sets IFF_UP on the kernel netdev so that it passes traffic in this namespace. */
+    private static void setLinkUp(String name) throws IOException {
+        int s = LibC.C.socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */, 0);
+        if (s < 0) {
+            throw new IOException("socket(AF_INET) failed (errno " + Native.getLastError() + ")");
+        }
+        try {
+            byte[] ifr = ifreq(name);
+            if (LibC.C.ioctl(s, SIOCGIFFLAGS, ifr) < 0) {
+                throw new IOException("SIOCGIFFLAGS " + name + " failed (errno " + Native.getLastError() + ")");
+            }
+            ifr[16] |= IFF_UP;
+            if (LibC.C.ioctl(s, SIOCSIFFLAGS, ifr) < 0) {
+                throw new IOException("SIOCSIFFLAGS " + name + " failed (errno " + Native.getLastError() + ")");
+            }
+        } finally {
+            LibC.C.close(s);
+        }
+    }
+
+    @Override
+    public String type() {
+        return "tap";
+    }
+
+    public int queues() {
+        return queues.length;
+    }
+
+    @Override
+    public boolean send(ByteBuf frame) {
+        try {
+            if (closed) {
+                txDropped.increment();
+                return false;
+            }
+            captured(frame);
+            int n = frame.readableBytes();
+            int w;
+            try {
+                if (frame.hasMemoryAddress()) {
+                    w = queues[0].fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+                } else {
+                    w = queues[0].fd.write(frame.nioBuffer(), 0, n);
+                }
+            } catch (IOException e) {
+                w = 0;
+            }
+            if (w != n) {
+                // EAGAIN (0) or error: never block the loop
+                txDropped.increment();
+                return false;
+            }
+            txPackets.increment();
+            txBytes.add(n);
+            return true;
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void closeFds() {
+        for (Queue q : queues) {
+            if (q != null) {
+                try {
+                    q.fd.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        up(false);
+        for (Queue q : queues) {
+            if (q == null) {
+                continue;
+            }
+            var l = rt.loop(q.loop);
+            if (l.inEventLoop()) {
+                q.shutdown();
+            } else if (!l.isShuttingDown()) {
+                try {
+                    l.submit(q::shutdown).syncUninterruptibly();
+                } catch (RuntimeException e) {
+                    q.shutdown();
+                }
+            } else {
+                q.shutdown();
+            }
+        }
+        stopCapture();
+        rt.closed(this);
+    }
+
+    /** One queue fd registered on an event loop for EPOLLIN. */
+    private final class Queue implements EpollIoHandle {
+        final FileDescriptor fd;
+        final int loop;
+        volatile IoRegistration reg;
+
+        Queue(FileDescriptor fd, int loop) {
+            this.fd = fd;
+            this.loop = loop;
+        }
+
+        @Override
+        public FileDescriptor fd() {
+            return fd;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            if (reg == null) {
+                reg = registration;
+            }
+            EpollIoOps ops = ((EpollIoEvent) event).ops();
+            if (ops.contains(EpollIoOps.EPOLLERR) && !ops.contains(EpollIoOps.EPOLLIN)) {
+                TapPort.this.close();
+                return;
+            }
+            if (!ops.contains(EpollIoOps.EPOLLIN)) {
+                return;
+            }
+            FrameHandler h = rt.handler();
+            try {
+                for (int i = 0; i < BUDGET && !closed; i++) {
+                    ByteBuf b = rt.newFrame();
+                    int n;
+                    try {
+                        n = fd.readAddress(b.memoryAddress(), b.writerIndex(), b.capacity());
+                    } catch (IOException e) {
+                        b.release();
+                        TapPort.this.close();
+                        return;
+                    }
+                    if (n <= 0) {
+                        b.release();
+                        if (n < 0) {
+                            TapPort.this.close();
+                        }
+                        break;
+                    }
+                    b.writerIndex(b.writerIndex() + n);
+                    rxPackets.increment();
+                    rxBytes.add(n);
+                    captured(b);
+                    try {
+                        h.onFrame(loop, TapPort.this, b);
+                    } catch (RuntimeException e) {
+                        rxDropped.increment();
+                    }
+                }
+            } finally {
+                try {
+                    h.onBurstEnd(loop);
+                } catch (RuntimeException ignored) {
+                    // a failing flush must not kill the loop
+                }
+            }
+        }
+
+        @Override
+        public void registered() {
+        }
+
+        void shutdown() {
+            if (reg != null) {
+                reg.cancel();
+            }
+            try {
+                fd.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+
+        @Override
+        public void close() {
+            shutdown();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.srv6.appliance.launcher;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Runs one shell command in the running appliance over its admin socket (protocol: see the
+ * admin bundle). Usage: {@code Client [-s SOCKET] COMMAND...}; exits with the command's status.
+ */
+public final class Client {
+
+    /** What a command produced. */
+    public static final class Result {
+        public final int exitCode;
+        public final String stdout;
+        public final String stderr;
+
+        Result(int exitCode, String stdout, String stderr) {
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    private Client() {
+    }
+
+    /** Runs {@code command} and collects its output; for tests and tools. */
+    public static Result run(Path socket, String command) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(socket, command, out, err);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@code command}, streaming its output; returns the exit status. */
+    public static int run(Path socket, String command, OutputStream out, OutputStream err) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ByteBuffer request = ByteBuffer.wrap((command.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+            while (request.hasRemaining()) {
+                ch.write(request);
+            }
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            while (true) {
+                int type;
+                int len;
+                try {
+                    type = in.readUnsignedByte();
+                    len = in.readInt();
+                } catch (EOFException e) {
+                    throw new IOException("appliance closed the connection before the command finished");
+                }
+                byte[] payload = in.readNBytes(len);
+                switch (type) {
+                    case 'O' -> out.write(payload);
+                    case 'E' -> err.write(payload);
+                    case 'X' -> {
+                        out.flush();
+                        err.flush();
+                        return ByteBuffer.wrap(payload, 0, 4).getInt();
+                    }
+                    default -> throw new IOException("unexpected frame type " + type + " from the appliance");
+                }
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        int i = 0;
+        Path socket = null;
+        if (args.length > 1 && args[0].equals("-s")) {
+            socket = Paths.get(args[1]);
+            i = 2;
+        }
+        if (socket == null) {
+            String home = System.getProperty("srv6.home", ".");
+            socket = Paths.get(System.getProperty("srv6.admin.socket", home + "/var/srv6.sock"));
+        }
+        if (i >= args.length) {
+            System.err.println("no command given; expected: client \"COMMAND\"");
+            System.exit(2);
+        }
+        String command = String.join(" ", java.util.Arrays.copyOfRange(args, i, args.length));
+        try {
+            System.exit(run(socket, command, System.out, System.err));
+        } catch (java.net.SocketException e) {
+            String msg = e.getMessage() == null ? "" : e.getMessage();
+            if (msg.contains("ermission")) {
+                System.err.println("cannot connect to " + socket + ": permission denied; run as the user that started the appliance");
+            } else {
+                System.err.println("cannot connect to " + socket + ": " + msg + "; is the appliance running (bin/srv6 status)?");
+            }
+            System.exit(1);
+        } catch (IOException e) {
+            System.err.println("cannot talk to " + socket + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.srv6.appliance.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Properties;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class MainTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test
+    public void homeIsSubstitutedInPropertyValues() {
+        Properties raw = new Properties();
+        raw.setProperty("a", "x");
+        assertEquals("/opt/srv6/deploy", Main.substitute("${srv6.home}/deploy", raw, Paths.get("/opt/srv6")));
+        assertEquals("x-x", Main.substitute("${a}-${a}", raw, Paths.get("/")));
+        assertEquals("left", Main.substitute("left${undefined.property.name}", raw, Paths.get("/")));
+    }
+
+    @Test
+    public void startupEntryWithoutVersionTakesTheNewestInSystem() throws IOException {
+        Path system = tmp.newFolder("system").toPath();
+        for (String v : new String[] {"1.2.0", "1.10.0"}) {
+            Path dir = Files.createDirectories(system.resolve("org/example/demo").resolve(v));
+            Files.createFile(dir.resolve("demo-" + v + ".jar"));
+        }
+        Files.createFile(system.resolve("org/example/demo/maven-metadata-local.xml"));
+        assertEquals(system.resolve("org/example/demo/1.2.0/demo-1.2.0.jar"), Main.resolve(system, "org.example/demo/1.2.0"));
+        assertEquals(system.resolve("org/example/demo/1.10.0/demo-1.10.0.jar"), Main.resolve(system, "org.example/demo"));
+    }
+
+    @Test
+    public void missingStartupBundleNamesTheEntry() throws IOException {
+        Path system = tmp.newFolder("system").toPath();
+        try {
+            Main.resolve(system, "org.example/absent");
+            fail("an absent bundle must be reported");
+        } catch (IOException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("org.example/absent"));
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package org.srv6.appliance.itests.osgi;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.srv6.appliance.api.behavior.Behavior;
+import org.srv6.appliance.api.dataplane.AddressService;
+import org.srv6.appliance.api.dataplane.Counters;
+import org.srv6.appliance.api.dataplane.MemoryPort;
+import org.srv6.appliance.api.dataplane.NeighborService;
+import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.RouteService;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.api.dataplane.SidInfo;
+import org.srv6.appliance.api.dataplane.SrService;
+
+/**
+ * SPEC §5 while traffic flows through memory ports: removing the End.X bundle makes its SID
+ * inactive and its packets counted as behavior-absent, the End SID never stops, reinstalling
+ * brings End.X back with its counters; twenty times, without holding or leaking a buffer.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotSwapIT extends OsgiTestSupport {
+    private static final String END_SID = "fc00:1::1";
+    private static final String END_X_SID = "fc00:1::2";
+    private static final String NEXT = "fc00:2::1";
+    private static final String PEER = "2001:db8:1::2";
+    private static final byte[] PEER_MAC = {0x02, 0, 0, 0, 0x01, 0x02};
+    private static final byte[] HOST_MAC = {0x02, 0, 0, 0, 0x00, 0x02};
+    private static final int CYCLES = 20;
+
+    @Inject
+    BundleContext context;
+
+    private final List<String> leaks = new ArrayList<>();
+    private final Handler leakHandler = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            String m = r.getMessage();
+            if (m != null && m.contains("LEAK:")) {
+                synchronized (leaks) {
+                    leaks.add(m);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @Configuration
+    public Option[] config() {
+        return new Option[] {runtime(home("hotswap"), "srv6-core")};
+    }
+
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    /**
+     * Netty reports leaks through whatever logging it finds in the framework: SLF4J from the test
+     * container's pax-logging (printed on the console), else java.util.logging. Both are watched.
+     */
+    @Before
+    public void catchLeakReports() {
+        Logger.getLogger("").addHandler(leakHandler);
+        Logger.getLogger("io.netty").addHandler(leakHandler);
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(watch(savedOut));
+        System.setErr(watch(savedErr));
+    }
+
+    @After
+    public void release() {
+        Logger.getLogger("").removeHandler(leakHandler);
+        Logger.getLogger("io.netty").removeHandler(leakHandler);
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    private PrintStream watch(PrintStream target) {
+        return new PrintStream(new OutputStream() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public synchronized void write(int b) {
+                target.write(b);
+                if (b == '\n') {
+                    if (line.indexOf("LEAK:") >= 0) {
+                        synchronized (leaks) {
+                            leaks.add(line.toString());
+                        }
+                    }
+                    line.setLength(0);
+                } else if (line.length() < 4096) {
+                    line.append((char) b);
+                }
+            }
+
+            @Override
+            public void flush() {
+                target.flush();
+            }
+        }, true);
+    }
+
+    @Test
+    public void endXComesAndGoesWhileEndKeepsForwarding() throws Exception {
+        assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
+
+        Path home = Path.of(context.getProperty("srv6.home"));
+        Bundle end = context.installBundle(location(home, coordinate("srv6-behavior-end")));
+        end.start();
+        Bundle endX = context.installBundle(location(home, coordinate("srv6-behavior-end-x")));
+        endX.start();
+        assertNotNull("srv6-behavior-end registers no End behavior", service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=End)", 10_000));
+        assertNotNull("srv6-behavior-end-x registers no End.X behavior", service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=End.X)", 10_000));
+
+        PortService ports = service(context, PortService.class, null, 10_000);
+        AddressService addresses = service(context, AddressService.class, null, 10_000);
+        RouteService routes = service(context, RouteService.class, null, 10_000);
+        NeighborService neighbors = service(context, NeighborService.class, null, 10_000);
+        SrService sr = service(context, SrService.class, null, 10_000);
+        Counters counters = service(context, Counters.class, null, 10_000);
+        assertNotNull("the core's services are not registered", counters);
+
+        MemoryPort in = ports.addMemory("hs0");
+        MemoryPort out = ports.addMemory("hs1");
+        ports.setUp("hs0", true);
+        ports.setUp("hs1", true);
+        addresses.add("hs0", "2001:db8:0::1/64");
+        addresses.add("hs1", "2001:db8:1::1/64");
+        neighbors.add(PEER, "02:00:00:00:01:02", "hs1");
+        routes.add(new RouteSpec(6, "fc00:2::/48", PEER, "hs1", 254, 1024, null, null, null));
+        routes.add(new RouteSpec(6, END_SID + "/128", null, "hs0", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of()));
+        routes.add(new RouteSpec(6, END_X_SID + "/128", null, "hs0", 254, 1024, RouteSpec.SEG6LOCAL, "End.X",
+                List.of("nh6", PEER)));
+        byte[] inMac = mac(ports.get("hs0"));
+
+        byte[] toEnd = frame(inMac, END_SID);
+        byte[] toEndX = frame(inMac, END_X_SID);
+
+        assertForwarded(in, out, toEnd);
+        assertForwarded(in, out, toEndX);
+
+        long absent = counters.drops().get("behavior-absent");
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            long endXPackets = sid(sr, END_X_SID).packets();
+
+            endX.uninstall();
+            waitFor("End.X SID inactive", 10_000, () -> !sid(sr, END_X_SID).active());
+            assertTrue("End SID must stay active", sid(sr, END_SID).active());
+            in.inject(toEndX);
+            assertNull("cycle " + cycle + ": a packet to an inactive SID left the appliance", out.poll(200));
+            final long before = absent;
+            waitFor("behavior-absent drop counted", 5_000, () -> counters.drops().get("behavior-absent") == before + 1);
+            absent++;
+            assertForwarded(in, out, toEnd);
+
+            endX = context.installBundle(location(home, coordinate("srv6-behavior-end-x")));
+            endX.start();
+            waitFor("End.X SID active again", 10_000, () -> sid(sr, END_X_SID).active());
+            assertForwarded(in, out, toEndX);
+            assertTrue("cycle " + cycle + ": End.X counters restarted", sid(sr, END_X_SID).packets() >= endXPackets + 1);
+        }
+
+        waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
+        // the leak detector reports what was collected on the next allocations
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50);
+            assertForwarded(in, out, toEnd);
+        }
+        synchronized (leaks) {
+            assertEquals("Netty reported leaks", List.of(), leaks);
+        }
+    }
+
+    private static SidInfo sid(SrService sr, String sid) {
+        for (SidInfo s : sr.sids()) {
+            if (s.sid().equals(sid) || s.sid().equals(sid + "/128")) {
+                return s;
+            }
+        }
+        throw new AssertionError("SID " + sid + " is not configured; SID table: " + sr.sids());
+    }
+
+    /** The frame sent to hs1: DA rewritten to the next segment, SL 0, hop limit one less. */
+    private static void assertForwarded(MemoryPort in, MemoryPort out, byte[] frame) throws Exception {
+        in.inject(frame);
+        byte[] got = out.poll(2_000);
+        assertNotNull("no frame left hs1 for " + hex(Arrays.copyOfRange(frame, 38, 54)), got);
+        assertEquals(frame.length, got.length);
+        assertArrayEquals("destination MAC", PEER_MAC, Arrays.copyOfRange(got, 0, 6));
+        assertEquals("hop limit", 63, got[21] & 0xff);
+        assertArrayEquals("destination address", InetAddress.getByName(NEXT).getAddress(), Arrays.copyOfRange(got, 38, 54));
+        assertEquals("segments left", 0, got[57] & 0xff);
+        // the rest of the IPv6 header, the SRH segment list and the payload are untouched
+        assertArrayEquals(Arrays.copyOfRange(frame, 14, 21), Arrays.copyOfRange(got, 14, 21));
+        assertArrayEquals(Arrays.copyOfRange(frame, 22, 38), Arrays.copyOfRange(got, 22, 38));
+        assertArrayEquals(Arrays.copyOfRange(frame, 58, frame.length), Arrays.copyOfRange(got, 58, got.length));
+    }
+
+    /** Ethernet + IPv6 (2001:db8::2 → sid, hop limit 64) + SRH [NEXT, sid] SL 1 + 8 octets without next header. */
+    private static byte[] frame(byte[] dstMac, String sid) throws Exception {
+        byte[] f = new byte[14 + 40 + 40 + 8];
+        System.arraycopy(dstMac, 0, f, 0, 6);
+        System.arraycopy(HOST_MAC, 0, f, 6, 6);
+        f[12] = (byte) 0x86;
+        f[13] = (byte) 0xdd;
+        f[14] = 0x60;
+        int payload = 40 + 8;
+        f[18] = (byte) (payload >> 8);
+        f[19] = (byte) payload;
+        f[20] = 43;
+        f[21] = 64;
+        System.arraycopy(InetAddress.getByName("2001:db8::2").getAddress(), 0, f, 22, 16);
+        System.arraycopy(InetAddress.getByName(sid).getAddress(), 0, f, 38, 16);
+        f[54] = 59;
+        f[55] = 4;
+        f[56] = 4;
+        f[57] = 1;
+        f[58] = 1;
+        System.arraycopy(InetAddress.getByName(NEXT).getAddress(), 0, f, 62, 16);
+        System.arraycopy(InetAddress.getByName(sid).getAddress(), 0, f, 78, 16);
+        for (int i = 94; i < f.length; i++) {
+            f[i] = (byte) i;
+        }
+        return f;
+    }
+
+    private static byte[] mac(PortInfo p) {
+        String[] parts = p.mac().split(":");
+        byte[] m = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            m[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return m;
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (byte x : b) {
+            sb.append(String.format("%02x", x));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,286 @@
+package org.srv6.appliance.itests.osgi;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Boots the appliance's OSGi runtime the way the launcher does: the startup bundles, the features
+ * runtime, and {@code srv6.features.boot}. Every test class gets its own home under
+ * {@code target/osgi-homes/}, with {@code features/} and {@code system/} copied from the modules'
+ * own outputs (the jars this build just made), else from the built distribution ({@code srv6.home})
+ * and the local Maven repository; nothing is fetched from a network.
+ */
+public abstract class OsgiTestSupport {
+    static final String VERSION = "0.1.0-SNAPSHOT";
+    static final String NETTY = "4.2.18.Final";
+
+    /** {group, artifact, version[, classifier]} of the startup set (etc/startup.properties). */
+    static final String[][] STARTUP = {
+        {"org.osgi", "org.osgi.util.function", "1.2.0"},
+        {"org.osgi", "org.osgi.util.promise", "1.3.0"},
+        {"org.osgi", "org.osgi.service.component", "1.5.1"},
+        {"org.apache.felix", "org.apache.felix.scr", "2.2.12"},
+        {"org.apache.felix", "org.apache.felix.configadmin", "1.9.26"},
+        {"org.apache.felix", "org.apache.felix.fileinstall", "3.7.4"},
+        {"org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"},
+        {"org.apache.felix", "org.apache.felix.gogo.command", "1.1.2"},
+        {"net.java.dev.jna", "jna", "5.17.0"},
+        {"org.srv6.appliance", "srv6-admin", VERSION},
+        {"org.srv6.appliance", "srv6-features-runtime", VERSION},
+    };
+
+    /** Every bundle a feature file names, so that system/ holds what the features need. */
+    static final String[][] FEATURE_BUNDLES = {
+        {"io.netty", "netty-common", NETTY},
+        {"io.netty", "netty-buffer", NETTY},
+        {"io.netty", "netty-transport", NETTY},
+        {"io.netty", "netty-resolver", NETTY},
+        {"io.netty", "netty-transport-native-unix-common", NETTY},
+        {"io.netty", "netty-transport-classes-epoll", NETTY},
+        {"io.netty", "netty-transport-native-epoll", NETTY, "linux-x86_64"},
+        {"org.srv6.appliance", "srv6-api", VERSION},
+        {"org.srv6.appliance", "srv6-core", VERSION},
+        {"org.srv6.appliance", "srv6-shell-commands", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-x", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-t-encaps", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-t-insert", VERSION},
+    };
+
+    static Path projectRoot() {
+        // failsafe runs in itests/
+        Path here = Path.of("").toAbsolutePath();
+        return Files.exists(here.resolve("../bundles")) ? here.getParent() : here;
+    }
+
+    static Path localRepository() {
+        String p = System.getProperty("org.ops4j.pax.url.mvn.localRepository");
+        return p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    static String relative(String[] c) {
+        String file = c[1] + "-" + c[2] + (c.length > 3 ? "-" + c[3] : "") + ".jar";
+        return c[0].replace('.', '/') + "/" + c[1] + "/" + c[2] + "/" + file;
+    }
+
+    /** @return the jar of {@code c}: the project module's own target/, else the distribution's system/, else ~/.m2 */
+    static Path locate(String[] c) {
+        if (c[0].equals("org.srv6.appliance")) {
+            String module = c[1].substring("srv6-".length());
+            for (Path dir : new Path[] {projectRoot().resolve("bundles").resolve(module), projectRoot().resolve(module)}) {
+                Path p = dir.resolve("target").resolve(c[1] + "-" + c[2] + ".jar");
+                if (Files.isRegularFile(p)) {
+                    return p;
+                }
+            }
+        }
+        String home = System.getProperty("srv6.home");
+        if (home != null) {
+            Path p = Path.of(home, "system").resolve(relative(c));
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        Path p = localRepository().resolve(relative(c));
+        if (Files.isRegularFile(p)) {
+            return p;
+        }
+        throw new IllegalStateException("bundle " + String.join(":", c) + " not found; expected " + relative(c)
+                + " under the distribution's system/, the module's target/ or the local Maven repository (build it first)");
+    }
+
+    /** A fresh appliance home for one test class: features/, system/, etc/, var/. */
+    static Path home(String name) {
+        try {
+            Path h = projectRoot().resolve("itests/target/osgi-homes").resolve(name).toAbsolutePath();
+            deleteTree(h);
+            Files.createDirectories(h.resolve("features"));
+            Files.createDirectories(h.resolve("var"));
+            Files.createDirectories(h.resolve("etc"));
+            Files.createDirectories(h.resolve("deploy"));
+            String dist = System.getProperty("srv6.home");
+            Path features = projectRoot().resolve("features/target/features");
+            if (!Files.isDirectory(features) && dist != null) {
+                features = Path.of(dist, "features");
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(features, "*.json")) {
+                for (Path f : ds) {
+                    Files.copy(f, h.resolve("features").resolve(f.getFileName()));
+                }
+            }
+            List<String[]> all = new ArrayList<>(List.of(STARTUP));
+            all.addAll(List.of(FEATURE_BUNDLES));
+            for (String[] c : all) {
+                Path target = h.resolve("system").resolve(relative(c));
+                Files.createDirectories(target.getParent());
+                Files.copy(locate(c), target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return h;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the test home: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+
+    /** The runtime as the launcher boots it, with {@code bootFeatures} as srv6.features.boot. */
+    static Option runtime(Path home, String bootFeatures) {
+        List<Option> o = new ArrayList<>();
+        o.add(junitBundles());
+        o.add(frameworkProperty("srv6.home").value(home.toString()));
+        o.add(frameworkProperty("srv6.features.boot").value(bootFeatures));
+        o.add(frameworkProperty("felix.fileinstall.dir").value(home.resolve("deploy").toString()));
+        o.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        o.add(systemProperty("io.netty.leakDetection.level").value("paranoid"));
+        o.add(systemProperty("org.ops4j.pax.url.mvn.localRepository").value(localRepository().toString()));
+        o.add(systemProperty("org.ops4j.pax.url.mvn.offline").value("true"));
+        for (String[] c : STARTUP) {
+            o.add(bundle(location(home, c)).startLevel(2));
+        }
+        return composite(o.toArray(new Option[0]));
+    }
+
+    /** The location the features runtime gives a bundle of {@code system/}. */
+    static String location(Path home, String[] c) {
+        return "file:" + home.resolve("system").resolve(relative(c));
+    }
+
+    static String[] coordinate(String artifact) {
+        for (String[] c : FEATURE_BUNDLES) {
+            if (c[1].equals(artifact)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(artifact);
+    }
+
+    static Bundle bundleNamed(BundleContext ctx, String symbolicName) {
+        for (Bundle b : ctx.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    static <T> T service(BundleContext ctx, Class<T> type, String filter, long timeoutMillis) throws Exception {
+        String f = filter == null ? "(objectClass=" + type.getName() + ")" : "(&(objectClass=" + type.getName() + ")" + filter + ")";
+        ServiceTracker<T, T> t = new ServiceTracker<>(ctx, ctx.createFilter(f), null);
+        t.open(true);
+        try {
+            return t.waitForService(timeoutMillis);
+        } finally {
+            t.close();
+        }
+    }
+
+    static Object serviceObject(BundleContext ctx, String filter) throws Exception {
+        ServiceReference<?>[] refs = ctx.getAllServiceReferences(null, filter);
+        return refs == null ? null : ctx.getService(refs[0]);
+    }
+
+    /** Calls a Gogo command object's method by name (its class lives in another bundle). */
+    static Object command(BundleContext ctx, String scope, String function, Object... args) throws Exception {
+        long until = System.currentTimeMillis() + 10_000;
+        Object target = null;
+        while (target == null && System.currentTimeMillis() < until) {
+            target = serviceObject(ctx, "(osgi.command.scope=" + scope + ")");
+            if (target == null) {
+                Thread.sleep(50);
+            }
+        }
+        if (target == null) {
+            throw new AssertionError("no command service of scope " + scope);
+        }
+        for (java.lang.reflect.Method m : target.getClass().getMethods()) {
+            if (m.getName().equals(function) && m.getParameterCount() == args.length) {
+                try {
+                    return m.invoke(target, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+                }
+            }
+        }
+        throw new AssertionError("no command " + scope + ":" + function);
+    }
+
+    /** One admin-socket session: sends a command line, collects stdout, stderr and the exit code. */
+    static String[] admin(Path socket, String command) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ByteBuffer req = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8));
+            while (req.hasRemaining()) {
+                ch.write(req);
+            }
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            StringBuilder out = new StringBuilder();
+            StringBuilder err = new StringBuilder();
+            while (true) {
+                int type;
+                byte[] payload;
+                try {
+                    type = in.readUnsignedByte();
+                    payload = in.readNBytes(in.readInt());
+                } catch (EOFException e) {
+                    throw new IOException("the appliance closed the connection before the exit status");
+                }
+                if (type == 'O') {
+                    out.append(new String(payload, StandardCharsets.UTF_8));
+                } else if (type == 'E') {
+                    err.append(new String(payload, StandardCharsets.UTF_8));
+                } else if (type == 'X') {
+                    return new String[] {out.toString(), err.toString(), Integer.toString(ByteBuffer.wrap(payload).getInt())};
+                } else {
+                    throw new IOException("unexpected frame type " + type);
+                }
+            }
+        }
+    }
+
+    static void waitFor(String what, long timeoutMillis, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long until = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > until) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}

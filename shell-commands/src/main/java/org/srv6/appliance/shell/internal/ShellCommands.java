@@ -1,0 +1,229 @@
+package org.srv6.appliance.shell.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.srv6.appliance.api.dataplane.AddressService;
+import org.srv6.appliance.api.dataplane.BehaviorInfo;
+import org.srv6.appliance.api.dataplane.ConfigService;
+import org.srv6.appliance.api.dataplane.Counters;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.NeighborService;
+import org.srv6.appliance.api.dataplane.PortCounters;
+import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.RouteService;
+import org.srv6.appliance.api.dataplane.SidInfo;
+import org.srv6.appliance.api.dataplane.SrService;
+
+/**
+ * The Gogo commands {@code ip} and {@code srv6:*}. Services are optional and dynamic so the
+ * commands stay registered (and say what is missing) while the core restarts.
+ */
+@Component(service = Object.class, property = {
+        "osgi.command.scope=srv6",
+        "osgi.command.function=ip",
+        "osgi.command.function=behaviors",
+        "osgi.command.function=sids",
+        "osgi.command.function=stats",
+        "osgi.command.function=capture",
+        "osgi.command.function=config",
+        "osgi.command.function=ports",
+        "osgi.command.function=keywords"})
+public final class ShellCommands implements Ip.Services {
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PortService ports;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AddressService addresses;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RouteService routes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile NeighborService neighbors;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SrService sr;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Counters counters;
+
+    private final Ip ip = new Ip(this);
+
+    /** Replays the saved configuration once, as soon as the core offers it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindConfig(ConfigService config) {
+        this.config = config;
+        config.replayOnce(new ConfigService.LineExecutor() {
+            private int lineNo;
+
+            @Override
+            public String execute(String line) {
+                lineNo++;
+                String error = run(line);
+                if (error != null) {
+                    System.err.println("srv6.conf line " + lineNo + ": " + error + ": " + line);
+                }
+                return error;
+            }
+        });
+    }
+
+    void unbindConfig(ConfigService c) {
+        if (config == c) {
+            config = null;
+        }
+    }
+
+    private volatile ConfigService config;
+
+    @Override public PortService portService() { return ports; }
+    @Override public AddressService addresses() { return addresses; }
+    @Override public RouteService routes() { return routes; }
+    @Override public NeighborService neighbors() { return neighbors; }
+    @Override public SrService sr() { return sr; }
+
+    /** Executes one configuration line; returns the error line or null. */
+    String run(String line) {
+        List<String> w = Ip.words(line);
+        if (w.isEmpty() || w.get(0).startsWith("#")) {
+            return null;
+        }
+        try {
+            ip.execute(w);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    public String ip(String... args) {
+        String out = ip.execute(List.of(args));
+        return out.isEmpty() ? null : stripNl(out);
+    }
+
+    private static String stripNl(String s) {
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    public String behaviors() {
+        SrService s = need(sr);
+        StringBuilder sb = new StringBuilder();
+        for (BehaviorInfo b : s.behaviors()) {
+            sb.append(b.keyword()).append(' ').append(b.bundleId()).append(' ').append(b.symbolicName())
+                    .append(' ').append(b.version()).append(' ').append(String.join(",", b.sids())).append('\n')
+                    .append("    ").append(b.syntax()).append('\n');
+        }
+        return stripNl(sb.toString());
+    }
+
+    public String sids() {
+        SrService s = need(sr);
+        StringBuilder sb = new StringBuilder(String.format("%-40s %-18s %-8s %12s %14s %10s%n",
+                "SID", "BEHAVIOR", "STATE", "PACKETS", "BYTES", "DROPS"));
+        for (SidInfo i : s.sids()) {
+            sb.append(String.format("%-40s %-18s %-8s %12d %14d %10d%n", i.sid(), i.keyword(),
+                    i.active() ? "active" : "inactive", i.packets(), i.bytes(), i.drops()));
+        }
+        return stripNl(sb.toString());
+    }
+
+    public String stats() throws DataplaneException {
+        PortService p = need(ports);
+        StringBuilder sb = new StringBuilder(String.format("%-12s %12s %14s %12s %14s %10s %10s%n",
+                "PORT", "RX-PACKETS", "RX-BYTES", "TX-PACKETS", "TX-BYTES", "RX-DROP", "TX-DROP"));
+        for (PortInfo pi : p.list()) {
+            PortCounters c = p.counters(pi.name());
+            sb.append(String.format("%-12s %12d %14d %12d %14d %10d %10d%n", pi.name(), c.rxPackets(),
+                    c.rxBytes(), c.txPackets(), c.txBytes(), c.rxDropped(), c.txDropped()));
+        }
+        Counters c = counters;
+        if (c != null) {
+            sb.append("drops:\n");
+            for (Map.Entry<String, Long> e : c.drops().entrySet()) {
+                sb.append(String.format("  %-24s %d%n", e.getKey(), e.getValue()));
+            }
+        }
+        return stripNl(sb.toString());
+    }
+
+    public String capture(String port, String file, String... rest) throws DataplaneException {
+        int count = 0;
+        if (rest.length == 2 && rest[0].equals("count")) {
+            count = Integer.parseInt(rest[1]);
+        } else if (rest.length != 0) {
+            throw new IllegalArgumentException("unexpected '" + String.join(" ", rest)
+                    + "'; expected srv6:capture PORT FILE [count N]");
+        }
+        need(ports).capture(port, Path.of(file).toAbsolutePath(), count);
+        return null;
+    }
+
+    public String config(String... args) throws Exception {
+        ConfigService c = need(config);
+        String verb = args.length == 0 ? "show" : args[0];
+        switch (verb) {
+            case "show" -> {
+                return String.join("\n", c.running());
+            }
+            case "save" -> {
+                if (args.length != 2) {
+                    throw new IllegalArgumentException("missing file; expected srv6:config save FILE");
+                }
+                Path target = Path.of(args[1]).toAbsolutePath();
+                Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+                Files.write(tmp, c.running());
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return null;
+            }
+            case "load" -> {
+                if (args.length != 2) {
+                    throw new IllegalArgumentException("missing file; expected srv6:config load FILE");
+                }
+                int n = 0;
+                for (String line : Files.readAllLines(Path.of(args[1]))) {
+                    n++;
+                    String err = run(line);
+                    if (err != null) {
+                        throw new IllegalArgumentException(args[1] + " line " + n + ": " + err);
+                    }
+                }
+                return null;
+            }
+            default -> throw new IllegalArgumentException("unknown config command '" + verb
+                    + "'; expected show, save FILE or load FILE");
+        }
+    }
+
+    /** Port names, one per line, for completion declarations. */
+    public String ports() {
+        PortService p = ports;
+        List<String> names = new ArrayList<>();
+        if (p != null) {
+            p.list().forEach(i -> names.add(i.name()));
+        }
+        return String.join(" ", names);
+    }
+
+    /** Installed behavior keywords and transit modes, for completion declarations. */
+    public String keywords() {
+        SrService s = sr;
+        List<String> k = new ArrayList<>();
+        if (s != null) {
+            s.behaviors().forEach(b -> k.add(b.keyword()));
+        }
+        return String.join(" ", k);
+    }
+
+    private static <T> T need(T service) {
+        if (service == null) {
+            throw new IllegalStateException("dataplane service not available; expected the srv6-core bundle to be active");
+        }
+        return service;
+    }
+}

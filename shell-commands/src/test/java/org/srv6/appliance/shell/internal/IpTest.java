@@ -1,0 +1,135 @@
+package org.srv6.appliance.shell.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.Test;
+import org.srv6.appliance.api.dataplane.AddressService;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.NeighborService;
+import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.RouteService;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.api.dataplane.SrService;
+
+public class IpTest {
+
+    /** Every call on a service, as "Service.method args". */
+    private final List<String> calls = new ArrayList<>();
+    private final List<Object> args = new ArrayList<>();
+
+    @SuppressWarnings("unchecked")
+    private <T> T recorder(Class<T> type) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> {
+            if (m.getName().equals("list") && type == PortService.class) {
+                return List.of(new PortInfo(3, "r0", "tap", "aa:bb:cc:dd:ee:01", 1500, true, 1));
+            }
+            if (m.getName().equals("delete") && type == RouteService.class
+                    && ((RouteSpec) a[0]).keyword() != null && ((RouteSpec) a[0]).keyword().equals("End.Q")) {
+                throw new DataplaneException("unknown behavior End.Q; installed: End");
+            }
+            calls.add(type.getSimpleName() + "." + m.getName() + (a == null ? "" : " " + List.of(a)));
+            if (a != null) {
+                args.add(a[0]);
+            }
+            if (m.getReturnType() == List.class) {
+                return List.of();
+            }
+            return null;
+        });
+    }
+
+    private final Ip ip = new Ip(new Ip.Services() {
+        final PortService ps = recorder(PortService.class);
+        final AddressService as = recorder(AddressService.class);
+        final RouteService rs = recorder(RouteService.class);
+        final NeighborService ns = recorder(NeighborService.class);
+        final SrService sr = recorder(SrService.class);
+        @Override public PortService portService() { return ps; }
+        @Override public AddressService addresses() { return as; }
+        @Override public RouteService routes() { return rs; }
+        @Override public NeighborService neighbors() { return ns; }
+        @Override public SrService sr() { return sr; }
+    });
+
+    private String run(String line) {
+        return ip.execute(Ip.words(line));
+    }
+
+    private String error(String line) {
+        try {
+            run(line);
+        } catch (IllegalArgumentException e) {
+            assertTrue(calls.toString(), calls.isEmpty());
+            assertTrue(e.getMessage(), !e.getMessage().contains("\n"));
+            return e.getMessage();
+        }
+        fail("accepted: " + line);
+        return null;
+    }
+
+    @Test
+    public void seg6localRouteKeepsBehaviorTableAndDevAfterParams() {
+        run("ip -6 route add fc00::1/128 encap seg6local action End.DT6 table 100 dev r0");
+        assertEquals(new RouteSpec(6, "fc00::1/128", null, "r0", 254, 0, "seg6local", "End.DT6",
+                List.of("table", "100")), args.get(0));
+    }
+
+    @Test
+    public void seg6EncapIpv4RouteHasFamily4() {
+        run("ip r a 10.0.0.0/24 encap seg6 mode encap segs fc00::1,fc00::2 dev r0");
+        assertEquals(new RouteSpec(4, "10.0.0.0/24", null, "r0", 254, 0, "seg6", "encap",
+                List.of("segs", "fc00::1,fc00::2")), args.get(0));
+    }
+
+    @Test
+    public void routeTableBeforeEncapIsTheRouteTable() {
+        run("ip -6 route replace fc00::/64 via fe80::1 table 10 metric 5 dev r0");
+        assertEquals("RouteService.replace", calls.get(0).split(" ")[0]);
+        assertEquals(new RouteSpec(6, "fc00::/64", "fe80::1", "r0", 10, 5, null, null, List.of()), args.get(0));
+    }
+
+    @Test
+    public void linkAndAddrAndNeighAndSr() {
+        run("ip link add t1 type tap queues 2");
+        run("ip l set r0 up mtu 9000");
+        run("ip -6 a add 2001:db8::1/64 dev r0");
+        run("ip n add 2001:db8::2 lladdr aa:bb:cc:dd:ee:02 dev r0");
+        run("ip sr tunsrc set fc00::9");
+        run("ip sr hmac set 7 sha256 secret");
+        run("ip sr steer add iif r0 mode l2encap segs fc00::1");
+        assertEquals(List.of("PortService.addTap [t1, 2]", "PortService.setUp [r0, true]",
+                "PortService.setMtu [r0, 9000]", "AddressService.add [r0, 2001:db8::1/64]",
+                "NeighborService.add [2001:db8::2, aa:bb:cc:dd:ee:02, r0]", "SrService.setTunnelSource [fc00::9]",
+                "SrService.setHmacKey [7, sha256, secret]", "SrService.addSteer [r0, l2encap, [segs, fc00::1]]"), calls);
+    }
+
+    @Test
+    public void linkShowHasIproute2Layout() {
+        assertEquals("3: r0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n"
+                + "    link/ether aa:bb:cc:dd:ee:01 brd ff:ff:ff:ff:ff:ff\n", run("ip link show"));
+    }
+
+    @Test
+    public void rejectedLinesSayWhatIsExpected() {
+        assertEquals("unknown object 'rte'; expected link, addr, route, neigh, sr", error("ip rte show"));
+        assertEquals("missing dev; expected ip addr add A/LEN dev PORT", error("ip addr add 10.0.0.1/24"));
+        assertTrue(error("ip -6 route add fc00::/129 dev r0").startsWith("invalid prefix 'fc00::/129'"));
+    }
+
+    @Test
+    public void coreMessagePassesThrough() {
+        try {
+            run("ip -6 route del fc00::1/128 encap seg6local action End.Q");
+            fail();
+        } catch (IllegalArgumentException e) {
+            assertEquals("unknown behavior End.Q; installed: End", e.getMessage());
+        }
+    }
+}
