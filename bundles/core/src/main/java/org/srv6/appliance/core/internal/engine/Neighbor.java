@@ -1,0 +1,55 @@
+package org.srv6.appliance.core.internal.engine;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A neighbor entry: an IPv6 (hi, lo) or IPv4 (lo = address, hi = {@link #V4}) next hop on a
+ * port. Its MAC is read on the packet path; packets waiting for resolution are held here.
+ */
+public final class Neighbor {
+    /** Marks IPv4 entries in {@link #hi}; no IPv6 address of ours starts with these bits. */
+    public static final long V4 = 0xffff_ffff_ffff_fffeL;
+
+    public static final int INCOMPLETE = 0;
+    public static final int REACHABLE = 1;
+    public static final int STALE = 2;
+    public static final int FAILED = 3;
+    public static final int PERMANENT = 4;
+
+    /** Packets held per unresolved neighbor. */
+    public static final int QUEUE = 3;
+
+    public final int port;
+    public final long hi;
+    public final long lo;
+    /** MAC in the low 48 bits, or -1 while unresolved. */
+    public volatile long mac = -1;
+    public volatile int state = INCOMPLETE;
+    /** Resolution attempts sent, and when the last one went out. */
+    int probes;
+    long lastProbe;
+    /** Held packets (guarded by this). */
+    final ByteBuf[] held = new ByteBuf[QUEUE];
+    final int[] heldInPort = new int[QUEUE];
+    int heldCount;
+
+    public Neighbor(int port, long hi, long lo) {
+        this.port = port;
+        this.hi = hi;
+        this.lo = lo;
+    }
+
+    public boolean isV4() {
+        return hi == V4;
+    }
+
+    public String stateName() {
+        return switch (state) {
+            case INCOMPLETE -> "INCOMPLETE";
+            case REACHABLE -> "REACHABLE";
+            case STALE -> "STALE";
+            case FAILED -> "FAILED";
+            default -> "PERMANENT";
+        };
+    }
+}

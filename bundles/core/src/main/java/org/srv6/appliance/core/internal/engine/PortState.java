@@ -1,0 +1,117 @@
+package org.srv6.appliance.core.internal.engine;
+
+import org.srv6.appliance.core.internal.io.IoPort;
+
+/**
+ * What the loops need to know about a port in one snapshot: its device and its addresses.
+ * Addresses are parallel arrays (no objects per address on the packet path).
+ */
+public final class PortState {
+    public final IoPort io;
+    /** Global (and unique-local) IPv6 addresses, in the order they were added. */
+    public final long[] hi6;
+    public final long[] lo6;
+    public final int[] len6;
+    /** The EUI-64 link-local address derived from the MAC. */
+    public final long llHi;
+    public final long llLo;
+    public final int[] addr4;
+    public final int[] len4;
+    /** Ingress table (254 unless bound elsewhere). */
+    public final int table;
+    /** Steering by incoming port, or null. */
+    public final Route steer;
+    /** {@code ip sr hmac policy}: -1 ignore, 0 verify if present, 1 require. */
+    public final int hmacPolicy;
+    /** ICMP error token bucket; loops update it (a lost update only lets an extra error through). */
+    public final RateLimiter icmpLimit;
+
+    public PortState(IoPort io, long[] hi6, long[] lo6, int[] len6, long llHi, long llLo, int[] addr4, int[] len4,
+            int table, Route steer, int hmacPolicy, RateLimiter icmpLimit) {
+        this.io = io;
+        this.hi6 = hi6;
+        this.lo6 = lo6;
+        this.len6 = len6;
+        this.llHi = llHi;
+        this.llLo = llLo;
+        this.addr4 = addr4;
+        this.len4 = len4;
+        this.table = table;
+        this.steer = steer;
+        this.hmacPolicy = hmacPolicy;
+        this.icmpLimit = icmpLimit;
+    }
+
+    /** @return true when hi:lo is one of this port's IPv6 addresses, link-local included */
+    public boolean owns6(long hi, long lo) {
+        if (hi == llHi && lo == llLo) {
+            return true;
+        }
+        for (int i = 0; i < hi6.length; i++) {
+            if (hi6[i] == hi && lo6[i] == lo) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean owns4(int a) {
+        for (int x : addr4) {
+            if (x == a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The EUI-64 interface identifier of a MAC (RFC 4291 appendix A) under fe80::/64. */
+    public static long linkLocalLo(long mac) {
+        long oui = (mac >>> 24) & 0xffffff;
+        long nic = mac & 0xffffff;
+        return ((oui ^ 0x020000L) << 40) | (0xfffeL << 24) | nic;
+    }
+
+    public static final long LINK_LOCAL_HI = 0xfe80_0000_0000_0000L;
+
+    /** A token bucket: {@code rate} tokens per second, burst of {@code rate}. */
+    public static final class RateLimiter {
+        private volatile int rate;
+        private long tokensMilli;
+        private long last = System.nanoTime();
+
+        public RateLimiter(int rate) {
+            this.rate = rate;
+            this.tokensMilli = rate * 1000L;
+        }
+
+        public void rate(int perSecond) {
+            this.rate = perSecond;
+        }
+
+        public int rate() {
+            return rate;
+        }
+
+        /** @return true when one more error may be sent now */
+        public boolean tryAcquire() {
+            int r = rate;
+            if (r <= 0) {
+                return r < 0; // negative: unlimited; 0: none
+            }
+            long now = System.nanoTime();
+            long elapsed = now - last;
+            last = now;
+            long cap = r * 1000L;
+            long t = tokensMilli + elapsed * r / 1_000_000L;
+            if (t > cap) {
+                t = cap;
+            }
+            if (t < 1000) {
+                tokensMilli = t;
+                return false;
+            }
+            tokensMilli = t - 1000;
+            return true;
+        }
+    }
+}
