@@ -59,8 +59,15 @@ measure kernel "$(mac $RK k1)" k1 k2
 ip netns add $RA
 cp -a "$SRC_HOME" "$HOME_COPY"
 C() { "$HOME_COPY/bin/srv6" client "$1" >/dev/null || { echo "appliance refused: $1"; return 1; }; }
+ready() {
+	for _ in $(seq 50); do
+		"$HOME_COPY/bin/srv6" client "srv6:behaviors" 2>/dev/null | grep -q '^End ' && return 0
+		sleep 0.2
+	done
+	return 1
+}
 if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bin/srv6" start >/dev/null \
-	&& C "ip link add a1 type tap" && C "ip link add a2 type tap"; then
+	&& ready && C "ip link add a1 type tap" && C "ip link add a2 type tap"; then
 	ip -n $RA link set a1 netns $H1; ip -n $RA link set a2 netns $H2
 	ip -n $H1 link set a1 up; ip -n $H2 link set a2 up
 	C "ip link set a1 up"; C "ip link set a2 up"
@@ -69,7 +76,15 @@ if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bi
 	C "ip -6 route add fc00:2::/64 via fc00:23::3 dev a2"
 	C "ip -6 route add fc00:100::1/128 encap seg6local action End dev a1"
 	AMAC=$("$HOME_COPY/bin/srv6" client "ip link show a1" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p' | head -1)
+	# warm-up: let the JIT compile the packet path before measuring
+	ip netns exec $H1 taskset -c 1 "$WORK/gen" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" "$(mac $H1 a1)" fc00:1::5 fc00:100::1 fc00:2::9 "$COUNT" >/dev/null
+	sleep 1
+	if [ -n "${PROFILE:-}" ]; then
+		APID=$(cat "$HOME_COPY/var/srv6.pid")
+		jcmd "$APID" JFR.start name=pps settings=profile filename="$PROFILE" >/dev/null
+	fi
 	measure appliance "${AMAC:-ff:ff:ff:ff:ff:ff}" a1 a2
+	[ -n "${PROFILE:-}" ] && jcmd "$APID" JFR.stop name=pps >/dev/null
 else
 	echo "appliance: not measured (did not start or refused its configuration)"
 fi

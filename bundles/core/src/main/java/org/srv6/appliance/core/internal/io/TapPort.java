@@ -238,9 +238,26 @@ public final class TapPort extends IoPort {
             if (!ops.contains(EpollIoOps.EPOLLIN)) {
                 return;
             }
+            if (readBurst()) {
+                rt.loop(loop).execute(more);
+            }
+        }
+
+        private final Runnable more = this::readMore;
+
+        /** Epoll is edge-triggered: a burst that ended on the budget, not on EAGAIN, must go on by itself. */
+        private void readMore() {
+            if (!closed && readBurst()) {
+                rt.loop(loop).execute(more);
+            }
+        }
+
+        /** Reads up to BUDGET frames; @return true when the budget ran out before the queue did. */
+        private boolean readBurst() {
             FrameHandler h = rt.handler();
+            int i = 0;
             try {
-                for (int i = 0; i < BUDGET && !closed; i++) {
+                for (; i < BUDGET && !closed; i++) {
                     ByteBuf b = rt.newFrame();
                     int n;
                     try {
@@ -248,14 +265,14 @@ public final class TapPort extends IoPort {
                     } catch (IOException e) {
                         b.release();
                         TapPort.this.close();
-                        return;
+                        return false;
                     }
                     if (n <= 0) {
                         b.release();
                         if (n < 0) {
                             TapPort.this.close();
                         }
-                        break;
+                        return false;
                     }
                     b.writerIndex(b.writerIndex() + n);
                     rxPackets.increment();
@@ -274,6 +291,7 @@ public final class TapPort extends IoPort {
                     // a failing flush must not kill the loop
                 }
             }
+            return i == BUDGET && !closed;
         }
 
         @Override
