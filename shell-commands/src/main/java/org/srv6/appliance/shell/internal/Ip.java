@@ -159,16 +159,31 @@ final class Ip {
             String name = next(a, "port name; expected ip link add NAME type tap [queues N]");
             int queues = 1;
             String type = null;
+            String in = null;
+            String out = null;
             while (!a.isEmpty()) {
                 String k = a.remove(0);
                 switch (k) {
-                    case "type" -> type = next(a, "link type; expected tap");
+                    case "type" -> type = next(a, "link type; expected tap or pcap");
                     case "queues", "numrxqueues", "numtxqueues" -> queues = number(next(a, "queue count"), "queue count");
-                    default -> throw fail("unknown link option '" + k + "'; expected type tap [queues N]");
+                    case "in" -> in = next(a, "pcap file after in");
+                    case "out" -> out = next(a, "pcap file after out");
+                    default -> throw fail("unknown link option '" + k
+                            + "'; expected type tap [queues N] or type pcap [in FILE] [out FILE]");
                 }
             }
+            if ("pcap".equals(type)) {
+                if (in == null && out == null) {
+                    throw fail("a pcap port needs in FILE, out FILE or both");
+                }
+                ps.addPcap(name, in == null ? null : java.nio.file.Path.of(in), out == null ? null : java.nio.file.Path.of(out));
+                return "";
+            }
             if (!"tap".equals(type)) {
-                throw fail("unsupported link type '" + type + "'; expected type tap");
+                throw fail("unsupported link type '" + type + "'; expected type tap or type pcap");
+            }
+            if (in != null || out != null) {
+                throw fail("in/out FILE belong to type pcap; a tap port takes [queues N]");
             }
             ps.addTap(name, queues);
             return "";
