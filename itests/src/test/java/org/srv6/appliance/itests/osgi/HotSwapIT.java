@@ -199,6 +199,33 @@ public class HotSwapIT extends OsgiTestSupport {
             assertTrue("cycle " + cycle + ": End.X counters restarted", sid(sr, END_X_SID).packets() >= endXPackets + 1);
         }
 
+        // An update swaps make-before-break: traffic sent while the bundle is updated never meets an absent behavior.
+        long absentBeforeUpdate = counters.drops().get("behavior-absent");
+        long endXBeforeUpdate = sid(sr, END_X_SID).packets();
+        final Bundle updated = endX;
+        Thread updater = new Thread(() -> {
+            try {
+                updated.update();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        updater.start();
+        int sent = 0;
+        while (updater.isAlive() || sent < 20) {
+            in.inject(toEndX);
+            sent++;
+            Thread.sleep(1);
+        }
+        updater.join();
+        for (int i = 0; i < sent; i++) {
+            assertNotNull("update: frame " + i + " of " + sent + " was lost", out.poll(2_000));
+        }
+        assertEquals("update: packets met an absent End.X", absentBeforeUpdate,
+                (long) counters.drops().get("behavior-absent"));
+        assertTrue("update: End.X SID inactive", sid(sr, END_X_SID).active());
+        assertEquals("update: End.X counters", endXBeforeUpdate + sent, sid(sr, END_X_SID).packets());
+
         waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
         // the leak detector reports what was collected on the next allocations
         for (int i = 0; i < 5; i++) {

@@ -112,8 +112,14 @@ public final class CoreComponent {
             d = dataplane;
         }
         if (d != null) {
-            d.removeProvider(id);
+            d.removeProvider(id, updating());
         }
+    }
+
+    /** True when the service leaves because its bundle is being updated (it registers again at once). */
+    private static boolean updating() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getClassName().startsWith("org.apache.felix.framework.") && f.getMethodName().equals("updateBundle")));
     }
 
     private static Dataplane.Provider provider(ServiceReference<Behavior> ref, Behavior b) {

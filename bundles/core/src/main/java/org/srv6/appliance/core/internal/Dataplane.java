@@ -247,14 +247,15 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         return ports.isEmpty() ? "none (ip link add NAME type tap)" : String.join(", ", ports.keySet());
     }
 
+    /** @return the lowest free port index; like Linux ifindexes they start at 1 */
     private int freeIndex() {
-        boolean[] used = new boolean[ports.size() + 1];
+        boolean[] used = new boolean[ports.size() + 2];
         for (PortCfg p : ports.values()) {
             if (p.io.index() < used.length) {
                 used[p.io.index()] = true;
             }
         }
-        int i = 0;
+        int i = 1;
         while (used[i]) {
             i++;
         }
@@ -822,6 +823,11 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             sb.append(" proto kernel");
             if (r.family == 4 && r.kind == Route.UNICAST) {
                 sb.append(" scope link");
+                PortCfg p = portByIndex(r.port);
+                if (p != null) {
+                    p.addrs.stream().filter(a -> a.family == 4).findFirst()
+                            .ifPresent(a -> sb.append(" src ").append(a.text, 0, a.text.indexOf('/')));
+                }
             }
         }
         if (r.family == 6 || r.metric != 0) {
@@ -1096,17 +1102,39 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
 
     /** A behavior service left: its SIDs move to another provider of the keyword or become inactive. */
     public synchronized void removeProvider(long serviceId) {
+        removeProvider(serviceId, false);
+    }
+
+    /**
+     * Like {@link #removeProvider(long)}; with {@code updating} (the bundle is being updated and
+     * will register again) the instances keep running until the new provider takes over, so that
+     * an update swaps make-before-break. Should it not come back in time, the SIDs go inactive.
+     */
+    public synchronized void removeProvider(long serviceId, boolean updating) {
         for (Map.Entry<String, List<Provider>> e : providers.entrySet()) {
             List<Provider> l = e.getValue();
             for (int i = 0; i < l.size(); i++) {
                 if (l.get(i).serviceId() == serviceId) {
                     l.remove(i);
                     if (i == 0) {
-                        rebind(e.getKey());
+                        if (updating && l.isEmpty()) {
+                            String keyword = e.getKey();
+                            timer.schedule(() -> expireUpdate(keyword), UPDATE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                        } else {
+                            rebind(e.getKey());
+                        }
                     }
                     return;
                 }
             }
+        }
+    }
+
+    private static final long UPDATE_GRACE_MILLIS = 10_000;
+
+    private synchronized void expireUpdate(String keyword) {
+        if (active(keyword) == null) {
+            rebind(keyword);
         }
     }
 
