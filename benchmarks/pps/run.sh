@@ -53,6 +53,9 @@ ip -n $RK -6 addr add fc00:23::2/64 dev k2 nodad
 ip -n $RK -6 neigh add fc00:23::3 lladdr "$(mac $H2 k2)" dev k2 nud permanent
 ip -n $RK -6 route add fc00:2::/64 via fc00:23::3 dev k2
 ip -n $RK -6 route add fc00:100::1/128 encap seg6local action End dev k1
+# H2 only counts: without IPv6 on its port the packets end right after the receive counter,
+# instead of costing an ICMPv6 error each on whichever CPU delivers them
+ip netns exec $H2 sysctl -qw net.ipv6.conf.k2.disable_ipv6=1
 measure kernel "$(mac $RK k1)" k1 k2
 
 # --- appliance as End
@@ -70,6 +73,7 @@ if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bi
 	&& ready && C "ip link add a1 type tap" && C "ip link add a2 type tap"; then
 	ip -n $RA link set a1 netns $H1; ip -n $RA link set a2 netns $H2
 	ip -n $H1 link set a1 up; ip -n $H2 link set a2 up
+	ip netns exec $H2 sysctl -qw net.ipv6.conf.a2.disable_ipv6=1
 	C "ip link set a1 up"; C "ip link set a2 up"
 	C "ip -6 addr add fc00:12::2/64 dev a1"; C "ip -6 addr add fc00:23::2/64 dev a2"
 	C "ip -6 neigh add fc00:23::3 lladdr $(mac $H2 a2) dev a2"
@@ -83,8 +87,13 @@ if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bi
 		APID=$(cat "$HOME_COPY/var/srv6.pid")
 		jcmd "$APID" JFR.start name=pps settings=profile filename="$PROFILE" >/dev/null
 	fi
+	if [ -n "${PERF:-}" ]; then
+		APID=$(cat "$HOME_COPY/var/srv6.pid")
+		perf record -g -p "$APID" -o "$PERF" -- sleep 3 >/dev/null 2>&1 &
+	fi
 	measure appliance "${AMAC:-ff:ff:ff:ff:ff:ff}" a1 a2
 	[ -n "${PROFILE:-}" ] && jcmd "$APID" JFR.stop name=pps >/dev/null
+	wait
 else
 	echo "appliance: not measured (did not start or refused its configuration)"
 fi
