@@ -510,9 +510,10 @@ public final class Engine implements FrameHandler {
             Ipv6.payloadLength(f, l3, 32);
             Ipv6.nextHeader(f, l3, Ipv6.PROTO_ICMPV6);
             Ipv6.hopLimit(f, l3, 255);
-            if (op.hi6.length > 0) {
+            if (op.hi6.length > 0 && (n.hi & 0xffc0_0000_0000_0000L) != PortState.LINK_LOCAL_HI) {
                 Ipv6.src(f, l3, op.hi6[0], op.lo6[0]);
             } else {
+                // a link-local target is solicited from the link-local address (RFC 6724 scope rule)
                 Ipv6.src(f, l3, op.llHi, op.llLo);
             }
             Ipv6.dst(f, l3, 0xff02_0000_0000_0000L, 0x0000_0001_ff00_0000L | (n.lo & 0xffffff));
@@ -729,6 +730,14 @@ public final class Engine implements FrameHandler {
         if (ul < 0) {
             drop(s, DropReason.TRUNCATED);
             return;
+        }
+        if (!fromSid && ul > l3 + Ipv6.LENGTH) {
+            // Linux with seg6_enabled off: an SRH with segments left is not for this node's upper layer
+            int srh = org.srv6.appliance.api.packet.Srh.locate(b, l3, end);
+            if (srh >= 0 && org.srv6.appliance.api.packet.Srh.segmentsLeft(b, srh) > 0) {
+                drop(s, DropReason.SL_NOT_ZERO);
+                return;
+            }
         }
         if (nh[0] == Ipv6.PROTO_ICMPV6 && ul + 8 <= end) {
             int type = Icmp6.type(b, ul);
