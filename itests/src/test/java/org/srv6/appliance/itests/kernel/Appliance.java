@@ -38,7 +38,48 @@ public final class Appliance implements AutoCloseable {
             a.close();
             throw new IllegalStateException("appliance did not start: " + r.stderr().trim() + " " + r.stdout().trim());
         }
+        a.awaitDataplane();
         return a;
+    }
+
+    /**
+     * {@code bin/srv6 start} returns once the admin socket answers; the boot features (core,
+     * shell commands, behaviors) may still be activating then. Waits until {@code ip link show}
+     * succeeds, i.e. the {@code ip} command and the core's port service are there, and
+     * {@code srv6:keywords} lists the behaviors these tests configure.
+     */
+    private void awaitDataplane() {
+        long deadline = System.currentTimeMillis() + 30_000;
+        Netns.Result r = ready();
+        while (r.exitCode() != 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            r = ready();
+        }
+        if (r.exitCode() != 0) {
+            String why = r.stderr().trim() + " " + r.stdout().trim();
+            close();
+            throw new IllegalStateException("appliance started but did not become ready within 30 s: " + why);
+        }
+    }
+
+    private static final List<String> KEYWORDS = List.of("End", "End.X", "encap", "inline");
+
+    private Netns.Result ready() {
+        Netns.Result r = client("ip link show");
+        if (r.exitCode() != 0) {
+            return r;
+        }
+        r = client("srv6:keywords");
+        List<String> have = List.of(r.stdout().trim().split("\\s+"));
+        if (r.exitCode() == 0 && !have.containsAll(KEYWORDS)) {
+            return new Netns.Result(1, r.stdout(), "behaviors " + KEYWORDS + " not all registered yet");
+        }
+        return r;
     }
 
     /** Runs one command through the admin socket; returns the result (exit code non-zero on error). */
@@ -62,6 +103,17 @@ public final class Appliance implements AutoCloseable {
             throw new IllegalStateException("no link/ether in 'ip link show " + dev + "'");
         }
         return Frames.mac(m.group(1));
+    }
+
+    /** The last {@code lines} lines of the appliance's log, to explain a failure. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(home.resolve("var/log/srv6.log"));
+            return "appliance log (last " + lines + " lines):\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "no appliance log: " + e;
+        }
     }
 
     public Path home() {

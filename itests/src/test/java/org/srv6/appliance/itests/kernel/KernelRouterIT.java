@@ -1,9 +1,11 @@
 package org.srv6.appliance.itests.kernel;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.AfterClass;
@@ -11,12 +13,15 @@ import org.junit.Assume;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.srv6.appliance.itests.kernel.DifferentialCases.Case;
 
 /**
- * Kernel reference side of the differential tests: the kernel router R processes crafted frames
- * sent with AF_PACKET from H1 and the frame captured at H2 is compared byte for byte with the
- * RFC 8986 outcome built independently. The appliance must produce the same bytes for the same
- * input and the same {@code ip} lines.
+ * Kernel reference half of the differential tests: the kernel router R runs every
+ * {@link DifferentialCases} row and the frame captured at H2 must equal the RFC outcome written
+ * in the row. This proves the table itself, so that a difference found by
+ * {@link ApplianceDifferentialIT} is the appliance's. The last tests pin the kernel's departures
+ * from the RFCs that SPEC §1 D1-D3 lists (silent drops, rewritten quote), which is why
+ * {@link ApplianceRfcOutcomeIT} asserts those outcomes against the RFC text instead.
  */
 public class KernelRouterIT {
 
@@ -24,17 +29,18 @@ public class KernelRouterIT {
     private static RawSocket tx;
     private static RawSocket rx;
 
-    static final String SID = "fc00:100::1";
-    static final String FINAL = "fc00:2::9";
-    static final String SRC = "fc00:1::5";
-
     @BeforeClass
     public static void setUp() {
         Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
         topo = new KernelTopology("ktk");
-        tx = RawSocket.open(topo.h1, "e0");
-        rx = RawSocket.open(topo.h2, "e0");
-        topo.router("ip -6 route add fc00:2::/64 via fc00:23::3 dev r2");
+        try {
+            tx = RawSocket.open(topo.h1, "e0");
+            rx = RawSocket.open(topo.h2, "e0");
+            DifferentialCases.BASE.forEach(topo::router);
+        } catch (RuntimeException e) {
+            tearDown();
+            throw e;
+        }
     }
 
     @AfterClass
@@ -53,74 +59,153 @@ public class KernelRouterIT {
     @Before
     public void drain() {
         rx.drain();
+        tx.drain();
     }
 
-    private static byte[] inner() {
-        return Frames.ipv6(SRC, FINAL, 17, 64, 0,
-                Frames.udp(SRC, FINAL, 1234, 5678, "differential".getBytes()));
+    /** Sends the case's input from H1 through kernel router {@code topo}; returns what H2 received. */
+    static byte[] throughKernel(KernelTopology topo, RawSocket tx, RawSocket rx, Case c) {
+        c.lines().forEach(topo::router);
+        rx.drain();
+        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, c.ethertype(), c.input()));
+        return rx.receive(2000, DifferentialCases::forwarded);
     }
 
-    private static byte[] srv6(String dst, int sl, int hopLimit, byte[] tlvs) {
-        byte[] payload = Frames.srh(17, sl, 0, 0x1234, List.of(FINAL, SID), tlvs,
-                Frames.udp(SRC, FINAL, 1234, 5678, "differential".getBytes()));
-        return Frames.ipv6(SRC, dst, 43, hopLimit, 0xabcde, payload);
-    }
-
-    @Test
-    public void endWithTlvsAndTagAdvancesSegment() {
-        topo.router("ip -6 route replace " + SID + "/128 encap seg6local action End dev r1");
-        byte[] tlvs = Frames.concat(Frames.tlv(5, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), Frames.padN(2));
-        byte[] in = Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, srv6(SID, 1, 64, tlvs));
-        tx.send(in);
-        byte[] got = rx.receive(2000, RawSocket::ipv6NoNoise);
-        assertNotNull("no frame forwarded by End", got);
-        // S14-S16: SL decremented, DA = Segment List[0], hop limit decremented on forwarding.
-        byte[] expected = Frames.ethernet(topo.h2Mac, topo.rH2Mac, 0x86DD, srv6(FINAL, 0, 63, tlvs));
-        assertNull(Frames.diff(expected, got, false));
-        assertEquals("Ethernet destination must be H2", KernelTopology.hex(topo.h2Mac),
-                KernelTopology.hex(java.util.Arrays.copyOf(got, 6)));
+    private static void check(Case c) {
+        byte[] got = throughKernel(topo, tx, rx, c);
+        assertNotNull(c.rule() + ": kernel router forwarded nothing", got);
+        byte[] expected = Frames.ethernet(topo.h2Mac, topo.rH2Mac, c.expectedEthertype(), c.expected());
+        assertNull(c.rule() + ": kernel output differs from the RFC outcome", Frames.diff(expected, got, false));
+        assertEquals(c.rule() + ": Ethernet destination must be H2", KernelTopology.hex(topo.h2Mac),
+                KernelTopology.hex(Arrays.copyOf(got, 6)));
     }
 
     @Test
-    public void endXForwardsToConfiguredNextHop() {
-        topo.router("ip -6 route replace " + SID + "/128 encap seg6local action End.X nh6 fc00:23::3 dev r1");
-        topo.router("ip -6 route replace fc00:2::/64 via fc00:12::1 dev r1");
+    public void end() {
+        check(DifferentialCases.end());
+    }
+
+    @Test
+    public void endFlavorPsp() {
+        check(DifferentialCases.endPsp());
+    }
+
+    @Test
+    public void endNextCsidShiftsNextCsidIntoDestination() {
+        check(DifferentialCases.endNextCsidShift());
+    }
+
+    @Test
+    public void endNextCsidLastCsidFallsBackToSrh() {
+        check(DifferentialCases.endNextCsidLastCsid());
+    }
+
+    @Test
+    public void endNextCsidWithoutSrh() {
+        check(DifferentialCases.endNextCsidNoSrh());
+    }
+
+    @Test
+    public void endX() {
+        check(DifferentialCases.endX());
+    }
+
+    @Test
+    public void tEncapsIpv6() {
+        check(DifferentialCases.tEncapsIpv6());
+    }
+
+    @Test
+    public void tEncapsIpv4() {
+        check(DifferentialCases.tEncapsIpv4());
+    }
+
+    @Test
+    public void endMiddleSegment() {
+        check(DifferentialCases.endMiddleSegment());
+    }
+
+    @Test
+    public void tEncapsThreeSegments() {
+        check(DifferentialCases.tEncapsThreeSegments());
+    }
+
+    @Test
+    public void tInsertTwoSegments() {
+        check(DifferentialCases.tInsertTwoSegments());
+    }
+
+    @Test
+    public void tInsert() {
+        check(DifferentialCases.tInsert());
+    }
+
+    @Test
+    public void tEncapsWithSrTunsrc() {
+        topo.router("ip sr tunsrc set fc00:5::5");
         try {
-            byte[] tlvs = Frames.padN(8);
-            tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, srv6(SID, 1, 10, tlvs)));
-            byte[] got = rx.receive(2000, RawSocket::ipv6NoNoise);
-            assertNotNull("End.X did not forward to its next hop despite the FIB pointing elsewhere", got);
-            byte[] expected = Frames.ethernet(topo.h2Mac, topo.rH2Mac, 0x86DD, srv6(FINAL, 0, 9, tlvs));
-            assertNull(Frames.diff(expected, got, false));
+            check(DifferentialCases.tEncapsSrTunsrc("fc00:5::5"));
         } finally {
-            topo.router("ip -6 route replace fc00:2::/64 via fc00:23::3 dev r2");
+            topo.router("ip sr tunsrc set ::");
         }
     }
 
     @Test
-    public void encapsIpv6WrapsPacketInOuterHeaderWithSrh() {
-        topo.router("ip -6 route replace fc00:9::/64 encap seg6 mode encap segs " + SID + "," + FINAL + " dev r2");
-        topo.router("ip -6 route replace " + SID + "/128 via fc00:23::3 dev r2");
-        try {
-            String dst = "fc00:9::1";
-            byte[] pkt = Frames.ipv6(SRC, dst, 17, 64, 0, Frames.udp(SRC, dst, 1, 2, new byte[] {42}));
-            tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, pkt));
-            byte[] got = rx.receive(2000, RawSocket::ipv6NoNoise);
-            assertNotNull("no encapsulated frame", got);
-            // Outer source: an address of the router. The kernel encapsulates on ingress, so the
-            // inner packet is carried unmodified and only the outer hop limit (64) is decremented
-            // when the outer packet is forwarded.
-            byte[] fwd = pkt;
-            String outerSrc = java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(got, 22, 38)).getHostAddress();
-            byte[] expected = Frames.ethernet(topo.h2Mac, topo.rH2Mac, 0x86DD,
-                    Frames.ipv6(outerSrc, SID, 43, 63, 0,
-                            Frames.srh(41, 1, 0, 0, List.of(FINAL, SID), new byte[0], fwd)));
-            assertNull(Frames.diff(expected, got, true));
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        } finally {
-            topo.router("ip -6 route del fc00:9::/64");
-            topo.router("ip -6 route del " + SID + "/128");
-        }
+    public void ipv6Forwarding() {
+        check(DifferentialCases.ipv6Forwarding());
+    }
+
+    @Test
+    public void ipv4Forwarding() {
+        check(DifferentialCases.ipv4Forwarding());
+    }
+
+    // SPEC §1 D1-D3: where the kernel departs from the RFCs (the appliance follows the RFCs,
+    // ApplianceRfcOutcomeIT). These pin the departures on the kernel the build runs on.
+
+    private static final String DSID = "fc00:100::d";
+
+    private static byte[] endPacket(int sl, int hopLimit, int nextHeader, List<String> segments, byte[] upper) {
+        return Frames.ipv6(DifferentialCases.SRC, DSID, 43, hopLimit, 0,
+                Frames.srh(nextHeader, sl, 0, 0, segments, new byte[0], upper));
+    }
+
+    private static void endSid() {
+        topo.router("ip -6 route replace " + DSID + "/128 encap seg6local action End dev r1");
+    }
+
+    @Test
+    public void kernelDropsSegmentsLeftBeyondLastEntrySilently() {
+        endSid();
+        byte[] in = endPacket(3, 64, 17, List.of(DifferentialCases.FINAL, DSID),
+                Frames.udp(DifferentialCases.SRC, DifferentialCases.FINAL, 1, 2, new byte[8]));
+        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
+        byte[] fwd = rx.receive(500, RawSocket::ipv6NoNoise);
+        assertNull("kernel forwarded a malformed SRH: " + (fwd == null ? "" : Frames.hex(fwd)), fwd);
+        assertNull("kernel answered a malformed SRH", tx.receive(300, RawSocket::ipv6NoNoise));
+    }
+
+    @Test
+    public void kernelDropsEchoRequestToSidWithSegmentsLeftZeroSilently() {
+        endSid();
+        byte[] in = endPacket(0, 64, 58, List.of(DSID, "fc00:100::77"),
+                Frames.icmpv6Echo(128, DifferentialCases.SRC, DSID, 1, 1, new byte[8]));
+        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
+        byte[] back = tx.receive(500, RawSocket::ipv6NoNoise);
+        assertNull("kernel answered an echo request to an End SID with SL 0: " + (back == null ? "" : Frames.hex(back)), back);
+    }
+
+    @Test
+    public void kernelTimeExceededQuotesRewrittenPacket() {
+        endSid();
+        byte[] in = endPacket(1, 1, 17, List.of(DifferentialCases.FINAL, DSID),
+                Frames.udp(DifferentialCases.SRC, DifferentialCases.FINAL, 1, 2, new byte[8]));
+        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
+        byte[] got = tx.receive(2000, RawSocket::ipv6NoNoise);
+        assertNotNull("kernel sent no Time Exceeded", got);
+        assertEquals("ICMPv6 type", 3, got[54] & 0xff);
+        int quote = 14 + 40 + 8;
+        assertArrayEquals("quoted DA is the rewritten one (List[0])", Frames.ip(DifferentialCases.FINAL),
+                Arrays.copyOfRange(got, quote + 24, quote + 40));
+        assertEquals("quoted SL is the decremented one", 0, got[quote + 40 + 3] & 0xff);
     }
 }

@@ -1,8 +1,10 @@
 package org.srv6.appliance.itests.kernel;
 
 /**
- * H1 - R - H2 with a kernel router namespace R: veth h1-r (fc00:12::/64) and r-h2 (fc00:23::/64),
- * forwarding and seg6 enabled, DAD off, static neighbors so that no NDP is needed. The same
+ * H1 - R - H2 with a kernel router namespace R: veth h1-r (fc00:12::/64, 10.12.0.0/24) and r-h2
+ * (fc00:23::/64, 10.23.0.0/24), IPv6 and IPv4 forwarding and seg6 enabled, DAD and reverse-path
+ * filtering off, static neighbors so that no NDP or ARP is needed. Addresses: H1 ::1/.1, R ::2/.2
+ * on both links, H2 ::3/.3. The same
  * {@code ip} lines the appliance gets are applied to R with {@link #router(String)}.
  */
 public final class KernelTopology implements AutoCloseable {
@@ -24,21 +26,25 @@ public final class KernelTopology implements AutoCloseable {
                 ns.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"
                         + " net.ipv6.conf.all.forwarding=1 net.ipv6.conf.all.seg6_enabled=1"
                         + " net.ipv6.conf.default.seg6_enabled=1 net.ipv6.conf.default.router_solicitations=0"
-                        + " net.ipv6.conf.all.router_solicitations=0");
+                        + " net.ipv6.conf.all.router_solicitations=0 net.ipv4.ip_forward=1"
+                        + " net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0");
             }
             r.sh("ip link add r1 type veth peer name e0 netns " + h1.name()
                     + " && ip link add r2 type veth peer name e0 netns " + h2.name());
             r.sh("ip link set r1 up && ip link set r2 up && ip -6 addr add fc00:12::2/64 dev r1 nodad"
                     + " && ip -6 addr add fc00:23::2/64 dev r2 nodad"
+                    + " && ip addr add 10.12.0.2/24 dev r1 && ip addr add 10.23.0.2/24 dev r2"
                     + " && sysctl -qw net.ipv6.conf.r1.seg6_enabled=1 net.ipv6.conf.r2.seg6_enabled=1");
-            h1.sh("ip link set e0 up && ip -6 addr add fc00:12::1/64 dev e0 nodad");
-            h2.sh("ip link set e0 up && ip -6 addr add fc00:23::3/64 dev e0 nodad");
+            h1.sh("ip link set e0 up && ip -6 addr add fc00:12::1/64 dev e0 nodad && ip addr add 10.12.0.1/24 dev e0");
+            h2.sh("ip link set e0 up && ip -6 addr add fc00:23::3/64 dev e0 nodad && ip addr add 10.23.0.3/24 dev e0");
             h1Mac = h1.mac("e0");
             h2Mac = h2.mac("e0");
             rH1Mac = r.mac("r1");
             rH2Mac = r.mac("r2");
             r.sh("ip -6 neigh replace fc00:12::1 lladdr " + hex(h1Mac) + " dev r1 nud permanent"
-                    + " && ip -6 neigh replace fc00:23::3 lladdr " + hex(h2Mac) + " dev r2 nud permanent");
+                    + " && ip -6 neigh replace fc00:23::3 lladdr " + hex(h2Mac) + " dev r2 nud permanent"
+                    + " && ip neigh replace 10.12.0.1 lladdr " + hex(h1Mac) + " dev r1 nud permanent"
+                    + " && ip neigh replace 10.23.0.3 lladdr " + hex(h2Mac) + " dev r2 nud permanent");
             h1.sh("ip -6 neigh replace fc00:12::2 lladdr " + hex(rH1Mac) + " dev e0 nud permanent");
             h2.sh("ip -6 neigh replace fc00:23::2 lladdr " + hex(rH2Mac) + " dev e0 nud permanent");
         } catch (RuntimeException e) {

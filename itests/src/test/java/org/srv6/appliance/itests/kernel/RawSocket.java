@@ -149,13 +149,22 @@ public final class RawSocket implements AutoCloseable {
         return buf.getByteArray(0, (int) n);
     }
 
-    /** Filter: IPv6 frames that are not ICMPv6 NDP/MLD/RS noise. */
+    /**
+     * Filter: IPv6 frames that are not ICMPv6 NDP/MLD/RS noise. MLD reports come after a
+     * Hop-by-Hop Options header (router alert), so that header is skipped.
+     */
     public static boolean ipv6NoNoise(byte[] f) {
         if (f.length < 54 || Frames.ethertype(f) != 0x86DD) {
             return false;
         }
-        if ((f[20] & 0xff) == 58) {
-            int t = f[54] & 0xff;
+        int nh = f[20] & 0xff;
+        int p = 54;
+        if (nh == 0 && f.length >= p + 2) {
+            nh = f[p] & 0xff;
+            p += 8 + 8 * (f[p + 1] & 0xff);
+        }
+        if (nh == 58 && f.length > p) {
+            int t = f[p] & 0xff;
             return !(t >= 130 && t <= 137) && t != 143;
         }
         return true;
