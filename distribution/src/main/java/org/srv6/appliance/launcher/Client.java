@@ -11,14 +11,28 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
  * Runs one shell command in the running appliance over its admin socket (protocol: see the
  * admin bundle). Usage: {@code Client [-s SOCKET] COMMAND...}; exits with the command's status.
+ * The first line sent is the secret the appliance keeps in {@code admin.secret} next to the socket.
  */
 public final class Client {
+
+    /** The secret file of a socket, written by the appliance at its first start. */
+    public static final String SECRET_FILE = "admin.secret";
+
+    /** The secret could not be read: the caller is not the appliance's owner, or it never ran. */
+    public static final class SecretException extends IOException {
+        SecretException(String message) {
+            super(message);
+        }
+    }
 
     /** What a command produced. */
     public static final class Result {
@@ -53,7 +67,8 @@ public final class Client {
     public static int run(Path socket, String command, OutputStream out, OutputStream err) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            ByteBuffer request = ByteBuffer.wrap((command.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+            String secret = secret(socket);
+            ByteBuffer request = ByteBuffer.wrap((secret + "\n" + command.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
             while (request.hasRemaining()) {
                 ch.write(request);
             }
@@ -82,6 +97,20 @@ public final class Client {
         }
     }
 
+    /** The content of {@code admin.secret} next to {@code socket}. */
+    static String secret(Path socket) throws SecretException {
+        Path file = socket.toAbsolutePath().resolveSibling(SECRET_FILE);
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (AccessDeniedException e) {
+            throw new SecretException("cannot read " + file + ": permission denied; run as the user that started the appliance");
+        } catch (NoSuchFileException e) {
+            throw new SecretException("no secret " + file + "; the appliance writes it when it starts (bin/srv6 start)");
+        } catch (IOException e) {
+            throw new SecretException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     public static void main(String[] args) {
         int i = 0;
         Path socket = null;
@@ -100,6 +129,9 @@ public final class Client {
         String command = String.join(" ", java.util.Arrays.copyOfRange(args, i, args.length));
         try {
             System.exit(run(socket, command, System.out, System.err));
+        } catch (SecretException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
         } catch (java.net.SocketException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage();
             if (msg.contains("ermission")) {

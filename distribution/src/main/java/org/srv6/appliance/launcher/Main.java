@@ -3,11 +3,13 @@ package org.srv6.appliance.launcher;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,6 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -56,6 +64,10 @@ public final class Main {
             System.setProperty("org.jline.terminal.dumb", "true");
         }
         Files.createDirectories(home.resolve("var/log"));
+        if (mode.equals("console")) {
+            // library warnings would be printed across the shell's prompt; the daemon's stderr is the log already
+            logToFile(home.resolve("var/log/srv6.log"));
+        }
         cleanCacheIfRebuilt(home);
 
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
@@ -74,6 +86,23 @@ public final class Main {
         }
         framework.waitForStop(0);
         System.exit(0);
+    }
+
+    /** Sends java.util.logging records (Netty's and JLine's warnings) to {@code file}, appended. */
+    static void logToFile(Path file) throws IOException {
+        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Handler handler = new StreamHandler(out, new SimpleFormatter()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        Logger root = LogManager.getLogManager().getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        root.addHandler(handler);
     }
 
     private static void stop(Framework framework) {

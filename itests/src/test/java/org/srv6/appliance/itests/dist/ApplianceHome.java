@@ -73,6 +73,8 @@ final class ApplianceHome implements AutoCloseable {
             if (add.exit != 0) {
                 fail("ip netns add " + ns + " failed: " + add);
             }
+            // as in any usable namespace, the loopback is up
+            exec(null, List.of("ip", "-n", ns, "link", "set", "lo", "up"));
         }
         return new ApplianceHome(dir, home, ns);
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.After;
+import org.junit.Assume;
 import org.junit.Before;
 import org.junit.Test;
 
@@ -19,14 +20,19 @@ public class ConsoleIT {
 
     @Before
     public void openConsole() throws Exception {
-        app = ApplianceHome.copy(false);
+        // as root the console gets a network namespace of its own, so its TAP ports stay there
+        app = ApplianceHome.copy(ApplianceHome.isRoot());
         session = "srv6cons" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
         long t0 = System.nanoTime();
+        String console = (app.netns != null ? "ip netns exec " + app.netns + " " : "") + app.home.resolve("bin/srv6") + " console";
         ApplianceHome.Run tmux = ApplianceHome.exec(null, List.of("tmux", "new-session", "-d", "-s", session,
-                "-x", "160", "-y", "50", app.home.resolve("bin/srv6") + " console"));
+                "-x", "160", "-y", "50", console));
         assertEquals("tmux: " + tmux, 0, tmux.exit);
-        assertTrue("no srv6> prompt within 10 s:\n" + screen(), waitForScreen("srv6> ", 10_000));
+        assertTrue("no srv6> prompt within 20 s:\n" + screen(), waitForScreen("srv6> ", 20_000));
         System.out.printf("console prompt after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        // the admin socket answers once the boot is complete (all features installed)
+        assertTrue("admin socket did not answer within 20 s",
+                waitFor(() -> app.srv6("client", "echo ok").exit == 0, 20_000));
     }
 
     @After
@@ -56,6 +62,82 @@ public class ConsoleIT {
     public void tabCompletesACommandName() throws Exception {
         keys("bundlel", "Tab");
         assertTrue("Tab did not complete bundlel:\n" + screen(), waitForScreen("srv6> bundlelevel", 3000));
+    }
+
+    @Test
+    public void tabAfterIpOffersItsObjects() throws Exception {
+        keys("ip ", "Tab");
+        assertTrue("Tab after ip did not list the objects:\n" + screen(),
+                waitFor(() -> screen().matches("(?s).*\\naddr +link +neigh +route +sr\\s.*"), 3000));
+    }
+
+    @Test
+    public void tabCompletesTheWordsOfARoute() throws Exception {
+        keys("ip -6 route add fc00::1/128 en", "Tab");
+        assertTrue("encap not completed:\n" + screen(), waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap ", 3000));
+        keys("seg6l", "Tab");
+        assertTrue("seg6local not completed:\n" + screen(), waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap seg6local ", 3000));
+        keys("Tab");
+        assertTrue("action not offered after seg6local:\n" + screen(),
+                waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap seg6local action", 3000));
+    }
+
+    @Test
+    public void tabAfterAPortOfLinkSetOffersTheSettings() throws Exception {
+        keys("ip link set p0 ", "Tab");
+        assertTrue("link settings not offered:\n" + screen(),
+                waitFor(() -> screen().matches("(?s).*\\naddress +down +mtu +up\\s.*"), 3000));
+    }
+
+    @Test
+    public void tabOffersThePortsOfTheAppliance() throws Exception {
+        Assume.assumeTrue("creating TAP ports needs root", ApplianceHome.isRoot());
+        for (String port : new String[] {"srv6cp0", "srv6cp1"}) {
+            ApplianceHome.Run add = app.srv6("client", "ip link add " + port + " type tap");
+            assertEquals(add.toString(), 0, add.exit);
+        }
+        keys("ip link set srv6c", "Tab");
+        assertTrue("ports not offered after ip link set:\n" + screen(),
+                waitFor(() -> screen().matches("(?s).*\\nsrv6cp0 +srv6cp1\\s.*"), 3000));
+        keys("C-u", "ip addr add fc00::1/64 dev srv6cp1", "Tab");
+        assertTrue("port not completed after dev:\n" + screen(),
+                waitForLastPrompt("srv6> ip addr add fc00::1/64 dev srv6cp1 ", 3000));
+    }
+
+    @Test
+    public void tabAfterActionOffersTheInstalledBehaviors() throws Exception {
+        keys("ip -6 route add fc00::1/128 encap seg6local action ", "Tab");
+        assertTrue("behavior keywords not offered after action:\n" + screen(),
+                waitFor(() -> screen().matches("(?s).*\\nEnd +End\\.X\\b.*"), 3000));
+        // transit behaviors are seg6 modes, not seg6local actions
+        assertTrue(screen(), !screen().matches("(?s).*\\nEnd +End\\.X.*\\binline\\b.*"));
+        keys("C-u", "ip -6 route add fc00::/16 encap seg6 mode ", "Tab");
+        assertTrue("transit modes not offered after mode:\n" + screen(),
+                waitFor(() -> screen().matches("(?s).*\\nencap +inline\\s.*"), 3000));
+    }
+
+    @Test
+    public void tabCompletesFeatureNames() throws Exception {
+        keys("feature:install srv6-behavior-e", "Tab");
+        assertTrue("feature names not offered:\n" + screen(),
+                waitFor(() -> screen().matches("(?s).*\\nsrv6-behavior-end +srv6-behavior-end-x\\s.*"), 3000));
+    }
+
+    @Test
+    public void bareUninstallIsTheBundleCommand() throws Exception {
+        // the console resolves a bare name in gogo, then felix, then any scope (etc/gosh_profile)
+        String id = null;
+        for (String line : app.srv6("client", "lb -s").out.split("\n")) {
+            String[] cols = line.split("\\|");
+            if (cols.length >= 4 && cols[3].startsWith("srv6-behavior-t-insert ")) {
+                id = cols[0].trim();
+            }
+        }
+        assertTrue("srv6-behavior-t-insert not installed at boot", id != null);
+        keys("uninstall " + id, "Enter");
+        assertTrue("bundle " + id + " still installed after uninstall:\n" + screen(),
+                waitFor(() -> !app.srv6("client", "lb -s").out.contains("srv6-behavior-t-insert "), 3000));
+        assertTrue(!screen().contains("unknown feature"));
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,11 +107,113 @@ public class DistributionSmokeIT {
     }
 
     @Test
+    public void failingShellCommandGivesOneErrorLineWithItsMessage() throws Exception {
+        // the ip parser rejects the object with an IllegalArgumentException
+        ApplianceHome.Run bad = app.srv6("client", "ip frobnicate");
+        assertNotEquals(bad.toString(), 0, bad.exit);
+        assertEquals(bad.toString(), "Error: unknown object 'frobnicate'; expected link, addr, route, neigh, sr\n", bad.err);
+        assertEquals(bad.toString(), "", bad.out);
+    }
+
+    @Test
+    public void wrongArgumentsGiveOneErrorLine() throws Exception {
+        ApplianceHome.Run missing = app.srv6("client", "feature:install");
+        assertNotEquals(missing.toString(), 0, missing.exit);
+        assertEquals(missing.toString(), 1, missing.err.strip().split("\n").length);
+        assertTrue(missing.toString(), missing.err.startsWith("Error: "));
+        // Gogo's own commands report wrong arguments by a status, with a usage text
+        ApplianceHome.Run usage = app.srv6("client", "if { true }");
+        assertNotEquals(usage.toString(), 0, usage.exit);
+        assertEquals(usage.toString(), 1, usage.err.strip().split("\n").length);
+        assertTrue(usage.toString(), usage.err.startsWith("Error: usage: if "));
+    }
+
+    @Test
+    public void commandReturningATextPrintsItAndExitsZero() throws Exception {
+        ApplianceHome.Run list = app.srv6("client", "feature:list");
+        assertEquals(list.toString(), 0, list.exit);
+        assertEquals(list.toString(), "", list.err);
+        String[] lines = list.out.split("\n", -1);
+        assertTrue(list.out, lines[0].matches("NAME\\s+VERSION\\s+INSTALLED\\s+BUNDLES"));
+        assertTrue(list.out, list.out.matches("(?s).*\\nsrv6-core\\s+\\S+\\s+yes\\s+\\d+\\n.*"));
+        assertTrue(list.out, list.out.matches("(?s).*\\nsrv6-all\\s+\\S+\\s+yes\\s+\\d+\\n.*"));
+        assertTrue("no empty line after the table:\n" + list.out, list.out.endsWith("\n") && !list.out.endsWith("\n\n"));
+    }
+
+    @Test
+    public void bareUninstallWithAnIdUninstallsThatBundle() throws Exception {
+        String bsn = "srv6-behavior-t-insert";
+        long id = bundleId(bsn);
+        assertTrue(bsn + " not installed at boot:\n" + Client.run(app.socket(), "lb -s").stdout, id > 0);
+        ApplianceHome.Run un = app.srv6("client", "uninstall " + id);
+        assertEquals(un.toString(), 0, un.exit);
+        assertEquals(un.toString(), "", un.err);
+        assertEquals("bundle " + id + " still installed", -1, bundleId(bsn));
+        // the other behaviors and the feature commands are untouched
+        assertTrue(bundleId("srv6-behavior-end") > 0);
+        ApplianceHome.Run list = app.srv6("client", "feature:list");
+        assertEquals(list.toString(), 0, list.exit);
+        assertTrue(list.out, list.out.contains("srv6-behavior-t-insert"));
+    }
+
+    @Test
+    public void adminSecretIsCreatedAtFirstStartOwnerOnlyAndKeptAcrossRestarts() throws Exception {
+        Path file = app.home.resolve("var/admin.secret");
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+        String first = Files.readString(file, StandardCharsets.US_ASCII);
+        assertTrue("not 32 bytes in hex: " + first, first.matches("[0-9a-f]{64}\n"));
+        assertEquals(0, app.srv6("stop").exit);
+        assertEquals(0, app.srv6("start").exit);
+        assertEquals(first, Files.readString(file, StandardCharsets.US_ASCII));
+        assertEquals(0, app.srv6("client", "echo again").exit);
+        // a home copied before its first start gets a secret of its own
+        try (ApplianceHome other = ApplianceHome.copy(false)) {
+            assertFalse(Files.exists(other.home.resolve("var/admin.secret")));
+        }
+    }
+
+    @Test
+    public void connectionWithAWrongOrMissingSecretIsRefused() throws Exception {
+        String wrong = "0".repeat(64);
+        assertNotEquals(wrong, secret());
+        Path marker = app.dir.resolve("ran");
+        for (String request : new String[] {wrong + "\necho x > " + marker + "\n", "echo x > " + marker + "\n", "\n\n"}) {
+            String[] r = rawRequest(request);
+            assertEquals("stdout of a refused request", "", r[0]);
+            assertEquals("Error: authentication failed\n", r[1]);
+            assertNotEquals("exit status of a refused request", "0", r[2]);
+        }
+        assertFalse("a refused request ran its command", Files.exists(marker));
+        // the right secret through the same raw protocol works
+        String[] ok = rawRequest(secret() + "\necho granted\n");
+        assertEquals("granted\n", ok[0]);
+        assertEquals("0", ok[2]);
+    }
+
+    @Test
+    public void clientWithAWrongSecretFileExitsNonZero() throws Exception {
+        Path file = app.home.resolve("var/admin.secret");
+        String saved = Files.readString(file, StandardCharsets.US_ASCII);
+        Files.writeString(file, "f".repeat(64) + "\n", StandardCharsets.US_ASCII);
+        try {
+            ApplianceHome.Run run = app.srv6("client", "echo no");
+            assertNotEquals(run.toString(), 0, run.exit);
+            assertEquals(run.toString(), "Error: authentication failed\n", run.err);
+            assertEquals(run.toString(), "", run.out);
+        } finally {
+            Files.writeString(file, saved, StandardCharsets.US_ASCII);
+        }
+        assertEquals("yes\n", app.srv6("client", "echo yes").out);
+    }
+
+    @Test
     public void severalClientsAtOnceAndAVanishedClientDisturbNothing() throws Exception {
-        // a client that leaves in the middle of a command
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        // a client that leaves in the middle of a command, and one that never sends its request
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(app.socket()));
-            ch.write(ByteBuffer.wrap("lb\n".getBytes(StandardCharsets.UTF_8)));
+            silent.connect(UnixDomainSocketAddress.of(app.socket()));
+            ch.write(ByteBuffer.wrap((secret() + "\nsleep 1; lb\n").getBytes(StandardCharsets.UTF_8)));
         }
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
@@ -178,6 +282,78 @@ public class DistributionSmokeIT {
         assertEquals(0, ApplianceHome.exec(elsewhere, concat(relative, "stop")).exit);
         assertEquals(3, ApplianceHome.exec(Path.of("/"), concat(absolute, "status")).exit);
         assertFalse(Files.exists(elsewhere.resolve("var")));
+    }
+
+    @Test
+    public void configurationIsSavedOnEveryChangeAndReplayedAtBoot() throws Exception {
+        String[] lines = {
+            "ip link add sm0 type tap",
+            "ip link set sm0 mtu 1400",
+            "ip -6 addr add fc00:5::1/64 dev sm0",
+            "ip -6 neigh add fc00:5::2 lladdr 02:00:00:00:05:02 dev sm0",
+            "ip -6 route add fc00:6::/64 via fc00:5::2 dev sm0 metric 1024",
+            "ip -6 route add fc00:e::1 encap seg6local action End.X nh6 fc00:5::2 dev sm0 metric 1024",
+            "ip -6 route add fc00:7::/64 encap seg6 mode encap segs fc00:e::1,fc00:e::2 dev sm0 metric 1024"};
+        for (String l : lines) {
+            ApplianceHome.Run r = app.srv6("client", l);
+            assertEquals(l + ": " + r, 0, r.exit);
+        }
+        ApplianceHome.Run bad = app.srv6("client", "ip -6 route add fc00:e::9 encap seg6local action End.Q dev sm0");
+        assertNotEquals(bad.toString(), 0, bad.exit);
+        assertTrue(bad.toString(), bad.err.contains("unknown behavior End.Q; installed: End, End.X"));
+        String saved = Files.readString(app.home.resolve("etc/srv6.conf"));
+        for (String l : lines) {
+            assertTrue("etc/srv6.conf lacks '" + l + "':\n" + saved, saved.contains(l + "\n"));
+        }
+        assertFalse(saved, saved.contains("End.Q"));
+        String before = app.srv6("client", "srv6:config show").out;
+
+        assertEquals(0, app.srv6("stop").exit);
+        assertEquals(0, app.srv6("start").exit);
+        assertEquals("replayed configuration", before, app.srv6("client", "srv6:config show").out);
+        String sids = app.srv6("client", "srv6:sids").out;
+        assertTrue(sids, sids.matches("(?s).*fc00:e::1 +End\\.X +active.*"));
+    }
+
+    private String secret() throws Exception {
+        return Files.readString(app.home.resolve("var/admin.secret"), StandardCharsets.US_ASCII).trim();
+    }
+
+    /** Sends {@code request} as it is over the admin socket; returns stdout, stderr and the exit status. */
+    private String[] rawRequest(String request) throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(app.socket()));
+            ByteBuffer req = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
+            while (req.hasRemaining()) {
+                ch.write(req);
+            }
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            StringBuilder out = new StringBuilder();
+            StringBuilder err = new StringBuilder();
+            while (true) {
+                int type = in.readUnsignedByte();
+                byte[] payload = in.readNBytes(in.readInt());
+                switch (type) {
+                    case 'O' -> out.append(new String(payload, StandardCharsets.UTF_8));
+                    case 'E' -> err.append(new String(payload, StandardCharsets.UTF_8));
+                    case 'X' -> {
+                        return new String[] {out.toString(), err.toString(), Integer.toString(ByteBuffer.wrap(payload).getInt())};
+                    }
+                    default -> throw new AssertionError("unexpected frame type " + type);
+                }
+            }
+        }
+    }
+
+    /** The id of the bundle named {@code bsn} in {@code lb -s}, or -1. */
+    private long bundleId(String bsn) throws Exception {
+        for (String line : Client.run(app.socket(), "lb -s").stdout.split("\n")) {
+            String[] cols = line.split("\\|");
+            if (cols.length >= 4 && cols[3].startsWith(bsn + " ")) {
+                return Long.parseLong(cols[0].trim());
+            }
+        }
+        return -1;
     }
 
     private static List<String> concat(List<String> head, String... tail) {

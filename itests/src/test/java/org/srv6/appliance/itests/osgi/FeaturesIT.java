@@ -133,11 +133,20 @@ public class FeaturesIT extends OsgiTestSupport {
     public void adminSocketRunsACommand() throws Exception {
         Path socket = home().resolve("var/srv6.sock");
         waitFor("the admin socket", 10_000, () -> Files.exists(socket));
-        String[] r = admin(socket, "feature:list");
+        // the first line of a request is the secret the admin bundle keeps next to the socket
+        Path secretFile = socket.resolveSibling("admin.secret");
+        waitFor("the admin secret", 10_000, () -> Files.exists(secretFile));
+        String secret = Files.readString(secretFile).trim();
+        String[] r = admin(socket, secret + "\nfeature:list");
         assertEquals(r[1], "0", r[2]);
         assertTrue(r[0], r[0].contains("srv6-core"));
-        String[] bad = admin(socket, "feature:install srv6-foo");
+        String[] bad = admin(socket, secret + "\nfeature:install srv6-foo");
         assertTrue("a failing command must exit non-zero", !"0".equals(bad[2]));
-        assertTrue(bad[1], bad[1].contains("unknown feature srv6-foo"));
+        assertTrue(bad[1], bad[1].startsWith("Error: unknown feature srv6-foo; available: srv6-all, "));
+        assertEquals("one error line: " + bad[1], bad[1].length() - 1, bad[1].indexOf('\n'));
+        String[] refused = admin(socket, "feature:list");
+        assertEquals("Error: authentication failed\n", refused[1]);
+        assertTrue("a request without the secret must exit non-zero", !"0".equals(refused[2]));
+        assertEquals("", refused[0]);
     }
 }

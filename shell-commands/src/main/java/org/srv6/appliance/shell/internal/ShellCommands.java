@@ -59,7 +59,31 @@ public final class ShellCommands implements Ip.Services {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindConfig(ConfigService config) {
         this.config = config;
-        config.replayOnce(new ConfigService.LineExecutor() {
+        if (active) {
+            replay();
+        }
+    }
+
+    private volatile boolean active;
+
+    /** References are bound in name order, the configuration before the ports: replay once all are here. */
+    @org.osgi.service.component.annotations.Activate
+    void activate() {
+        active = true;
+        replay();
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        active = false;
+    }
+
+    private void replay() {
+        ConfigService c = config;
+        if (c == null || ports == null || addresses == null || routes == null || neighbors == null || sr == null) {
+            return;
+        }
+        c.replayOnce(new ConfigService.LineExecutor() {
             private int lineNo;
 
             @Override

@@ -2,17 +2,24 @@ package org.srv6.appliance.admin.internal;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.annotation.bundle.Header;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Serves the admin socket while a Gogo {@link CommandProcessor} is available. The socket
- * path is the framework property {@code srv6.admin.socket}, else {@code ${srv6.home}/var/srv6.sock}.
+ * Serves the admin socket while a Gogo {@link CommandProcessor} is available, from the moment the
+ * framework has started: the socket answering means the boot (startup bundles and boot features)
+ * is complete, which is what {@code bin/srv6 start} waits for. The socket path is the framework
+ * property {@code srv6.admin.socket}, else {@code ${srv6.home}/var/srv6.sock}; the secret is
+ * {@code admin.secret} in the same directory.
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class AdminActivator implements BundleActivator {
@@ -21,11 +28,32 @@ public final class AdminActivator implements BundleActivator {
     public static final String SOCKET_PROPERTY = "srv6.admin.socket";
 
     private ServiceTracker<CommandProcessor, AdminServer> tracker;
+    private final AtomicBoolean opened = new AtomicBoolean();
+    private FrameworkListener startedListener;
 
     @Override
     public void start(BundleContext context) {
-        Path socket = socketPath(context);
-        tracker = new ServiceTracker<>(context, CommandProcessor.class, null) {
+        tracker = tracker(context, socketPath(context));
+        startedListener = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                open();
+            }
+        };
+        context.addFrameworkListener(startedListener);
+        // installed or restarted into a running framework: no STARTED event will come
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
+            open();
+        }
+    }
+
+    private void open() {
+        if (opened.compareAndSet(false, true)) {
+            tracker.open();
+        }
+    }
+
+    private static ServiceTracker<CommandProcessor, AdminServer> tracker(BundleContext context, Path socket) {
+        return new ServiceTracker<>(context, CommandProcessor.class, null) {
             @Override
             public AdminServer addingService(org.osgi.framework.ServiceReference<CommandProcessor> ref) {
                 CommandProcessor processor = context.getService(ref);
@@ -51,12 +79,14 @@ public final class AdminActivator implements BundleActivator {
                 context.ungetService(ref);
             }
         };
-        tracker.open();
     }
 
     @Override
     public void stop(BundleContext context) {
-        tracker.close();
+        context.removeFrameworkListener(startedListener);
+        if (opened.get()) {
+            tracker.close();
+        }
     }
 
     static Path socketPath(BundleContext context) {

@@ -10,23 +10,29 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.apache.felix.service.command.Job;
 
 /**
- * One admin connection: reads one command line, runs it in a fresh Gogo session and answers
- * with frames.
+ * One admin connection: checks the secret, reads one command line, runs it in a fresh Gogo
+ * session and answers with frames.
  *
  * <pre>
- * request : UTF-8 command line terminated by '\n'
+ * request : the admin secret (64 hex digits) terminated by '\n', then the UTF-8 command line
+ *           terminated by '\n'
  * response: frames  +------+-----------+---------+
  *                   | type | length(4) | payload |
  *                   +------+-----------+---------+
  *           type 'O' stdout bytes, 'E' stderr bytes, 'X' exit status (4-byte code, then
  *           the UTF-8 error line if any); 'X' is always last.
  * </pre>
+ * A wrong secret is answered as soon as its line is in ('E' "Error: authentication failed",
+ * 'X' status 1). Standard output streams while the command runs; standard error is sent when
+ * it has ended, as it is on success and as the one "Error: ..." line on failure.
  */
 final class AdminConnection {
 
@@ -34,44 +40,88 @@ final class AdminConnection {
     static final byte STDERR = 'E';
     static final byte EXIT = 'X';
     private static final int MAX_COMMAND = 1 << 20;
+    private static final int MAX_SECRET = 256;
+    /** Standard error kept of one command; beyond it the text is cut. */
+    private static final int MAX_STDERR = 1 << 20;
+
+    /** Scope path of every admin session: Gogo's built-ins first, then the bundle commands, then any scope. */
+    static final String SCOPE = "gogo:felix:*";
+    static final String AUTH_FAILED = "Error: authentication failed";
 
     private final SocketChannel channel;
     private final CommandProcessor processor;
+    private final AdminSecret secret;
 
-    AdminConnection(SocketChannel channel, CommandProcessor processor) {
+    AdminConnection(SocketChannel channel, CommandProcessor processor, AdminSecret secret) {
         this.channel = channel;
         this.processor = processor;
+        this.secret = secret;
     }
 
-    void serve() {
+    /**
+     * Serves the connection; {@code requestRead} runs once the request is in, so that the caller
+     * can stop the timer that closes connections which never send one.
+     */
+    void serve(Runnable requestRead) {
         String line;
         try {
-            line = readLine(Channels.newInputStream(channel));
+            InputStream in = Channels.newInputStream(channel);
+            String offered = readLine(in, MAX_SECRET);
+            if (offered == null) {
+                return;
+            }
+            // refused before the command is read: a client that sent one line gets its answer
+            if (!secret.matches(offered)) {
+                requestRead.run();
+                reject();
+                return;
+            }
+            line = readLine(in, MAX_COMMAND);
         } catch (IOException e) {
             return;
         }
+        requestRead.run();
         if (line == null) {
             return;
         }
         FrameStream out = new FrameStream(STDOUT);
-        FrameStream err = new FrameStream(STDERR);
+        // stderr is held back so that a failing command answers with exactly one error line
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream pout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream perr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream perr = new PrintStream(new BoundedStream(err, MAX_STDERR), true, StandardCharsets.UTF_8);
         int code = 0;
         String error = "";
         try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), pout, perr)) {
-            // resolve command names as the console does (etc/gosh_profile)
-            session.put("SCOPE", "gogo:*");
+            // resolve command names as the console does (etc/gosh_profile): a bare
+            // `uninstall ID` is felix:uninstall, never feature:uninstall
+            session.put("SCOPE", SCOPE);
+            // commands that report failure by a status instead of an exception (Gogo's
+            // built-ins on wrong arguments) end their job with a non-zero error
+            AtomicInteger status = new AtomicInteger();
+            session.setJobListener((job, previous, current) -> {
+                if (current == Job.Status.Done && job.parent() == null && job.result() != null) {
+                    status.set(job.result().error());
+                }
+            });
             try {
                 Object result = session.execute(line);
                 if (result != null) {
                     CharSequence text = session.format(result, Converter.INSPECT);
-                    pout.println(text);
+                    // an empty result prints nothing; a text that ends its last line gets no extra empty line
+                    if (text.length() > 0 && text.charAt(text.length() - 1) == '\n') {
+                        pout.print(text);
+                    } else if (text.length() > 0) {
+                        pout.println(text);
+                    }
+                }
+                if (status.get() != 0) {
+                    code = status.get();
+                    perr.flush();
+                    error = "Error: " + firstLine(err.toString(StandardCharsets.UTF_8), "command failed with status " + code);
                 }
             } catch (Throwable t) {
                 code = 1;
                 error = "Error: " + oneLine(t);
-                perr.println(error);
             }
             pout.flush();
             perr.flush();
@@ -79,6 +129,45 @@ final class AdminConnection {
             code = 1;
             error = "Error: " + oneLine(e);
         }
+        byte[] errText = code == 0 ? err.toByteArray() : (error + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            if (errText.length > 0) {
+                frame(STDERR, errText, 0, errText.length);
+            }
+        } catch (IOException ignored) {
+            // the client went away; the command already ran to its end
+        }
+        exit(code, error);
+    }
+
+    /** The first non-blank line of {@code text} without a leading "Error:" or "gogo:", else {@code otherwise}. */
+    static String firstLine(String text, String otherwise) {
+        for (String l : text.split("\n")) {
+            String t = l.strip();
+            for (String prefix : new String[] {"Error:", "gogo:"}) {
+                if (t.startsWith(prefix)) {
+                    t = t.substring(prefix.length()).strip();
+                }
+            }
+            if (!t.isEmpty()) {
+                return t;
+            }
+        }
+        return otherwise;
+    }
+
+    /** A wrong or missing secret: one error line, a failure status, and nothing run. */
+    private void reject() {
+        byte[] line = (AUTH_FAILED + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            frame(STDERR, line, 0, line.length);
+        } catch (IOException ignored) {
+            // the client went away already
+        }
+        exit(1, AUTH_FAILED);
+    }
+
+    private void exit(int code, String error) {
         ByteArrayOutputStream status = new ByteArrayOutputStream();
         status.writeBytes(ByteBuffer.allocate(4).putInt(code).array());
         status.writeBytes(error.getBytes(StandardCharsets.UTF_8));
@@ -99,12 +188,12 @@ final class AdminConnection {
         return (nl >= 0 ? m.substring(0, nl) : m).trim();
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    private static String readLine(InputStream in, int max) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0 && b != '\n') {
-            if (buf.size() >= MAX_COMMAND) {
-                throw new IOException("command longer than " + MAX_COMMAND + " bytes");
+            if (buf.size() >= max) {
+                throw new IOException("request line longer than " + max + " bytes");
             }
             buf.write(b);
         }
@@ -119,6 +208,34 @@ final class AdminConnection {
         ByteBuffer body = ByteBuffer.wrap(data, off, len);
         while (header.hasRemaining() || body.hasRemaining()) {
             channel.write(new ByteBuffer[] {header, body});
+        }
+    }
+
+    /** Passes at most {@code limit} bytes on and drops the rest, so a chatty command cannot exhaust the heap. */
+    private static final class BoundedStream extends OutputStream {
+        private final OutputStream target;
+        private int left;
+
+        BoundedStream(OutputStream target, int limit) {
+            this.target = target;
+            this.left = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (left > 0) {
+                left--;
+                target.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int n = Math.min(len, left);
+            if (n > 0) {
+                left -= n;
+                target.write(b, off, n);
+            }
         }
     }
 
