@@ -92,7 +92,8 @@ public final class Ipv4 {
         int ttl = b.getUnsignedByte(off + TTL);
         b.setByte(off + TTL, ttl - 1);
         int sum = b.getUnsignedShort(off + CHECKSUM) + 0x0100;
-        b.setShort(off + CHECKSUM, sum + (sum >>> 16));
+        // the kernel's end-around carry: 0xFFFF becomes 0x0000, as a recomputation gives
+        b.setShort(off + CHECKSUM, sum + (sum >= 0xffff ? 1 : 0));
     }
 
     /** Recomputes the header checksum from scratch. */

@@ -164,10 +164,9 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         }
         closed = true;
         timer.shutdownNow();
-        for (PortCfg p : ports.values()) {
-            engine.forget(p.io.index());
-        }
+        // loops first: frames still queued on them may park on neighbors until they stop
         rt.close();
+        engine.discard(neighbors.removeIf(n -> true));
         for (Route r : routes) {
             closeQuietly(r.instance);
         }
@@ -247,19 +246,11 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         return ports.isEmpty() ? "none (ip link add NAME type tap)" : String.join(", ", ports.keySet());
     }
 
-    /** @return the lowest free port index; like Linux ifindexes they start at 1 */
+    private int nextIndex = 1;
+
+    /** @return a new port index; like Linux ifindexes they start at 1 and are not reused */
     private int freeIndex() {
-        boolean[] used = new boolean[ports.size() + 2];
-        for (PortCfg p : ports.values()) {
-            if (p.io.index() < used.length) {
-                used[p.io.index()] = true;
-            }
-        }
-        int i = 1;
-        while (used[i]) {
-            i++;
-        }
-        return i;
+        return nextIndex++;
     }
 
     private void checkNewPort(String name) throws DataplaneException {
@@ -312,25 +303,31 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         return info(cfg);
     }
 
+    /** {@code ip link del}: like Linux, the port's routes (SIDs included) and neighbors go with it. */
     @Override
     public synchronized void delete(String name) throws DataplaneException {
         PortCfg p = port(name);
         int index = p.io.index();
         List<BehaviorInstance> old = new ArrayList<>();
         routes.removeIf(r -> {
-            if (r.port == index && !r.hasBehavior()) {
-                return true;
+            if (r.port != index) {
+                return false;
             }
-            return false;
+            if (r.instance != null) {
+                old.add(r.instance);
+            }
+            return true;
         });
-        if (p.steer != null) {
+        if (p.steer != null && p.steer.instance != null) {
             old.add(p.steer.instance);
         }
+        staticNeighbors.keySet().removeIf(k -> k.endsWith(" dev " + name));
         ports.remove(name);
         publish();
-        engine.forget(index);
         p.io.close();
         retire(old);
+        // once no loop works on the old snapshot any more, nothing can queue on the port's neighbors
+        afterLoops(() -> engine.forget(index));
         recreateAll();
         changed();
     }
@@ -1210,11 +1207,16 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         if (old.isEmpty()) {
             return;
         }
+        afterLoops(() -> old.forEach(Dataplane::closeQuietly));
+    }
+
+    /** Runs {@code task} once every event loop has finished what it was doing now. */
+    private void afterLoops(Runnable task) {
         int n = rt.loops();
         AtomicInteger left = new AtomicInteger(n);
         Runnable done = () -> {
             if (left.decrementAndGet() == 0) {
-                old.forEach(Dataplane::closeQuietly);
+                task.run();
             }
         };
         for (int i = 0; i < n; i++) {
