@@ -12,6 +12,7 @@ import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.packet.Arp;
+import org.srv6.appliance.api.packet.Checksum;
 import org.srv6.appliance.api.packet.Ethernet;
 import org.srv6.appliance.api.packet.Icmp4;
 import org.srv6.appliance.api.packet.Icmp6;
@@ -374,6 +375,13 @@ public final class Engine implements FrameHandler {
         PacketContext ctx = s.ctx;
         ByteBuf b = ctx.buf;
         int l3 = ctx.l3;
+        long shi = Ipv6.srcHi(b, l3);
+        long slo = Ipv6.srcLo(b, l3);
+        if ((shi == 0 && (slo == 0 || slo == 1)) || (shi & 0xffc0_0000_0000_0000L) == PortState.LINK_LOCAL_HI) {
+            // unspecified, loopback and link-local sources never leave their link (RFC 4291 §2.5)
+            drop(s, DropReason.BAD_IP_HEADER);
+            return;
+        }
         int hl = Ipv6.hopLimit(b, l3);
         if (hl <= 1) {
             icmp6Error(s, t, Icmp6.TIME_EXCEEDED, 0, 0, DropReason.HOP_LIMIT);
@@ -397,6 +405,13 @@ public final class Engine implements FrameHandler {
         PacketContext ctx = s.ctx;
         ByteBuf b = ctx.buf;
         int l3 = ctx.l3;
+        int src = Ipv4.src(b, l3);
+        int top = src >>> 24;
+        if (src == 0 || top == 127 || (src >>> 28) == 0xe || src == -1) {
+            // martian sources (RFC 1812 §5.3.7): this network, loopback, multicast, broadcast
+            drop(s, DropReason.BAD_IP_HEADER);
+            return;
+        }
         if (Ipv4.ttl(b, l3) <= 1) {
             icmp4Error(s, t, Icmp4.TIME_EXCEEDED, 0, 0, DropReason.HOP_LIMIT);
             return;
@@ -704,7 +719,8 @@ public final class Engine implements FrameHandler {
                 return -1;
             }
             int next = b.getUnsignedByte(p);
-            p += nh == 51 ? 8 + 4 * b.getUnsignedByte(p + 1) - 4 : 8 + 8 * b.getUnsignedByte(p + 1);
+            // AH counts 4-octet units minus 2 (RFC 4302 §2.2); the others 8-octet units minus 1
+            p += nh == 51 ? 4 * (b.getUnsignedByte(p + 1) + 2) : 8 + 8 * b.getUnsignedByte(p + 1);
             nh = next;
         }
         if (p > end) {
@@ -740,6 +756,10 @@ public final class Engine implements FrameHandler {
             }
         }
         if (nh[0] == Ipv6.PROTO_ICMPV6 && ul + 8 <= end) {
+            if (Checksum.upperLayer6(b, l3, ul, end - ul, Ipv6.PROTO_ICMPV6) != 0) {
+                drop(s, DropReason.BAD_CHECKSUM); // RFC 4443 §2.4: silently discarded
+                return;
+            }
             int type = Icmp6.type(b, ul);
             if (type == Icmp6.ECHO_REQUEST) {
                 echoReply6(s, t, ul);
@@ -772,7 +792,12 @@ public final class Engine implements FrameHandler {
         ByteBuf b = ctx.buf;
         int l3 = ctx.l3;
         int ul = l3 + Ipv6.LENGTH;
-        if (Ipv6.nextHeader(b, l3) == Ipv6.PROTO_ICMPV6 && ul + 24 <= b.writerIndex()) {
+        int end = b.writerIndex();
+        if (Ipv6.nextHeader(b, l3) == Ipv6.PROTO_ICMPV6 && ul + 8 <= end) {
+            if (Checksum.upperLayer6(b, l3, ul, end - ul, Ipv6.PROTO_ICMPV6) != 0) {
+                drop(s, DropReason.BAD_CHECKSUM);
+                return;
+            }
             int type = Icmp6.type(b, ul);
             if (type == Icmp6.NEIGHBOR_SOLICITATION) {
                 neighborSolicitation(s, p);

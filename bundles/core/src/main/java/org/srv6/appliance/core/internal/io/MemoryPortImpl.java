@@ -35,6 +35,11 @@ public final class MemoryPortImpl extends IoPort implements MemoryPort {
         if (closed) {
             return;
         }
+        if (frame.length > IoRuntime.MAX_FRAME) {
+            // a device would not deliver it either
+            rxDropped.increment();
+            return;
+        }
         rt.execute(loop, () -> {
             ByteBuf b = rt.newFrame();
             b.writeBytes(frame);

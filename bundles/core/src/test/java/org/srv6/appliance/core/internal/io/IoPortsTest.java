@@ -89,7 +89,7 @@ public class IoPortsTest {
         if (Files.isExecutable(Path.of("/usr/bin/tcpdump")) || Files.isExecutable(Path.of("/usr/sbin/tcpdump"))) {
             String out = sh("tcpdump", "-nn", "-r", f.toString());
             // one line per packet, each starting with its time stamp; tcpdump's banner is not one
-            long packets = out.lines().filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*")).count();
+            long packets = out.lines().filter(line -> line.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*")).count();
             assertEquals(out, 2, packets);
         }
         Files.delete(f);

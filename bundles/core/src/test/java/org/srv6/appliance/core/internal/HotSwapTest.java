@@ -1,0 +1,243 @@
+package org.srv6.appliance.core.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.Before;
+import org.junit.Test;
+import org.srv6.appliance.api.behavior.DropReason;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.api.dataplane.SidInfo;
+
+/** SPEC §5 at unit level: behaviors come and go while the SID configuration stays. */
+public class HotSwapTest extends DataplaneTestSupport {
+    private static final String SID = "fc00::1";
+    private static final String NEXT = "fc00::2";
+    private static final RouteSpec SID_ROUTE = new RouteSpec(6, SID + "/128", null, "p1", 254, 0, "seg6local", "End",
+            List.of());
+
+    @Before
+    public void nextSegmentRoute() throws Exception {
+        dp.add(new RouteSpec(6, NEXT + "/128", HOST1, "p1", 254, 0, null, null, null));
+    }
+
+    private static Dataplane.Provider provider(TestEndBehavior b, long serviceId, int ranking) {
+        return new Dataplane.Provider("End", "ENDPOINT", b, serviceId, ranking, 10 + serviceId, "test.end", "1.0." + serviceId);
+    }
+
+    private static byte[] toSid(int seq) {
+        return fromHost0(Pkt.ETH_IPV6, Pkt.ipv6(43, 64, HOST0, SID,
+                Pkt.cat(Pkt.srh(17, 1, 1, new byte[0], NEXT, SID), Pkt.udp6(HOST0, NEXT, 7, seq, Pkt.fill(10, seq)))));
+    }
+
+    private static byte[] forwarded(int seq) {
+        return Pkt.eth(HOST1_MAC, P1_MAC, Pkt.ETH_IPV6, Pkt.ipv6(43, 63, HOST0, NEXT,
+                Pkt.cat(Pkt.srh(17, 0, 1, new byte[0], NEXT, SID), Pkt.udp6(HOST0, NEXT, 7, seq, Pkt.fill(10, seq)))));
+    }
+
+    private SidInfo sid() {
+        List<SidInfo> l = dp.sids();
+        assertEquals("SIDs: " + l, 1, l.size());
+        return l.get(0);
+    }
+
+    @Test
+    public void sidBecomesInactiveWhenItsBehaviorLeavesAndResumesWithCountersWhenItReturns() throws Exception {
+        TestEndBehavior first = new TestEndBehavior();
+        dp.addProvider(provider(first, 1, 0));
+        dp.add(SID_ROUTE);
+        p0.inject(toSid(1));
+        assertFrame("forwarded through the SID", forwarded(1), poll(p1));
+        assertTrue("active", sid().active());
+        assertEquals("packets", 1, sid().packets());
+
+        dp.removeProvider(1);
+        assertFalse("inactive once the behavior left", sid().active());
+        await("the instance closed", () -> first.closed() == 1, 2000);
+        p0.inject(toSid(2));
+        awaitDrop(DropReason.BEHAVIOR_ABSENT, 1);
+        assertNothingSent(p1, 100);
+        assertEquals("packets counted while absent", 2, sid().packets());
+        assertEquals("drops counted while absent", 1, sid().drops());
+        assertTrue("configuration kept: " + dp.running() + " / " + dp.sids(), sid().keyword().equals("End"));
+
+        TestEndBehavior again = new TestEndBehavior();
+        dp.addProvider(provider(again, 2, 0));
+        assertTrue("active again", sid().active());
+        assertEquals("re-created from the stored text", 1, again.instances.size());
+        p0.inject(toSid(3));
+        assertFrame("traffic resumes", forwarded(3), poll(p1));
+        assertEquals("packets continue", 3, sid().packets());
+        assertEquals("drops kept", 1, sid().drops());
+        assertEquals("the first behavior never ran after its close", 0, first.usedAfterClose.get());
+    }
+
+    @Test
+    public void replacedInstanceIsClosedOnlyAfterTheSwapWhileTrafficFlows() throws Exception {
+        TestEndBehavior old = new TestEndBehavior();
+        dp.addProvider(provider(old, 1, 0));
+        dp.add(SID_ROUTE);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger injected = new AtomicInteger();
+        Thread traffic = new Thread(() -> {
+            while (!stop.get()) {
+                p0.inject(toSid(injected.incrementAndGet() & 0xffff));
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        traffic.start();
+        try {
+            await("traffic through the old instance", () -> old.processed() > 50, 3000);
+            // A higher-ranked provider of the same keyword takes over (bundle update).
+            TestEndBehavior updated = new TestEndBehavior();
+            dp.addProvider(provider(updated, 2, 5));
+            await("traffic through the new instance", () -> updated.processed() > 50, 3000);
+            await("the old instance closed", () -> old.closed() == 1, 3000);
+            assertEquals("the new instance is not closed", 0, updated.closed());
+            assertEquals("the old instance was not used after close", 0, old.usedAfterClose.get());
+        } finally {
+            stop.set(true);
+            traffic.join();
+        }
+        int n = injected.get();
+        int out = 0;
+        while (p1.poll(1000) != null) {
+            out++;
+        }
+        assertEquals("every packet forwarded across the swap, none dropped: " + dp.drops(), n, out);
+        assertEquals("SID packets", n, sid().packets());
+        assertEquals("SID drops", 0, sid().drops());
+    }
+
+    @Test
+    public void deletedSidClosesItsInstanceAndStopsMatching() throws Exception {
+        TestEndBehavior end = new TestEndBehavior();
+        dp.addProvider(provider(end, 1, 0));
+        dp.add(SID_ROUTE);
+        dp.delete(new RouteSpec(6, SID + "/128", null, null, 254, 0, null, null, null));
+        await("the instance closed", () -> end.closed() == 1, 2000);
+        assertTrue(dp.sids().isEmpty());
+        byte[] frame = toSid(1);
+        p0.inject(frame);
+        assertFrame("no route to the former SID", icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, Pkt.slice(frame, 14, frame.length - 14)),
+                poll(p0));
+    }
+
+    @Test
+    public void sidForAbsentBehaviorIsRejectedWithUnknownBehavior() throws Exception {
+        dp.addProvider(provider(new TestEndBehavior(), 1, 0));
+        List<String> before = dp.running();
+        try {
+            dp.add(new RouteSpec(6, "fc00::9/128", null, "p1", 254, 0, "seg6local", "End.Q", List.of()));
+            fail("a SID for End.Q was accepted");
+        } catch (DataplaneException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("unknown behavior"));
+            assertTrue("names the installed behaviors: " + e.getMessage(), e.getMessage().contains("End"));
+            assertFalse("one line", e.getMessage().contains("\n"));
+        }
+        assertTrue("no SID added: " + dp.sids(), dp.sids().isEmpty());
+        assertEquals(before, dp.running());
+    }
+
+    @Test
+    public void behaviorLeavingWhileTrafficFlowsNeverRunsAClosedInstance() throws Exception {
+        TestEndBehavior end = new TestEndBehavior();
+        dp.addProvider(provider(end, 1, 0));
+        dp.add(SID_ROUTE);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger injected = new AtomicInteger();
+        Thread traffic = new Thread(() -> {
+            while (!stop.get()) {
+                p0.inject(toSid(injected.incrementAndGet() & 0xffff));
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        traffic.start();
+        try {
+            await("traffic through the instance", () -> end.processed() > 50, 3000);
+            dp.removeProvider(1);
+            await("packets counted behavior-absent", () -> drop(DropReason.BEHAVIOR_ABSENT) > 50, 3000);
+            await("the instance closed", () -> end.closed() == 1, 3000);
+        } finally {
+            stop.set(true);
+            traffic.join();
+        }
+        int n = injected.get();
+        int out = 0;
+        while (p1.poll(1000) != null) {
+            out++;
+        }
+        assertEquals("the closed instance was never run", 0, end.usedAfterClose.get());
+        assertEquals("forwarded by the instance", end.processed(), out);
+        assertEquals("every packet forwarded or counted behavior-absent", n, out + drop(DropReason.BEHAVIOR_ABSENT));
+        assertEquals("SID packets", n, sid().packets());
+    }
+
+    @Test
+    public void whenTheServingProviderLeavesTheNextOneTakesOver() throws Exception {
+        TestEndBehavior low = new TestEndBehavior();
+        TestEndBehavior high = new TestEndBehavior();
+        dp.addProvider(provider(low, 1, 0));
+        dp.addProvider(provider(high, 2, 10));
+        dp.add(SID_ROUTE);
+        assertEquals("the higher ranking serves", 1, high.instances.size());
+        assertEquals(0, low.instances.size());
+        p0.inject(toSid(1));
+        assertFrame("through the high-ranked instance", forwarded(1), poll(p1));
+        dp.removeProvider(2);
+        assertTrue("still active", sid().active());
+        p0.inject(toSid(2));
+        assertFrame("through the other provider", forwarded(2), poll(p1));
+        assertEquals(1, low.processed());
+        await("the high-ranked instance closed", () -> high.closed() == 1, 2000);
+        assertEquals("behaviors lists the serving provider's bundle", 11L,
+                dp.behaviors().stream().filter(b -> b.keyword().equals("End")).findFirst().orElseThrow().bundleId());
+    }
+
+    /** SPEC §5: the configuration replayed at boot may name behaviors that register later. */
+    @Test
+    public void replayAcceptsSidsOfBehaviorsThatRegisterLater() throws Exception {
+        org.srv6.appliance.core.internal.config.ConfigStore.write(configFile,
+                List.of("ip -6 route add fc00::1 encap seg6local action End dev p1"));
+        List<String> errors = new java.util.ArrayList<>();
+        assertTrue(dp.replayOnce(line -> {
+            try {
+                dp.add(SID_ROUTE);
+                return null;
+            } catch (DataplaneException e) {
+                errors.add(e.getMessage());
+                return e.getMessage();
+            }
+        }));
+        assertEquals("replay errors", List.of(), errors);
+        assertFalse("inactive until End registers", sid().active());
+        p0.inject(toSid(1));
+        awaitDrop(DropReason.BEHAVIOR_ABSENT, 1);
+        TestEndBehavior end = new TestEndBehavior();
+        dp.addProvider(provider(end, 1, 0));
+        assertTrue("active once End registered", sid().active());
+        p0.inject(toSid(2));
+        assertFrame("forwarded", forwarded(2), poll(p1));
+        try {
+            dp.add(new RouteSpec(6, "fc00::8/128", null, "p1", 254, 0, "seg6local", "End.Z", List.of()));
+            fail("outside a replay a SID of an absent behavior is rejected");
+        } catch (DataplaneException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("unknown behavior End.Z"));
+        }
+    }
+}

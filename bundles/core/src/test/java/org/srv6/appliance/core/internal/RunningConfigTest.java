@@ -1,0 +1,272 @@
+package org.srv6.appliance.core.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.junit.Assume.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.core.internal.config.ConfigStore;
+
+/**
+ * The running configuration (SPEC §4 srv6:config): replayable lines, persisted on every change,
+ * unchanged by a rejected change. Only TAP ports are persisted, so this test creates two kernel
+ * TAP devices (root) with names unique to this run; they vanish when the dataplane closes.
+ */
+public class RunningConfigTest {
+    private static final String A = "u6c" + ProcessHandle.current().pid() % 100000 + "a";
+    private static final String B = "u6c" + ProcessHandle.current().pid() % 100000 + "b";
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+    private final List<Dataplane> opened = new ArrayList<>();
+    private Path file;
+
+    @Before
+    public void root() {
+        assumeTrue("TAP ports need root; run as root (CI does)", "root".equals(System.getProperty("user.name")));
+        file = tmp.getRoot().toPath().resolve("etc/srv6.conf");
+    }
+
+    @After
+    public void close() {
+        for (Dataplane d : opened) {
+            d.close();
+        }
+    }
+
+    private Dataplane open(Path f) {
+        Dataplane d = new Dataplane(f, 1);
+        opened.add(d);
+        d.addProvider(new Dataplane.Provider("End", "ENDPOINT", new TestEndBehavior(), 1, 0, 1, "test.end", "1.0.0"));
+        d.addProvider(new Dataplane.Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode",
+                org.srv6.appliance.api.behavior.BehaviorKind.TRANSIT,
+                ctx -> ctx.drop(org.srv6.appliance.api.behavior.DropReason.NONE)), 2, 0, 2, "test.tmode", "1.0.0"));
+        return d;
+    }
+
+    private static final List<String> EXPECTED = List.of(
+            "ip link add " + A + " type tap",
+            "ip link set " + A + " address 02:00:00:00:bb:01",
+            "ip link set " + A + " mtu 1400",
+            "ip link add " + B + " type tap",
+            "ip link set " + B + " down",
+            "ip -6 addr add 2001:db8:5::1/64 dev " + A,
+            "ip -4 addr add 10.5.0.1/24 dev " + A,
+            "ip -6 addr add 2001:db8:6::1/64 dev " + B,
+            "ip -6 neigh add 2001:db8:5::2 lladdr 02:00:00:00:bb:02 dev " + A,
+            "ip -4 neigh add 10.5.0.2 lladdr 02:00:00:00:bb:03 dev " + A,
+            "ip sr tunsrc set fc00:5::ff",
+            "ip sr hmac set 7 sha256 s3cret",
+            "ip sr hmac policy " + A + " 1",
+            "ip -6 route add 2001:db8:77::/48 via 2001:db8:5::2 dev " + A + " metric 1024",
+            "ip -4 route add 10.77.0.0/16 via 10.5.0.2 dev " + A,
+            "ip -6 route add 2001:db8:88::/64 dev " + B + " table 100 metric 50",
+            "ip -6 route add fc00:5::1 encap seg6local action End dev " + A + " metric 1024",
+            "ip -6 route add fc00:5::2 encap seg6local action End flavors psp dev " + A + " metric 1024",
+            "ip sr steer add iif " + B + " mode tmode segs fc00::1");
+
+    /** The sequence of changes; the memory port and what is on it are not persisted. */
+    private static void configure(Dataplane d) throws DataplaneException {
+        d.addTap(A, 1);
+        d.addTap(B, 1);
+        d.addMemory("m0");
+        d.addressService().add("m0", "2001:db8:9::1/64");
+        d.setMac(A, "02:00:00:00:bb:01");
+        d.setMtu(A, 1400);
+        d.setUp(B, false);
+        d.addressService().add(A, "2001:db8:5::1/64");
+        d.addressService().add(A, "10.5.0.1/24");
+        d.addressService().add(B, "2001:db8:6::1/64");
+        d.addressService().add(B, "2001:db8:6::7/64");
+        d.addressService().delete(B, "2001:db8:6::7/64");
+        d.neighborService().add("2001:db8:5::2", "02:00:00:00:bb:02", A);
+        d.neighborService().add("10.5.0.2", "02:00:00:00:bb:03", A);
+        d.setTunnelSource("fc00:5::ff");
+        d.setHmacKey(7, "sha256", "s3cret");
+        d.setHmacKey(8, "sha1", "gone");
+        d.setHmacKey(8, "sha1", "");
+        d.setHmacPolicy(A, 1);
+        d.addSteer(B, "tmode", List.of("segs", "fc00::1"));
+        d.addSteer("m0", "tmode", List.of("segs", "fc00::2"));
+        d.add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", null, 254, 0, null, null, null));
+        d.add(new RouteSpec(4, "10.77.0.0/16", "10.5.0.2", null, 254, 0, null, null, null));
+        d.add(new RouteSpec(6, "2001:db8:88::/64", null, B, 100, 50, null, null, null));
+        d.add(new RouteSpec(6, "2001:db8:99::/64", null, B, 254, 0, null, null, null));
+        d.delete(new RouteSpec(6, "2001:db8:99::/64", null, null, 254, 0, null, null, null));
+        d.add(new RouteSpec(6, "fc00:5::1/128", null, A, 254, 0, "seg6local", "End", List.of()));
+        d.add(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of()));
+        d.replace(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of("flavors", "psp")));
+        d.add(new RouteSpec(6, "fc00:9::1/128", null, "m0", 254, 0, "seg6local", "End", List.of()));
+    }
+
+    @Test
+    public void runningConfigurationIsPersistedOnEveryChangeAndReplaysToTheSameLines() throws Exception {
+        Dataplane first = open(file);
+        configure(first);
+        List<String> running = first.running();
+        assertEquals(String.join("\n", EXPECTED), String.join("\n", running));
+        assertEquals("etc/srv6.conf", running, ConfigStore.read(file));
+        assertEquals(file.toAbsolutePath(), first.file());
+        first.close();
+
+        Path copy = tmp.getRoot().toPath().resolve("replay/etc/srv6.conf");
+        Files.createDirectories(copy.getParent());
+        Files.copy(file, copy);
+        Dataplane second = open(copy);
+        List<String> errors = new ArrayList<>();
+        assertTrue("first replay", second.replayOnce(line -> {
+            try {
+                execute(second, line);
+                return null;
+            } catch (DataplaneException | RuntimeException e) {
+                errors.add(line + ": " + e.getMessage());
+                return e.getMessage();
+            }
+        }));
+        assertEquals("replay errors", List.of(), errors);
+        assertFalse("replayed only once", second.replayOnce(line -> "again"));
+        assertEquals(String.join("\n", EXPECTED), String.join("\n", second.running()));
+        assertEquals("file after replay", EXPECTED, ConfigStore.read(copy));
+    }
+
+    @Test
+    public void rejectedChangeThrowsOneLineAndChangesNothing() throws Exception {
+        Dataplane d = open(file);
+        configure(d);
+        List<String> before = d.running();
+        byte[] fileBefore = Files.readAllBytes(file);
+        expectRejected(() -> d.addressService().add(A, "2001:db8::zz/64"), "bad address");
+        expectRejected(() -> d.addressService().add("nope0", "2001:db8:7::1/64"), "no such port");
+        expectRejected(() -> d.add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", null, 254, 0, null, null,
+                null)), "exists");
+        expectRejected(() -> d.add(new RouteSpec(6, "2001:db8:55::/48", null, "nope0", 254, 0, null, null, null)),
+                "no such port");
+        expectRejected(() -> d.neighborService().add("2001:db8:5::9", "zz:00", A), "bad lladdr");
+        expectRejected(() -> d.setMtu(A, 20), "mtu");
+        assertEquals(before, d.running());
+        assertTrue("file unchanged", Arrays.equals(fileBefore, Files.readAllBytes(file)));
+    }
+
+    @Test
+    public void deletedPortTakesItsNeighborsAndSidsOutOfTheRunningConfiguration() throws Exception {
+        Dataplane d = open(file);
+        d.addTap(A, 1);
+        d.addressService().add(A, "2001:db8:5::1/64");
+        d.neighborService().add("2001:db8:5::2", "02:00:00:00:bb:02", A);
+        d.add(new RouteSpec(6, "fc00:5::1/128", null, A, 254, 0, "seg6local", "End", List.of()));
+        d.delete(A);
+        d.addTap(B, 1); // takes the index A had
+        d.addTap(A, 1); // a new port with the old name
+        assertEquals("neighbors of the new " + A, List.of(), d.neighborService().list(0).stream()
+                .filter(n -> n.port().equals(A)).toList());
+        for (String line : d.running()) {
+            assertFalse("the deleted port's neighbor came back: " + d.running(), line.contains(" neigh "));
+            assertFalse("the deleted port's SID moved to " + B + ": " + d.running(),
+                    line.contains("fc00:5::1") && line.contains(" dev " + B));
+        }
+    }
+
+    interface Change {
+        void run() throws DataplaneException;
+    }
+
+    private static void expectRejected(Change c, String fragment) {
+        try {
+            c.run();
+            fail("accepted; expected a rejection mentioning '" + fragment + "'");
+        } catch (DataplaneException e) {
+            String m = e.getMessage();
+            assertTrue("message '" + m + "' should mention '" + fragment + "'", m != null && m.contains(fragment));
+            assertFalse("one line: " + m, m.contains("\n"));
+        }
+    }
+
+    /** The subset of the {@code ip} dialect that {@link #EXPECTED} uses, straight onto the services. */
+    private static void execute(Dataplane d, String line) throws DataplaneException {
+        List<String> t = new ArrayList<>(Arrays.asList(line.trim().split("\\s+")));
+        if (!t.remove(0).equals("ip")) {
+            throw new IllegalArgumentException("not an ip line");
+        }
+        int family = 0;
+        if (t.get(0).equals("-6") || t.get(0).equals("-4")) {
+            family = t.remove(0).equals("-6") ? 6 : 4;
+        }
+        String object = t.remove(0);
+        switch (object) {
+            case "link" -> {
+                String verb = t.remove(0);
+                String name = t.remove(0);
+                if (verb.equals("add")) {
+                    d.addTap(name, 1);
+                } else if (t.get(0).equals("address")) {
+                    d.setMac(name, t.get(1));
+                } else if (t.get(0).equals("mtu")) {
+                    d.setMtu(name, Integer.parseInt(t.get(1)));
+                } else {
+                    d.setUp(name, t.get(0).equals("up"));
+                }
+            }
+            case "addr" -> d.addressService().add(t.get(3), t.get(1));
+            case "neigh" -> d.neighborService().add(t.get(1), t.get(3), t.get(5));
+            case "sr" -> {
+                switch (t.get(0)) {
+                    case "tunsrc" -> d.setTunnelSource(t.get(2));
+                    case "hmac" -> {
+                        if (t.get(1).equals("set")) {
+                            d.setHmacKey(Integer.parseInt(t.get(2)), t.get(3), t.get(4));
+                        } else {
+                            d.setHmacPolicy(t.get(2), Integer.parseInt(t.get(3)));
+                        }
+                    }
+                    case "steer" -> d.addSteer(t.get(3), t.get(5), t.subList(6, t.size()));
+                    default -> throw new IllegalArgumentException("unexpected sr " + t.get(0));
+                }
+            }
+            case "route" -> {
+                t.remove(0); // add
+                String prefix = t.remove(0);
+                String via = null;
+                String dev = null;
+                int table = 254;
+                int metric = 0;
+                String encap = null;
+                String keyword = null;
+                List<String> params = new ArrayList<>();
+                while (!t.isEmpty()) {
+                    String k = t.remove(0);
+                    switch (k) {
+                        case "via" -> via = t.remove(0);
+                        case "dev" -> dev = t.remove(0);
+                        case "table" -> table = Integer.parseInt(t.remove(0));
+                        case "metric" -> metric = Integer.parseInt(t.remove(0));
+                        case "encap" -> {
+                            encap = t.remove(0);
+                            t.remove(0); // action / mode
+                            keyword = t.remove(0);
+                            while (!t.isEmpty() && !List.of("dev", "table", "metric").contains(t.get(0))) {
+                                params.add(t.remove(0));
+                            }
+                        }
+                        default -> throw new IllegalArgumentException("unexpected " + k);
+                    }
+                }
+                d.add(new RouteSpec(family, prefix, via, dev, table, metric, encap, keyword, params));
+            }
+            default -> throw new IllegalArgumentException("unexpected " + object);
+        }
+    }
+}
