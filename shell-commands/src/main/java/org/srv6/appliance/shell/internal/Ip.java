@@ -345,11 +345,14 @@ final class Ip {
                     break; // iproute2 shows IPv4 by default
                 }
                 for (RouteInfo ri : rs.list(f, table)) {
-                    sb.append(ri.text()).append('\n');
+                    String text = ri.text();
                     if (stats && RouteSpec.SEG6LOCAL.equals(ri.spec().encap())) {
-                        sb.append("    packets ").append(ri.packets()).append(" bytes ").append(ri.bytes())
-                                .append(" errors ").append(ri.errors()).append('\n');
+                        // where iproute2 puts the seg6local counters: after the action's attributes
+                        String counters = " packets " + ri.packets() + " bytes " + ri.bytes() + " errors " + ri.errors();
+                        int dev = text.indexOf(" dev ");
+                        text = dev < 0 ? text + counters : text.substring(0, dev) + counters + text.substring(dev);
                     }
+                    sb.append(text).append('\n');
                 }
             }
             return sb.toString();
