@@ -56,6 +56,9 @@ final class AdminSecret {
                 return new AdminSecret(existing);
             }
             if (Files.exists(file)) {
+                if (read(file) != null) {
+                    continue; // another process created it since the first read
+                }
                 // not 64 hex digits: replace it, the clients read the new one on their next call
                 System.err.println("admin secret " + file + " is not 64 hex digits; a new secret replaces it");
                 Files.delete(file);
