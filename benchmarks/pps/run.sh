@@ -53,6 +53,10 @@ ip -n $RK -6 addr add fc00:23::2/64 dev k2 nodad
 ip -n $RK -6 neigh add fc00:23::3 lladdr "$(mac $H2 k2)" dev k2 nud permanent
 ip -n $RK -6 route add fc00:2::/64 via fc00:23::3 dev k2
 ip -n $RK -6 route add fc00:100::1/128 encap seg6local action End dev k1
+# veth delivers in the sender's context: steer the router's receive processing (RPS) to CPU 0,
+# the core the appliance gets, so that both forwarders run on CPU 0 and the generator alone on CPU 1
+ip netns exec $RK sh -c 'echo 1 > /sys/class/net/k1/queues/rx-0/rps_cpus' 2>/dev/null \
+	|| echo "kernel: RPS not available; the kernel router runs on the generator's CPU"
 # H2 only counts: without IPv6 on its port the packets end right after the receive counter,
 # instead of costing an ICMPv6 error each on whichever CPU delivers them
 ip netns exec $H2 sysctl -qw net.ipv6.conf.k2.disable_ipv6=1
