@@ -1,0 +1,162 @@
+package org.srv6.appliance.benchmarks;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.api.packet.Ipv6;
+import org.srv6.appliance.behavior.end.internal.EndBehavior;
+import org.srv6.appliance.core.internal.engine.Engine;
+import org.srv6.appliance.core.internal.engine.Neighbor;
+import org.srv6.appliance.core.internal.engine.NeighborTable;
+import org.srv6.appliance.core.internal.engine.PortState;
+import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.engine.Tables;
+import org.srv6.appliance.core.internal.fib.Fib4;
+import org.srv6.appliance.core.internal.fib.Fib6;
+import org.srv6.appliance.core.internal.io.IoPort;
+import org.srv6.appliance.core.internal.io.IoRuntime;
+
+/**
+ * ns per frame of the whole Java packet path, from a received Ethernet frame to the output port:
+ * Ethernet and IPv6 checks, FIB lookup, the End behavior (or plain forwarding),
+ * hop limit, neighbor, Ethernet rewrite, counters. The ports are sinks that release the frame,
+ * so the figure leaves out exactly the TAP read and write system calls.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class EngineBenchmark {
+    private static final long IN_MAC = 0x02_00_00_00_00_01L;
+    private static final long OUT_MAC = 0x02_00_00_00_00_02L;
+    private static final long PEER_MAC = 0x02_00_00_00_00_03L;
+
+    /** End: the SID fc00::100 with two segments left; forward: a destination behind a plain route. */
+    @Param({"End", "forward"})
+    public String path;
+
+    private IoRuntime rt;
+    private Engine engine;
+    private SinkPort in;
+    private byte[] frame;
+
+    /** A port that takes what the engine sends and frees it. */
+    static final class SinkPort extends IoPort {
+        SinkPort(int index, long mac) {
+            super(index, "bench" + index, mac);
+            up(true);
+        }
+
+        @Override
+        public String type() {
+            return "bench";
+        }
+
+        @Override
+        public boolean send(ByteBuf f) {
+            f.release();
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Setup
+    @SuppressWarnings("unchecked")
+    public void setup() throws Exception {
+        NeighborTable neighbors = new NeighborTable();
+        in = new SinkPort(1, IN_MAC);
+        SinkPort out = new SinkPort(2, OUT_MAC);
+        long[] none = new long[0];
+        PortState[] ports = new PortState[3];
+        ports[1] = new PortState(in, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(IN_MAC),
+                new int[0], new int[0], Tables.MAIN, null, 0, new PortState.RateLimiter(100));
+        ports[2] = new PortState(out, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(OUT_MAC),
+                new int[0], new int[0], Tables.MAIN, null, 0, new PortState.RateLimiter(100));
+
+        Fib6<Route> main = new Fib6<>();
+        long fc00 = 0xfc00_0000_0000_0000L;
+        RouteSpec plain = new RouteSpec(6, "fc00::/16", "fc00:23::3", "bench2", 254, 1024, null, null, null);
+        main.add(fc00, 0, 16, new Route(plain, Route.UNICAST, fc00, 0, 0, 16, true, 0xfc00_0023_0000_0000L, 3, 0, 2,
+                1024, false, null));
+        RouteSpec sid = new RouteSpec(6, "fc00::100", null, "bench1", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of());
+        Route end = new Route(sid, Route.SID, fc00, 0x100, 0, 128, false, 0, 0, 0, 1, 1024, false, null);
+        EndBehavior b = new EndBehavior();
+        end.instance = b.create(b.parse(List.of()), new BehaviorContext() {
+            public byte[] prefix() { return new byte[16]; }
+            public int prefixLength() { return 128; }
+            public int table() { return 254; }
+            public int devPort() { return 1; }
+            public int portIndex(String name) { return -1; }
+            public byte[] tunnelSource(int port) { return new byte[16]; }
+            public HmacKey hmacKey(int keyId) { return null; }
+        });
+        main.add(fc00, 0x100, 128, end);
+
+        Neighbor peer = neighbors.getOrCreate(2, 0xfc00_0023_0000_0000L, 3);
+        peer.mac = PEER_MAC;
+        peer.state = Neighbor.PERMANENT;
+
+        engine = new Engine(neighbors, new Tables(ports, new int[] {254}, new Fib6[] {main}, new int[0], new Fib4[0]));
+        rt = new IoRuntime(1, engine);
+        engine.runtime(rt);
+
+        String dst = path.equals("End") ? "fc000000000000000000000000000100" : "fc000000000000000000000000000009";
+        frame = ByteBufUtil.decodeHexDump("020000000001" + "0200000000aa" + "86dd"
+                + "60000000" + "0048" + "2b" + "40"
+                + "fc000000000000000000000000000001" + dst
+                + "1107040202001234" + "fc000000000000000000000000000003" + "fc000000000000000000000000000002"
+                + "fc000000000000000000000000000100" + "0406000000000000" + "0001000200080000");
+        if (Ipv6.LENGTH + 0x48 + 14 != frame.length) {
+            throw new IllegalStateException("frame length " + frame.length);
+        }
+        buf = rt.newFrame();
+    }
+
+    @TearDown
+    public void tearDown() {
+        buf.release();
+        rt.close();
+        if (engine.drops(org.srv6.appliance.api.behavior.DropReason.INTERNAL) != 0) {
+            throw new IllegalStateException("the engine dropped frames as internal errors");
+        }
+    }
+
+    private ByteBuf buf;
+
+    /**
+     * One buffer, kept alive across operations by an extra reference: Netty recycles buffer
+     * objects only on its own threads (the event loops), so taking a new one per operation on the
+     * benchmark thread would measure object allocation that the appliance does not do.
+     */
+    @Benchmark
+    public long frame() {
+        ByteBuf b = buf;
+        b.setIndex(org.srv6.appliance.api.behavior.PacketContext.HEADROOM,
+                org.srv6.appliance.api.behavior.PacketContext.HEADROOM);
+        b.writeBytes(frame);
+        engine.onFrame(0, in, b.retain());
+        return in.rxDropped.sum();
+    }
+}
