@@ -241,9 +241,16 @@ final class Ip {
                         .append(p.up() ? ",UP,LOWER_UP" : "").append("> mtu ").append(p.mtu())
                         .append(" state ").append(p.up() ? "UP" : "DOWN").append('\n')
                         .append("    link/ether ").append(p.mac()).append(" brd ff:ff:ff:ff:ff:ff\n");
-                for (AddressInfo ai : as.list()) {
-                    if (ai.port().equals(p.name()) && (family == 0 || family == ai.family())) {
-                        sb.append(ai.family() == 6 ? "    inet6 " : "    inet ").append(ai.text()).append('\n');
+                // like iproute2: IPv4 first, then IPv6; scope link for fe80::/10, the port name after IPv4
+                for (int f : new int[] {4, 6}) {
+                    for (AddressInfo ai : as.list()) {
+                        if (ai.family() != f || !ai.port().equals(p.name()) || (family != 0 && family != f)) {
+                            continue;
+                        }
+                        boolean link = f == 6 && ai.text().toLowerCase(java.util.Locale.ROOT).startsWith("fe8");
+                        sb.append(f == 6 ? "    inet6 " : "    inet ").append(ai.text())
+                                .append(link ? " scope link" : " scope global")
+                                .append(f == 4 ? " " + p.name() : "").append('\n');
                     }
                 }
             }
