@@ -16,6 +16,24 @@ public interface BehaviorInstance extends AutoCloseable {
      */
     Verdict process(PacketContext ctx);
 
+    /**
+     * Proxy behaviors (End.AS, End.AD, End.AM) take back what their service returns: the core
+     * hands every frame arriving on this port (an index from {@link BehaviorContext#portIndex})
+     * to {@link #processReturn} instead of forwarding it, except ARP, NDP and packets for the
+     * appliance itself. The default, -1, claims no port.
+     */
+    default int returnPort() {
+        return -1;
+    }
+
+    /**
+     * A frame that arrived on {@link #returnPort()}, its IPv6/IPv4 header (or Ethernet payload)
+     * at {@code ctx.l3}: the same rules and verdicts as {@link #process}.
+     */
+    default Verdict processReturn(PacketContext ctx) {
+        return ctx.drop(DropReason.NOT_FOR_US);
+    }
+
     /** Releases what the instance holds; the default holds nothing. */
     @Override
     default void close() {

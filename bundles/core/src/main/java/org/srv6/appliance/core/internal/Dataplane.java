@@ -1162,6 +1162,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
                 old.add(before);
             }
         }
+        publish(); // the ports some instances claim may have changed
         retire(old);
     }
 
@@ -1199,6 +1200,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
                 old.add(before);
             }
         }
+        publish();
         retire(old);
     }
 
@@ -1242,6 +1244,21 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             max = Math.max(max, p.io.index());
         }
         PortState[] ps = new PortState[max + 1];
+        Map<Integer, Route> claims = new HashMap<>();
+        for (Route r : routes) {
+            BehaviorInstance inst = r.instance;
+            if (r.kind == Route.SID && inst != null) {
+                int claimed;
+                try {
+                    claimed = inst.returnPort();
+                } catch (RuntimeException e) {
+                    claimed = -1;
+                }
+                if (claimed >= 0) {
+                    claims.putIfAbsent(claimed, r);
+                }
+            }
+        }
         for (PortCfg p : ports.values()) {
             List<Addr> v6 = p.addrs.stream().filter(a -> a.family == 6).toList();
             List<Addr> v4 = p.addrs.stream().filter(a -> a.family == 4).toList();
@@ -1261,7 +1278,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             }
             long mac = p.io.mac();
             ps[p.io.index()] = new PortState(p.io, hi, lo, len6, PortState.LINK_LOCAL_HI, PortState.linkLocalLo(mac),
-                    a4, l4, Tables.MAIN, p.steer, p.hmacPolicy, p.icmp);
+                    a4, l4, Tables.MAIN, p.steer, p.hmacPolicy, p.icmp, claims.get(p.io.index()));
         }
         Map<Integer, Fib6<Route>> f6 = new TreeMap<>();
         Map<Integer, Fib4<Route>> f4 = new TreeMap<>();

@@ -138,7 +138,13 @@ public final class Engine implements FrameHandler {
             case Ethernet.TYPE_IPV6 -> ipv6In(s, t, p);
             case Ethernet.TYPE_IPV4 -> ipv4In(s, t, p);
             case Ethernet.TYPE_ARP -> arpIn(s, t, p);
-            default -> drop(s, DropReason.BAD_ETHERTYPE);
+            default -> {
+                if (p.claim != null) {
+                    behavior(s, t, p.claim, 0, true); // e.g. an Ethernet service behind End.AD
+                } else {
+                    drop(s, DropReason.BAD_ETHERTYPE);
+                }
+            }
         }
     }
 
@@ -172,6 +178,10 @@ public final class Engine implements FrameHandler {
             return;
         }
         Route r = t.lookup6(p.table, dhi, dlo);
+        if (p.claim != null && (r == null || r.kind != Route.LOCAL)) {
+            behavior(s, t, p.claim, 0, true);
+            return;
+        }
         if (p.steer != null && (r == null || r.kind != Route.LOCAL)) {
             behavior(s, t, p.steer, 0);
             return;
@@ -231,6 +241,10 @@ public final class Engine implements FrameHandler {
             return;
         }
         Route r = t.lookup4(p.table, dst);
+        if (p.claim != null && (r == null || r.kind != Route.LOCAL)) {
+            behavior(s, t, p.claim, 0, true);
+            return;
+        }
         if (p.steer != null && (r == null || r.kind != Route.LOCAL)) {
             behavior(s, t, p.steer, 0);
             return;
@@ -254,6 +268,11 @@ public final class Engine implements FrameHandler {
     // --------------------------------------------------------------- behaviors
 
     private void behavior(Loop s, Tables t, Route r, int depth) {
+        behavior(s, t, r, depth, false);
+    }
+
+    /** Runs a SID's or steering route's instance; {@code returning}: a frame from a proxy's service. */
+    private void behavior(Loop s, Tables t, Route r, int depth, boolean returning) {
         PacketContext ctx = s.ctx;
         Route.SidCounters c = r.counters;
         c.packets.increment();
@@ -267,7 +286,7 @@ public final class Engine implements FrameHandler {
         ctx.reset(ctx.buf, ctx.l3, ctx.inPort, ctx.inTable);
         Verdict v;
         try {
-            v = inst.process(ctx);
+            v = returning ? inst.processReturn(ctx) : inst.process(ctx);
         } catch (RuntimeException e) {
             c.errors.increment();
             drop(s, DropReason.INTERNAL);

@@ -26,8 +26,17 @@ public final class PortState {
     /** ICMP error token bucket; loops update it (a lost update only lets an extra error through). */
     public final RateLimiter icmpLimit;
 
+    /** A SID whose proxy instance takes back the frames arriving here ({@code BehaviorInstance.returnPort}), or null. */
+    public final Route claim;
+
     public PortState(IoPort io, long[] hi6, long[] lo6, int[] len6, long llHi, long llLo, int[] addr4, int[] len4,
             int table, Route steer, int hmacPolicy, RateLimiter icmpLimit) {
+        this(io, hi6, lo6, len6, llHi, llLo, addr4, len4, table, steer, hmacPolicy, icmpLimit, null);
+    }
+
+    public PortState(IoPort io, long[] hi6, long[] lo6, int[] len6, long llHi, long llLo, int[] addr4, int[] len4,
+            int table, Route steer, int hmacPolicy, RateLimiter icmpLimit, Route claim) {
+        this.claim = claim;
         this.io = io;
         this.hi6 = hi6;
         this.lo6 = lo6;
