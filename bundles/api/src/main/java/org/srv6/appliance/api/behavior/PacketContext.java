@@ -32,6 +32,8 @@ public final class PacketContext {
     public int nextHop4;
     /** FORWARD_NH6/NH4/L2_OUT: output port, or -1 to take it from the route to the next hop. */
     public int outPort = -1;
+    /** L2_NH6/L2_NH4: the Ethernet type of what is at l3 (e.g. 0x8847 for MPLS). */
+    public int etherType;
     /** DROP/ICMP_ERROR: why. */
     public DropReason dropReason = DropReason.NONE;
     /** ICMP_ERROR: type, code and parameter (pointer or MTU). */
@@ -47,6 +49,7 @@ public final class PacketContext {
         this.inTable = ingressTable;
         this.table = ingressTable;
         this.outPort = -1;
+        this.etherType = 0;
         this.dropReason = DropReason.NONE;
         this.icmpType = 0;
         this.icmpCode = 0;

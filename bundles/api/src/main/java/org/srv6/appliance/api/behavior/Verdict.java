@@ -21,6 +21,15 @@ public enum Verdict {
     /** Send the Ethernet frame starting at the buffer's reader index as it is out {@link PacketContext#outPort}. */
     L2_OUT,
     /**
+     * Send the bytes at l3 without IP processing (e.g. the MPLS label stack End.BM pushed) in an
+     * Ethernet frame of type {@link PacketContext#etherType} to the IPv6 neighbor
+     * {@link PacketContext#nextHop6}, out {@link PacketContext#outPort} when ≥ 0, else out the
+     * port of the route to it.
+     */
+    L2_NH6,
+    /** Like {@link #L2_NH6} to the IPv4 neighbor {@link PacketContext#nextHop4}. */
+    L2_NH4,
+    /**
      * Upper-layer processing by the appliance itself of the IPv6 header at l3 (RFC 8986 §4.1.1,
      * SPEC D2): an ICMPv6 Echo Request is answered from the destination address; any other
      * upper layer gets Parameter Problem code 4 pointing at the upper-layer header.

@@ -42,6 +42,23 @@ public class VerdictTest extends DataplaneTestSupport {
     }
 
     @Test
+    public void l2Nh4SendsWhatIsAtL3WithTheGivenEthertypeToTheNeighbor() throws Exception {
+        // End.BM's shape: one MPLS label pushed in front of the IPv6 packet, sent to an IPv4 neighbor
+        sid(ctx -> {
+            ctx.pushFront(4);
+            ctx.buf.setInt(ctx.l3, (1000 << 12) | 0x100 | 63);
+            ctx.nextHop4 = (10 << 24) | (1 << 16) | 2; // 10.1.0.2 = host1
+            ctx.etherType = 0x8847;
+            return Verdict.L2_NH4;
+        });
+        byte[] pkt = toSid();
+        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        byte[] label = {0x00, 0x3e, (byte) 0x81, 63};
+        assertFrame("MPLS to host1, the packet untouched", Pkt.eth(HOST1_MAC, P1_MAC, 0x8847, Pkt.cat(label, pkt)),
+                poll(p1));
+    }
+
+    @Test
     public void forwardNh6WithoutRouteToTheNextHopGetsDestinationUnreachable() throws Exception {
         sid(ctx -> {
             System.arraycopy(Pkt.a6("2001:db8:99::9"), 0, ctx.nextHop6, 0, 16);

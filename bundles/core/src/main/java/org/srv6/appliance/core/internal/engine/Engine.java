@@ -357,6 +357,37 @@ public final class Engine implements FrameHandler {
                 }
                 forward4(s, t, port, nh);
             }
+            case L2_NH6, L2_NH4 -> {
+                boolean v6 = v == Verdict.L2_NH6;
+                long nhHi = v6 ? Ipv6.hi(ctx.nextHop6) : Neighbor.V4;
+                long nhLo = v6 ? Ipv6.lo(ctx.nextHop6) : ctx.nextHop4 & 0xffff_ffffL;
+                int port = ctx.outPort;
+                if (port < 0) {
+                    Route nr = v6 ? t.lookup6(ctx.table, nhHi, nhLo) : t.lookup4(ctx.table, ctx.nextHop4);
+                    if (nr == null || nr.kind != Route.UNICAST) {
+                        c.errors.increment();
+                        drop(s, DropReason.NO_ROUTE);
+                        return;
+                    }
+                    port = nr.port;
+                    if (nr.hasVia) {
+                        nhHi = v6 ? nr.viaHi : Neighbor.V4;
+                        nhLo = v6 ? nr.viaLo : nr.via4 & 0xffff_ffffL;
+                    }
+                }
+                PortState op = t.port(port);
+                if (op == null || !op.io.up()) {
+                    c.errors.increment();
+                    drop(s, DropReason.PORT_DOWN);
+                    return;
+                }
+                if (ctx.l3Length() > op.io.mtu()) {
+                    c.errors.increment();
+                    drop(s, DropReason.MTU_EXCEEDED);
+                    return;
+                }
+                output(s, op, nhHi, nhLo, ctx.etherType);
+            }
             case L2_OUT -> {
                 PortState op = t.port(ctx.outPort);
                 if (op == null || !op.io.up()) {
@@ -463,7 +494,7 @@ public final class Engine implements FrameHandler {
                 return;
             }
         }
-        hold(s, op, hi, lo);
+        hold(s, op, hi, lo, etherType);
     }
 
     private void transmit(Loop s, PortState op, long mac, int etherType) {
@@ -479,14 +510,14 @@ public final class Engine implements FrameHandler {
     }
 
     /** Queues the packet on an unresolved neighbor and probes it (NDP NS / ARP request). */
-    private void hold(Loop s, PortState op, long hi, long lo) {
+    private void hold(Loop s, PortState op, long hi, long lo, int etherType) {
         PacketContext ctx = s.ctx;
         Neighbor n = neighbors.getOrCreate(op.io.index(), hi, lo);
         boolean probe = false;
         synchronized (n) {
             long mac = n.mac;
             if (mac >= 0) {
-                transmit(s, op, mac, n.isV4() ? Ethernet.TYPE_IPV4 : Ethernet.TYPE_IPV6);
+                transmit(s, op, mac, etherType);
                 return;
             }
             if (n.state == Neighbor.FAILED) {
@@ -497,6 +528,7 @@ public final class Engine implements FrameHandler {
                 drop(s, DropReason.NEIGHBOR_QUEUE_FULL);
             } else {
                 ctx.buf.readerIndex(ctx.l3 - Ethernet.LENGTH);
+                Ethernet.type(ctx.buf, ctx.l3 - Ethernet.LENGTH, etherType); // kept until the neighbor answers
                 n.held[n.heldCount] = ctx.buf;
                 n.heldInPort[n.heldCount] = ctx.inPort;
                 n.heldCount++;
@@ -606,8 +638,7 @@ public final class Engine implements FrameHandler {
             }
             int e = f.readerIndex();
             Ethernet.dstMac(f, e, mac);
-            Ethernet.srcMac(f, e, op.io.mac());
-            Ethernet.type(f, e, n.isV4() ? Ethernet.TYPE_IPV4 : Ethernet.TYPE_IPV6);
+            Ethernet.srcMac(f, e, op.io.mac()); // the type was written when the frame was held
             op.io.send(f);
         }
     }
