@@ -125,7 +125,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         }
 
         int v4() {
-            return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+            return toInt4(bytes);
         }
     }
 
@@ -475,13 +475,21 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             for (Addr a : p.addrs) {
                 out.add(new AddressInfo(p.io.name(), a.family, a.text));
             }
-            long ll = PortState.linkLocalLo(p.io.mac());
-            byte[] b = new byte[16];
-            writeLong(b, 0, PortState.LINK_LOCAL_HI);
-            writeLong(b, 8, ll);
-            out.add(new AddressInfo(p.io.name(), 6, InetAddrs.format6(b) + "/64"));
+            out.add(new AddressInfo(p.io.name(), 6, InetAddrs.format6(linkLocal(p.io.mac())) + "/64"));
         }
         return out;
+    }
+
+    /** The port's EUI-64 link-local address (fe80::/64) for {@code mac}. */
+    private static byte[] linkLocal(long mac) {
+        byte[] b = new byte[16];
+        writeLong(b, 0, PortState.LINK_LOCAL_HI);
+        writeLong(b, 8, PortState.linkLocalLo(mac));
+        return b;
+    }
+
+    private static int toInt4(byte[] b) {
+        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     }
 
     private static void writeLong(byte[] b, int off, long v) {
@@ -511,7 +519,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             String s = InetAddrs.format6(m) + (a.len == 128 ? "" : "/" + a.len);
             return new Parsed(6, m, a.len, Ipv6.hi(m), Ipv6.lo(m), 0, a.len == 0 ? "default" : s);
         }
-        int v = (m[0] & 0xff) << 24 | (m[1] & 0xff) << 16 | (m[2] & 0xff) << 8 | (m[3] & 0xff);
+        int v = toInt4(m);
         String s = InetAddrs.format4(v) + (a.len == 32 ? "" : "/" + a.len);
         return new Parsed(4, m, a.len, 0, 0, v, a.len == 0 ? "default" : s);
     }
@@ -747,18 +755,8 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         }
         changed();
         if (old != null) {
-            retire(List.of(nullSafe(old.instance)));
+            retire(old.instance);
         }
-    }
-
-    private static BehaviorInstance nullSafe(BehaviorInstance i) {
-        return i == null ? new BehaviorInstance() {
-            @Override
-            public org.srv6.appliance.api.behavior.Verdict process(
-                    org.srv6.appliance.api.behavior.PacketContext ctx) {
-                return ctx.drop(DropReason.BEHAVIOR_ABSENT);
-            }
-        } : i;
     }
 
     @Override
@@ -770,7 +768,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         }
         routes.remove(r);
         changed();
-        retire(List.of(nullSafe(r.instance)));
+        retire(r.instance);
     }
 
     @Override
@@ -804,7 +802,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         }
         if (r.hasBehavior()) {
             sb.append(r.kind == Route.SID ? " encap seg6local action " : " encap seg6 mode ").append(r.spec.keyword());
-            String params = r.config != null ? r.config.text() : String.join(" ", r.spec.params());
+            String params = params(r);
             if (params != null && !params.isEmpty()) {
                 sb.append(' ').append(params);
             }
@@ -831,6 +829,12 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             sb.append(" metric ").append(r.metric);
         }
         return sb.toString();
+    }
+
+    /** The canonical parameter text once the behavior has parsed it, else the text as stored. */
+    private static String params(Route r) {
+        BehaviorConfig c = r.config;
+        return c != null ? c.text() : String.join(" ", r.spec.params());
     }
 
     private PortCfg portByIndex(int index) {
@@ -861,11 +865,8 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
                     out.add(system(a.family, net, Tables.MAIN, Route.UNICAST, idx, a.family == 6 ? 256 : 0));
                 }
             }
-            long ll = PortState.linkLocalLo(p.io.mac());
-            byte[] b = new byte[16];
-            writeLong(b, 0, PortState.LINK_LOCAL_HI);
-            writeLong(b, 8, ll);
-            out.add(system(6, new Parsed(6, b, 128, PortState.LINK_LOCAL_HI, ll, 0, InetAddrs.format6(b)),
+            byte[] b = linkLocal(p.io.mac());
+            out.add(system(6, new Parsed(6, b, 128, PortState.LINK_LOCAL_HI, Ipv6.lo(b), 0, InetAddrs.format6(b)),
                     Tables.LOCAL, Route.LOCAL, idx, 0));
         }
         return out;
@@ -977,7 +978,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             if (r.kind != Route.SID) {
                 continue;
             }
-            String params = r.config != null ? r.config.text() : String.join(" ", r.spec.params());
+            String params = params(r);
             out.add(new SidInfo(r.spec.prefix(), r.spec.table(), r.spec.keyword(), params, r.instance != null,
                     r.counters.packets.sum(), r.counters.bytes.sum(), r.counters.errors.sum()));
         }
@@ -1067,7 +1068,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         Route old = p.steer;
         p.steer = null;
         changed();
-        retire(List.of(nullSafe(old.instance)));
+        retire(old.instance);
     }
 
     @Override
@@ -1076,7 +1077,7 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         for (PortCfg p : ports.values()) {
             if (p.steer != null) {
                 Route r = p.steer;
-                String params = r.config != null ? r.config.text() : String.join(" ", r.spec.params());
+                String params = params(r);
                 out.add("iif " + p.io.name() + " mode " + r.spec.keyword() + (params.isEmpty() ? "" : " " + params));
             }
         }
@@ -1143,23 +1144,8 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         Provider p = active(keyword);
         List<BehaviorInstance> old = new ArrayList<>();
         for (Route r : behaviorRoutes()) {
-            if (!keyword.equals(r.spec.keyword())) {
-                continue;
-            }
-            BehaviorInstance before = r.instance;
-            String kindName = r.kind == Route.SID ? "ENDPOINT" : "TRANSIT";
-            if (p != null && p.kind().equals(kindName)) {
-                try {
-                    instantiate(r, p);
-                } catch (DataplaneException e) {
-                    System.err.println("srv6: " + r.spec.prefix() + " stays inactive: " + e.getMessage());
-                    r.instance = null;
-                }
-            } else {
-                r.instance = null;
-            }
-            if (before != null) {
-                old.add(before);
+            if (keyword.equals(r.spec.keyword())) {
+                renew(r, p, old);
             }
         }
         publish(); // the ports some instances claim may have changed
@@ -1181,27 +1167,48 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
         return out;
     }
 
-    /** Re-creates every instance after a change of what they precompute from (sources, ports, keys). */
+    /**
+     * Re-creates every instance after a change of what they precompute from (sources, ports,
+     * keys). The callers publish the new snapshot with the change itself.
+     */
     private void recreateAll() {
         List<BehaviorInstance> old = new ArrayList<>();
         for (Route r : behaviorRoutes()) {
             Provider p = active(r.spec.keyword());
-            if (p == null) {
-                continue;
+            if (p != null) {
+                renew(r, p, old);
             }
-            BehaviorInstance before = r.instance;
+        }
+        retire(old);
+    }
+
+    /**
+     * Gives {@code r} a new instance made by {@code p}, or none when {@code p} is absent or of the
+     * other kind; the instance it had goes to {@code old}.
+     */
+    private void renew(Route r, Provider p, List<BehaviorInstance> old) {
+        BehaviorInstance before = r.instance;
+        String kindName = r.kind == Route.SID ? "ENDPOINT" : "TRANSIT";
+        if (p != null && p.kind().equals(kindName)) {
             try {
                 instantiate(r, p);
             } catch (DataplaneException e) {
                 System.err.println("srv6: " + r.spec.prefix() + " stays inactive: " + e.getMessage());
                 r.instance = null;
             }
-            if (before != null) {
-                old.add(before);
-            }
+        } else {
+            r.instance = null;
         }
-        publish();
-        retire(old);
+        if (before != null) {
+            old.add(before);
+        }
+    }
+
+    /** {@link #retire(List)} of one instance; a route without one (inactive) has nothing to close. */
+    private void retire(BehaviorInstance old) {
+        if (old != null) {
+            retire(List.of(old));
+        }
     }
 
     /** Closes instances once every loop has finished the work it had when they were replaced. */

@@ -52,6 +52,9 @@ public final class Engine implements FrameHandler {
         final PacketContext ctx = new PacketContext();
         IoPort in;
         final int[] nh = new int[1];
+        /** Neighbor key of the next hop a verdict named (see {@link Engine#nextHop}). */
+        long nhHi;
+        long nhLo;
     }
 
     public Engine(NeighborTable neighbors, Tables initial) {
@@ -178,15 +181,9 @@ public final class Engine implements FrameHandler {
             return;
         }
         Route r = t.lookup6(p.table, dhi, dlo);
-        if (p.claim != null && (r == null || r.kind != Route.LOCAL)) {
-            behavior(s, t, p.claim, 0, true);
-            return;
+        if (!diverted(s, t, p, r)) {
+            dispatch6(s, t, r, 0);
         }
-        if (p.steer != null && (r == null || r.kind != Route.LOCAL)) {
-            behavior(s, t, p.steer, 0);
-            return;
-        }
-        dispatch6(s, t, r, 0);
     }
 
     private void dispatch6(Loop s, Tables t, Route r, int depth) {
@@ -241,15 +238,28 @@ public final class Engine implements FrameHandler {
             return;
         }
         Route r = t.lookup4(p.table, dst);
-        if (p.claim != null && (r == null || r.kind != Route.LOCAL)) {
+        if (!diverted(s, t, p, r)) {
+            dispatch4(s, t, r, 0);
+        }
+    }
+
+    /**
+     * A packet not for the appliance itself goes to the proxy instance that claims its port, else
+     * to the port's steering instance. @return true when one of them took it
+     */
+    private boolean diverted(Loop s, Tables t, PortState p, Route r) {
+        if (r != null && r.kind == Route.LOCAL) {
+            return false;
+        }
+        if (p.claim != null) {
             behavior(s, t, p.claim, 0, true);
-            return;
+            return true;
         }
-        if (p.steer != null && (r == null || r.kind != Route.LOCAL)) {
+        if (p.steer != null) {
             behavior(s, t, p.steer, 0);
-            return;
+            return true;
         }
-        dispatch4(s, t, r, 0);
+        return false;
     }
 
     private void dispatch4(Loop s, Tables t, Route r, int depth) {
@@ -322,58 +332,24 @@ public final class Engine implements FrameHandler {
                 }
             }
             case FORWARD_NH6 -> {
-                long nhHi = Ipv6.hi(ctx.nextHop6);
-                long nhLo = Ipv6.lo(ctx.nextHop6);
-                int port = ctx.outPort;
+                int port = nextHop(s, t, true);
                 if (port < 0) {
-                    Route nr = t.lookup6(ctx.table, nhHi, nhLo);
-                    if (nr == null || nr.kind != Route.UNICAST) {
-                        c.errors.increment();
-                        icmp6Error(s, t, Icmp6.DEST_UNREACHABLE, Icmp6.UNREACH_NO_ROUTE, 0, DropReason.NO_ROUTE);
-                        return;
-                    }
-                    port = nr.port;
-                    if (nr.hasVia) {
-                        nhHi = nr.viaHi;
-                        nhLo = nr.viaLo;
-                    }
+                    c.errors.increment();
+                    icmp6Error(s, t, Icmp6.DEST_UNREACHABLE, Icmp6.UNREACH_NO_ROUTE, 0, DropReason.NO_ROUTE);
+                    return;
                 }
-                forward6(s, t, port, nhHi, nhLo);
+                forward6(s, t, port, s.nhHi, s.nhLo);
             }
-            case FORWARD_NH4 -> {
-                int nh = ctx.nextHop4;
-                int port = ctx.outPort;
+            case FORWARD_NH4, L2_NH6, L2_NH4 -> {
+                int port = nextHop(s, t, v == Verdict.L2_NH6);
                 if (port < 0) {
-                    Route nr = t.lookup4(ctx.table, nh);
-                    if (nr == null || nr.kind != Route.UNICAST) {
-                        c.errors.increment();
-                        drop(s, DropReason.NO_ROUTE);
-                        return;
-                    }
-                    port = nr.port;
-                    if (nr.hasVia) {
-                        nh = nr.via4;
-                    }
+                    c.errors.increment();
+                    drop(s, DropReason.NO_ROUTE);
+                    return;
                 }
-                forward4(s, t, port, nh);
-            }
-            case L2_NH6, L2_NH4 -> {
-                boolean v6 = v == Verdict.L2_NH6;
-                long nhHi = v6 ? Ipv6.hi(ctx.nextHop6) : Neighbor.V4;
-                long nhLo = v6 ? Ipv6.lo(ctx.nextHop6) : ctx.nextHop4 & 0xffff_ffffL;
-                int port = ctx.outPort;
-                if (port < 0) {
-                    Route nr = v6 ? t.lookup6(ctx.table, nhHi, nhLo) : t.lookup4(ctx.table, ctx.nextHop4);
-                    if (nr == null || nr.kind != Route.UNICAST) {
-                        c.errors.increment();
-                        drop(s, DropReason.NO_ROUTE);
-                        return;
-                    }
-                    port = nr.port;
-                    if (nr.hasVia) {
-                        nhHi = v6 ? nr.viaHi : Neighbor.V4;
-                        nhLo = v6 ? nr.viaLo : nr.via4 & 0xffff_ffffL;
-                    }
+                if (v == Verdict.FORWARD_NH4) {
+                    forward4(s, t, port, (int) s.nhLo);
+                    return;
                 }
                 PortState op = t.port(port);
                 if (op == null || !op.io.up()) {
@@ -386,7 +362,7 @@ public final class Engine implements FrameHandler {
                     drop(s, DropReason.MTU_EXCEEDED);
                     return;
                 }
-                output(s, op, nhHi, nhLo, ctx.etherType);
+                output(s, op, s.nhHi, s.nhLo, ctx.etherType);
             }
             case L2_OUT -> {
                 PortState op = t.port(ctx.outPort);
@@ -420,6 +396,31 @@ public final class Engine implements FrameHandler {
 
     // --------------------------------------------------------------- forwarding
 
+    /**
+     * The adjacency of a FORWARD_NH / L2_NH verdict: {@code ctx.nextHop6} ({@code v6}) or
+     * {@code ctx.nextHop4}, out {@code ctx.outPort}, else out the port of the unicast route to it
+     * (through that route's gateway). Leaves the neighbor key in {@code s.nhHi}/{@code s.nhLo}.
+     *
+     * @return the output port, or -1 when there is no unicast route to the next hop
+     */
+    private static int nextHop(Loop s, Tables t, boolean v6) {
+        PacketContext ctx = s.ctx;
+        s.nhHi = v6 ? Ipv6.hi(ctx.nextHop6) : Neighbor.V4;
+        s.nhLo = v6 ? Ipv6.lo(ctx.nextHop6) : ctx.nextHop4 & 0xffff_ffffL;
+        if (ctx.outPort >= 0) {
+            return ctx.outPort;
+        }
+        Route nr = v6 ? t.lookup6(ctx.table, s.nhHi, s.nhLo) : t.lookup4(ctx.table, ctx.nextHop4);
+        if (nr == null || nr.kind != Route.UNICAST) {
+            return -1;
+        }
+        if (nr.hasVia) {
+            s.nhHi = v6 ? nr.viaHi : Neighbor.V4;
+            s.nhLo = v6 ? nr.viaLo : nr.via4 & 0xffff_ffffL;
+        }
+        return nr.port;
+    }
+
     /** IP forwarding of the IPv6 header at l3: hop limit, MTU, decrement, out. */
     private void forward6(Loop s, Tables t, int port, long nhHi, long nhLo) {
         PacketContext ctx = s.ctx;
@@ -427,7 +428,7 @@ public final class Engine implements FrameHandler {
         int l3 = ctx.l3;
         long shi = Ipv6.srcHi(b, l3);
         long slo = Ipv6.srcLo(b, l3);
-        if ((shi == 0 && (slo == 0 || slo == 1)) || (shi & 0xffc0_0000_0000_0000L) == PortState.LINK_LOCAL_HI) {
+        if ((shi == 0 && (slo == 0 || slo == 1)) || PortState.isLinkLocal(shi)) {
             // unspecified, loopback and link-local sources never leave their link (RFC 4291 §2.5)
             drop(s, DropReason.BAD_IP_HEADER);
             return;
@@ -576,7 +577,7 @@ public final class Engine implements FrameHandler {
             Ipv6.payloadLength(f, l3, 32);
             Ipv6.nextHeader(f, l3, Ipv6.PROTO_ICMPV6);
             Ipv6.hopLimit(f, l3, 255);
-            if (op.hi6.length > 0 && (n.hi & 0xffc0_0000_0000_0000L) != PortState.LINK_LOCAL_HI) {
+            if (op.hi6.length > 0 && !PortState.isLinkLocal(n.hi)) {
                 Ipv6.src(f, l3, op.hi6[0], op.lo6[0]);
             } else {
                 // a link-local target is solicited from the link-local address (RFC 6724 scope rule)
@@ -732,16 +733,7 @@ public final class Engine implements FrameHandler {
 
     /** Frees the frames held for neighbors of a port that goes away. */
     public void forget(int port) {
-        for (Neighbor n : neighbors.removeIf(x -> x.port == port)) {
-            synchronized (n) {
-                for (int i = 0; i < n.heldCount; i++) {
-                    n.held[i].release();
-                    n.held[i] = null;
-                    held.decrementAndGet();
-                }
-                n.heldCount = 0;
-            }
-        }
+        discard(neighbors.removeIf(x -> x.port == port));
     }
 
     /** Frees what a removed neighbor entry held. */
@@ -1000,7 +992,7 @@ public final class Engine implements FrameHandler {
         int l3 = ctx.l3;
         long dhi = Ipv6.dstHi(b, l3);
         long dlo = Ipv6.dstLo(b, l3);
-        if ((dhi & 0xffc0_0000_0000_0000L) == PortState.LINK_LOCAL_HI) {
+        if (PortState.isLinkLocal(dhi)) {
             PortState p = t.port(ctx.inPort);
             if (p == null || !p.io.up()) {
                 drop(s, DropReason.PORT_DOWN);

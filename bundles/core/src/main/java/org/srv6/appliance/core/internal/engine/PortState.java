@@ -82,6 +82,11 @@ public final class PortState {
 
     public static final long LINK_LOCAL_HI = 0xfe80_0000_0000_0000L;
 
+    /** @return true for an address in fe80::/10 given its high 64 bits */
+    public static boolean isLinkLocal(long hi) {
+        return (hi & 0xffc0_0000_0000_0000L) == LINK_LOCAL_HI;
+    }
+
     /** A token bucket: {@code rate} tokens per second, burst of {@code rate}. */
     public static final class RateLimiter {
         private volatile int rate;
