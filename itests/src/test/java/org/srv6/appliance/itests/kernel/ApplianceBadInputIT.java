@@ -54,15 +54,7 @@ public class ApplianceBadInputIT {
 
     @AfterClass
     public static void tearDown() {
-        for (AutoCloseable c : new AutoCloseable[] {h1, h2, topo}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // best effort cleanup
-                }
-            }
-        }
+        ApplianceTopology.closeQuietly(h1, h2, topo);
     }
 
     @Before

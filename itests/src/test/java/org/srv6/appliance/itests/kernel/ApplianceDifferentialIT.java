@@ -55,15 +55,7 @@ public class ApplianceDifferentialIT {
 
     @AfterClass
     public static void tearDown() {
-        for (AutoCloseable c : new AutoCloseable[] {ktx, krx, atx, arx, appliance, kernel}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // best effort cleanup
-                }
-            }
-        }
+        ApplianceTopology.closeQuietly(ktx, krx, atx, arx, appliance, kernel);
     }
 
     @Before

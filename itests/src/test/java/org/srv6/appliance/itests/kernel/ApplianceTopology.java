@@ -82,9 +82,7 @@ public final class ApplianceTopology implements AutoCloseable {
             this.appR2Mac = a2;
         } catch (IOException | RuntimeException | Error e) {
             String log = a == null ? "" : "\n" + a.logTail(40);
-            for (AutoCloseable c : new AutoCloseable[] {a, n1, n2, rr}) {
-                closeQuietly(c);
-            }
+            closeQuietly(a, n1, n2, rr);
             if (e instanceof IllegalStateException) {
                 throw new IllegalStateException(e.getMessage() + log, e);
             }
@@ -124,20 +122,21 @@ public final class ApplianceTopology implements AutoCloseable {
         return m;
     }
 
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort cleanup
+    /** Closes each of {@code cs} that is there, whatever the others do (test clean-up). */
+    static void closeQuietly(AutoCloseable... cs) {
+        for (AutoCloseable c : cs) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort cleanup
+                }
             }
         }
     }
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {app, h1, h2, r}) {
-            closeQuietly(c);
-        }
+        closeQuietly(app, h1, h2, r);
     }
 }
