@@ -50,6 +50,7 @@ public abstract class OsgiTestSupport {
         {"org.apache.felix", "org.apache.felix.scr", "2.2.12"},
         {"org.apache.felix", "org.apache.felix.configadmin", "1.9.26"},
         {"org.apache.felix", "org.apache.felix.fileinstall", "3.7.4"},
+        {"org.apache.felix", "org.apache.felix.log", "1.3.0"},
         {"org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"},
         {"org.apache.felix", "org.apache.felix.gogo.command", "1.1.2"},
         {"net.java.dev.jna", "jna", "5.17.0"},

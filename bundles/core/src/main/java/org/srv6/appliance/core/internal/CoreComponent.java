@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.LoggerFactory;
 import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.ConfigService;
@@ -26,6 +27,7 @@ import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.core.internal.log.CoreLog;
 
 /**
  * The forwarding core as an OSGi component: starts the dataplane, registers its services and
@@ -84,6 +86,16 @@ public final class CoreComponent {
         if (d != null) {
             d.close();
         }
+    }
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindLog(LoggerFactory factory) {
+        CoreLog.bind(factory);
+    }
+
+    void unbindLog(LoggerFactory factory) {
+        CoreLog.bind(null);
     }
 
     @Reference(service = Behavior.class, cardinality = ReferenceCardinality.MULTIPLE,
