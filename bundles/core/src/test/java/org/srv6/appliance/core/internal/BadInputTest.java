@@ -10,6 +10,7 @@ import org.junit.Before;
 import org.junit.Test;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.core.internal.control.Provider;
 
 /**
  * Malformed input is dropped and counted under one reason, nothing is sent, nothing escapes the
@@ -23,17 +24,17 @@ public class BadInputTest extends DataplaneTestSupport {
     @Before
     public void endSid() throws Exception {
         end = new TestEndBehavior();
-        dp.addProvider(new Dataplane.Provider("End", "ENDPOINT", end, 1, 0, 1, "test.end", "1.0.0"));
-        dp.add(new RouteSpec(6, SID + "/128", null, "p1", 254, 0, "seg6local", "End", List.of()));
-        dp.add(new RouteSpec(6, NEXT + "/128", HOST1, "p1", 254, 0, null, null, null));
+        dp.behaviors().addProvider(new Provider("End", "ENDPOINT", end, 1, 0, 1, "test.end", "1.0.0"));
+        dp.routes().add(new RouteSpec(6, SID + "/128", null, "p1", 254, 0, "seg6local", "End", List.of()));
+        dp.routes().add(new RouteSpec(6, NEXT + "/128", HOST1, "p1", 254, 0, null, null, null));
     }
 
     /** Injects on p0, expects exactly one drop under {@code r}, nothing sent, p0 still answering. */
     private void assertDroppedAs(DropReason r, byte[] frame) throws Exception {
-        Map<String, Long> before = dp.drops();
+        Map<String, Long> before = dp.counters().drops();
         p0.inject(frame);
         awaitDrop(r, before.get(r.label()) + 1);
-        Map<String, Long> after = new HashMap<>(dp.drops());
+        Map<String, Long> after = new HashMap<>(dp.counters().drops());
         after.put(r.label(), before.get(r.label()));
         assertEquals("no other drop counter moved", before, after);
         assertNothingSent(p1, 50);
@@ -111,7 +112,7 @@ public class BadInputTest extends DataplaneTestSupport {
         // Next Header says routing header, but only two of its bytes are there.
         byte[] pkt = Pkt.ipv6(43, 64, HOST0, SID, Pkt.bytes(59, 4));
         assertDroppedAs(DropReason.TRUNCATED, fromHost0(Pkt.ETH_IPV6, pkt));
-        assertEquals("SID errors", 1, dp.sids().get(0).drops());
+        assertEquals("SID errors", 1, dp.sr().sids().get(0).drops());
     }
 
     @Test

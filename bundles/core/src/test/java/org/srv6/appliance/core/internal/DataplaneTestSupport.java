@@ -88,19 +88,19 @@ public abstract class DataplaneTestSupport {
                 System.getProperty("io.netty.leakDetection.level"));
         configFile = tmp.getRoot().toPath().resolve("etc/srv6.conf");
         dp = new Dataplane(configFile, 1);
-        p0 = dp.addMemory("p0");
-        p1 = dp.addMemory("p1");
-        dp.setMac("p0", P0_MAC);
-        dp.setMac("p1", P1_MAC);
-        dp.addressService().add("p0", P0_ADDR + "/64");
-        dp.addressService().add("p0", P0_ADDR2 + "/64");
-        dp.addressService().add("p0", P0_ADDR4 + "/24");
-        dp.addressService().add("p1", P1_ADDR + "/64");
-        dp.addressService().add("p1", P1_ADDR4 + "/24");
-        dp.neighborService().add(HOST0, HOST0_MAC, "p0");
-        dp.neighborService().add(HOST1, HOST1_MAC, "p1");
-        dp.neighborService().add(HOST0_4, HOST0_MAC, "p0");
-        dp.neighborService().add(HOST1_4, HOST1_MAC, "p1");
+        p0 = dp.ports().addMemory("p0");
+        p1 = dp.ports().addMemory("p1");
+        dp.ports().setMac("p0", P0_MAC);
+        dp.ports().setMac("p1", P1_MAC);
+        dp.addresses().add("p0", P0_ADDR + "/64");
+        dp.addresses().add("p0", P0_ADDR2 + "/64");
+        dp.addresses().add("p0", P0_ADDR4 + "/24");
+        dp.addresses().add("p1", P1_ADDR + "/64");
+        dp.addresses().add("p1", P1_ADDR4 + "/24");
+        dp.neighbors().add(HOST0, HOST0_MAC, "p0");
+        dp.neighbors().add(HOST1, HOST1_MAC, "p1");
+        dp.neighbors().add(HOST0_4, HOST0_MAC, "p0");
+        dp.neighbors().add(HOST1_4, HOST1_MAC, "p1");
     }
 
     @After
@@ -109,7 +109,7 @@ public abstract class DataplaneTestSupport {
             return;
         }
         try {
-            await("buffersHeld() back to 0, is " + dp.buffersHeld(), () -> dp.buffersHeld() == 0, 5000);
+            await("buffersHeld() back to 0, is " + dp.counters().buffersHeld(), () -> dp.counters().buffersHeld() == 0, 5000);
             assertEquals("packets dropped as internal (something threw on the packet path)", expectedInternal,
                     drop(DropReason.INTERNAL));
             // Leaked buffers are reported when the collector has found them and a later
@@ -182,15 +182,15 @@ public abstract class DataplaneTestSupport {
     }
 
     long drop(DropReason r) {
-        Long v = dp.drops().get(r.label());
-        assertNotNull("no counter " + r.label() + " in " + dp.drops(), v);
+        Long v = dp.counters().drops().get(r.label());
+        assertNotNull("no counter " + r.label() + " in " + dp.counters().drops(), v);
         return v;
     }
 
     /** Waits until {@code r}'s counter reaches {@code n} (the engine counts on its event loop). */
     void awaitDrop(DropReason r, long n) throws InterruptedException {
-        await(r.label() + " = " + n + " (drops: " + dp.drops() + ")", () -> drop(r) >= n, 3000);
-        assertEquals(r.label() + " in " + dp.drops(), n, drop(r));
+        await(r.label() + " = " + n + " (drops: " + dp.counters().drops() + ")", () -> drop(r) >= n, 3000);
+        assertEquals(r.label() + " in " + dp.counters().drops(), n, drop(r));
     }
 
     static byte[] poll(MemoryPort p) throws InterruptedException {

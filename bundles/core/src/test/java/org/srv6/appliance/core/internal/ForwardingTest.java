@@ -70,7 +70,7 @@ public class ForwardingTest extends DataplaneTestSupport {
         assertFrame("neighbor solicitation", Pkt.unhex("3333ff00000302000000aa0186dd6000000000203aff"
                 + "20010db8000100000000000000000001" + "ff0200000000000000000001ff000003"
                 + "8700722200000000" + "20010db8000100000000000000000003" + "010102000000aa01"), ns);
-        await("the packet held", () -> dp.buffersHeld() == 1, 2000);
+        await("the packet held", () -> dp.counters().buffersHeld() == 1, 2000);
         assertNothingSent(p1, 100);
 
         byte[] na = Pkt.ip6icmp(255, target, P1_ADDR, 136, 0,
@@ -80,7 +80,7 @@ public class ForwardingTest extends DataplaneTestSupport {
         byte[] expected = pkt.clone();
         expected[7] = 63;
         assertFrame("the held packet", Pkt.eth(targetMac, P1_MAC, Pkt.ETH_IPV6, expected), out);
-        await("nothing held", () -> dp.buffersHeld() == 0, 2000);
+        await("nothing held", () -> dp.counters().buffersHeld() == 0, 2000);
         // Resolved: the next packet leaves at once.
         p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
         assertFrame("the next packet", Pkt.eth(targetMac, P1_MAC, Pkt.ETH_IPV6, expected), poll(p1));
@@ -98,7 +98,7 @@ public class ForwardingTest extends DataplaneTestSupport {
                 icmp6ErrorToHost0(P0_ADDR, 1, 3, 0, withHopLimit(pkt, 63)), err);
         assertTrue("given up after about 3 s, took " + ms + " ms", ms >= 2500 && ms <= 5000);
         assertEquals(DropReason.NEIGHBOR_UNRESOLVED.label(), 1, drop(DropReason.NEIGHBOR_UNRESOLVED));
-        assertEquals("buffers held", 0, dp.buffersHeld());
+        assertEquals("buffers held", 0, dp.counters().buffersHeld());
         int probes = 0;
         while (p1.poll(0) != null) {
             probes++;
@@ -134,7 +134,7 @@ public class ForwardingTest extends DataplaneTestSupport {
 
     @Test
     public void packetBiggerThanOutputMtuGetsPacketTooBigQuotedWithin1280() throws Exception {
-        dp.setMtu("p1", 1300);
+        dp.ports().setMtu("p1", 1300);
         byte[] pkt = Pkt.ipv6(17, 64, HOST0, HOST1, Pkt.udp6(HOST0, HOST1, 1, 2, Pkt.fill(1400 - 48, 1)));
         p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
         byte[] err = poll(p0);
@@ -227,7 +227,7 @@ public class ForwardingTest extends DataplaneTestSupport {
 
     @Test
     public void ipv4DontFragmentBiggerThanMtuGetsFragmentationNeededWithTheMtu() throws Exception {
-        dp.setMtu("p1", 1000);
+        dp.ports().setMtu("p1", 1000);
         int src = Pkt.a4(HOST0_4);
         byte[] pkt = Pkt.ipv4(0, 0x99, 0x4000, 64, 17, src, Pkt.a4(HOST1_4), Pkt.fill(1200 - 20, 0));
         p0.inject(fromHost0(Pkt.ETH_IPV4, pkt));
@@ -241,7 +241,7 @@ public class ForwardingTest extends DataplaneTestSupport {
 
     @Test
     public void routeViaGatewaySendsToTheGatewaysMac() throws Exception {
-        dp.add(new RouteSpec(6, "2001:db8:77::/48", HOST1, null, 254, 0, null, null, null));
+        dp.routes().add(new RouteSpec(6, "2001:db8:77::/48", HOST1, null, 254, 0, null, null, null));
         String dst = "2001:db8:77::5";
         byte[] pkt = Pkt.ipv6(17, 64, HOST0, dst, Pkt.udp6(HOST0, dst, 1, 2, Pkt.fill(10, 0)));
         p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
@@ -271,21 +271,21 @@ public class ForwardingTest extends DataplaneTestSupport {
     public void portCountersCountWhatPassedAndWhatWasDropped() throws Exception {
         byte[] pkt = Pkt.ipv6(17, 64, HOST0, HOST1, Pkt.udp6(HOST0, HOST1, 1, 2, Pkt.fill(50, 0)));
         byte[] frame = fromHost0(Pkt.ETH_IPV6, pkt);
-        var in0 = dp.counters("p0");
-        var out1 = dp.counters("p1");
-        long rx = dp.rxPackets();
+        var in0 = dp.ports().counters("p0");
+        var out1 = dp.ports().counters("p1");
+        long rx = dp.counters().rxPackets();
         p0.inject(frame);
         poll(p1);
         p0.inject(fromHost0(0x88b5, Pkt.fill(46, 0)));
         awaitDrop(DropReason.BAD_ETHERTYPE, 1);
-        var in0After = dp.counters("p0");
-        var out1After = dp.counters("p1");
+        var in0After = dp.ports().counters("p0");
+        var out1After = dp.ports().counters("p1");
         assertEquals("p0 rx packets", in0.rxPackets() + 2, in0After.rxPackets());
         assertEquals("p0 rx bytes", in0.rxBytes() + frame.length + 60, in0After.rxBytes());
         assertEquals("p0 rx dropped", in0.rxDropped() + 1, in0After.rxDropped());
         assertEquals("p1 tx packets", out1.txPackets() + 1, out1After.txPackets());
         assertEquals("p1 tx bytes", out1.txBytes() + frame.length, out1After.txBytes());
-        assertEquals("received in all", rx + 2, dp.rxPackets());
+        assertEquals("received in all", rx + 2, dp.counters().rxPackets());
     }
 
     /**

@@ -15,6 +15,7 @@ import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SidInfo;
+import org.srv6.appliance.core.internal.control.Provider;
 
 /** SPEC §5 at unit level: behaviors come and go while the SID configuration stays. */
 public class HotSwapTest extends DataplaneTestSupport {
@@ -25,11 +26,11 @@ public class HotSwapTest extends DataplaneTestSupport {
 
     @Before
     public void nextSegmentRoute() throws Exception {
-        dp.add(new RouteSpec(6, NEXT + "/128", HOST1, "p1", 254, 0, null, null, null));
+        dp.routes().add(new RouteSpec(6, NEXT + "/128", HOST1, "p1", 254, 0, null, null, null));
     }
 
-    private static Dataplane.Provider provider(TestEndBehavior b, long serviceId, int ranking) {
-        return new Dataplane.Provider("End", "ENDPOINT", b, serviceId, ranking, 10 + serviceId, "test.end", "1.0." + serviceId);
+    private static Provider provider(TestEndBehavior b, long serviceId, int ranking) {
+        return new Provider("End", "ENDPOINT", b, serviceId, ranking, 10 + serviceId, "test.end", "1.0." + serviceId);
     }
 
     private static byte[] toSid(int seq) {
@@ -43,7 +44,7 @@ public class HotSwapTest extends DataplaneTestSupport {
     }
 
     private SidInfo sid() {
-        List<SidInfo> l = dp.sids();
+        List<SidInfo> l = dp.sr().sids();
         assertEquals("SIDs: " + l, 1, l.size());
         return l.get(0);
     }
@@ -51,14 +52,14 @@ public class HotSwapTest extends DataplaneTestSupport {
     @Test
     public void sidBecomesInactiveWhenItsBehaviorLeavesAndResumesWithCountersWhenItReturns() throws Exception {
         TestEndBehavior first = new TestEndBehavior();
-        dp.addProvider(provider(first, 1, 0));
-        dp.add(SID_ROUTE);
+        dp.behaviors().addProvider(provider(first, 1, 0));
+        dp.routes().add(SID_ROUTE);
         p0.inject(toSid(1));
         assertFrame("forwarded through the SID", forwarded(1), poll(p1));
         assertTrue("active", sid().active());
         assertEquals("packets", 1, sid().packets());
 
-        dp.removeProvider(1);
+        dp.behaviors().removeProvider(1);
         assertFalse("inactive once the behavior left", sid().active());
         await("the instance closed", () -> first.closed() == 1, 2000);
         p0.inject(toSid(2));
@@ -66,10 +67,10 @@ public class HotSwapTest extends DataplaneTestSupport {
         assertNothingSent(p1, 100);
         assertEquals("packets counted while absent", 2, sid().packets());
         assertEquals("drops counted while absent", 1, sid().drops());
-        assertTrue("configuration kept: " + dp.running() + " / " + dp.sids(), sid().keyword().equals("End"));
+        assertTrue("configuration kept: " + dp.config().running() + " / " + dp.sr().sids(), sid().keyword().equals("End"));
 
         TestEndBehavior again = new TestEndBehavior();
-        dp.addProvider(provider(again, 2, 0));
+        dp.behaviors().addProvider(provider(again, 2, 0));
         assertTrue("active again", sid().active());
         assertEquals("re-created from the stored text", 1, again.instances.size());
         p0.inject(toSid(3));
@@ -82,8 +83,8 @@ public class HotSwapTest extends DataplaneTestSupport {
     @Test
     public void replacedInstanceIsClosedOnlyAfterTheSwapWhileTrafficFlows() throws Exception {
         TestEndBehavior old = new TestEndBehavior();
-        dp.addProvider(provider(old, 1, 0));
-        dp.add(SID_ROUTE);
+        dp.behaviors().addProvider(provider(old, 1, 0));
+        dp.routes().add(SID_ROUTE);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger injected = new AtomicInteger();
         Thread traffic = new Thread(() -> {
@@ -101,7 +102,7 @@ public class HotSwapTest extends DataplaneTestSupport {
             await("traffic through the old instance", () -> old.processed() > 50, 3000);
             // A higher-ranked provider of the same keyword takes over (bundle update).
             TestEndBehavior updated = new TestEndBehavior();
-            dp.addProvider(provider(updated, 2, 5));
+            dp.behaviors().addProvider(provider(updated, 2, 5));
             await("traffic through the new instance", () -> updated.processed() > 50, 3000);
             await("the old instance closed", () -> old.closed() == 1, 3000);
             assertEquals("the new instance is not closed", 0, updated.closed());
@@ -115,7 +116,7 @@ public class HotSwapTest extends DataplaneTestSupport {
         while (p1.poll(1000) != null) {
             out++;
         }
-        assertEquals("every packet forwarded across the swap, none dropped: " + dp.drops(), n, out);
+        assertEquals("every packet forwarded across the swap, none dropped: " + dp.counters().drops(), n, out);
         assertEquals("SID packets", n, sid().packets());
         assertEquals("SID drops", 0, sid().drops());
     }
@@ -123,11 +124,11 @@ public class HotSwapTest extends DataplaneTestSupport {
     @Test
     public void deletedSidClosesItsInstanceAndStopsMatching() throws Exception {
         TestEndBehavior end = new TestEndBehavior();
-        dp.addProvider(provider(end, 1, 0));
-        dp.add(SID_ROUTE);
-        dp.delete(new RouteSpec(6, SID + "/128", null, null, 254, 0, null, null, null));
+        dp.behaviors().addProvider(provider(end, 1, 0));
+        dp.routes().add(SID_ROUTE);
+        dp.routes().delete(new RouteSpec(6, SID + "/128", null, null, 254, 0, null, null, null));
         await("the instance closed", () -> end.closed() == 1, 2000);
-        assertTrue(dp.sids().isEmpty());
+        assertTrue(dp.sr().sids().isEmpty());
         byte[] frame = toSid(1);
         p0.inject(frame);
         assertFrame("no route to the former SID", icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, Pkt.slice(frame, 14, frame.length - 14)),
@@ -136,25 +137,25 @@ public class HotSwapTest extends DataplaneTestSupport {
 
     @Test
     public void sidForAbsentBehaviorIsRejectedWithUnknownBehavior() throws Exception {
-        dp.addProvider(provider(new TestEndBehavior(), 1, 0));
-        List<String> before = dp.running();
+        dp.behaviors().addProvider(provider(new TestEndBehavior(), 1, 0));
+        List<String> before = dp.config().running();
         try {
-            dp.add(new RouteSpec(6, "fc00::9/128", null, "p1", 254, 0, "seg6local", "End.Q", List.of()));
+            dp.routes().add(new RouteSpec(6, "fc00::9/128", null, "p1", 254, 0, "seg6local", "End.Q", List.of()));
             fail("a SID for End.Q was accepted");
         } catch (DataplaneException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith("unknown behavior"));
             assertTrue("names the installed behaviors: " + e.getMessage(), e.getMessage().contains("End"));
             assertFalse("one line", e.getMessage().contains("\n"));
         }
-        assertTrue("no SID added: " + dp.sids(), dp.sids().isEmpty());
-        assertEquals(before, dp.running());
+        assertTrue("no SID added: " + dp.sr().sids(), dp.sr().sids().isEmpty());
+        assertEquals(before, dp.config().running());
     }
 
     @Test
     public void behaviorLeavingWhileTrafficFlowsNeverRunsAClosedInstance() throws Exception {
         TestEndBehavior end = new TestEndBehavior();
-        dp.addProvider(provider(end, 1, 0));
-        dp.add(SID_ROUTE);
+        dp.behaviors().addProvider(provider(end, 1, 0));
+        dp.routes().add(SID_ROUTE);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger injected = new AtomicInteger();
         Thread traffic = new Thread(() -> {
@@ -170,7 +171,7 @@ public class HotSwapTest extends DataplaneTestSupport {
         traffic.start();
         try {
             await("traffic through the instance", () -> end.processed() > 50, 3000);
-            dp.removeProvider(1);
+            dp.behaviors().removeProvider(1);
             await("packets counted behavior-absent", () -> drop(DropReason.BEHAVIOR_ABSENT) > 50, 3000);
             await("the instance closed", () -> end.closed() == 1, 3000);
         } finally {
@@ -192,21 +193,21 @@ public class HotSwapTest extends DataplaneTestSupport {
     public void whenTheServingProviderLeavesTheNextOneTakesOver() throws Exception {
         TestEndBehavior low = new TestEndBehavior();
         TestEndBehavior high = new TestEndBehavior();
-        dp.addProvider(provider(low, 1, 0));
-        dp.addProvider(provider(high, 2, 10));
-        dp.add(SID_ROUTE);
+        dp.behaviors().addProvider(provider(low, 1, 0));
+        dp.behaviors().addProvider(provider(high, 2, 10));
+        dp.routes().add(SID_ROUTE);
         assertEquals("the higher ranking serves", 1, high.instances.size());
         assertEquals(0, low.instances.size());
         p0.inject(toSid(1));
         assertFrame("through the high-ranked instance", forwarded(1), poll(p1));
-        dp.removeProvider(2);
+        dp.behaviors().removeProvider(2);
         assertTrue("still active", sid().active());
         p0.inject(toSid(2));
         assertFrame("through the other provider", forwarded(2), poll(p1));
         assertEquals(1, low.processed());
         await("the high-ranked instance closed", () -> high.closed() == 1, 2000);
         assertEquals("behaviors lists the serving provider's bundle", 11L,
-                dp.behaviors().stream().filter(b -> b.keyword().equals("End")).findFirst().orElseThrow().bundleId());
+                dp.sr().behaviors().stream().filter(b -> b.keyword().equals("End")).findFirst().orElseThrow().bundleId());
     }
 
     /** SPEC §5: the configuration replayed at boot may name behaviors that register later. */
@@ -215,9 +216,9 @@ public class HotSwapTest extends DataplaneTestSupport {
         org.srv6.appliance.core.internal.config.ConfigStore.write(configFile,
                 List.of("ip -6 route add fc00::1 encap seg6local action End dev p1"));
         List<String> errors = new java.util.ArrayList<>();
-        assertTrue(dp.replayOnce(line -> {
+        assertTrue(dp.config().replayOnce(line -> {
             try {
-                dp.add(SID_ROUTE);
+                dp.routes().add(SID_ROUTE);
                 return null;
             } catch (DataplaneException e) {
                 errors.add(e.getMessage());
@@ -229,12 +230,12 @@ public class HotSwapTest extends DataplaneTestSupport {
         p0.inject(toSid(1));
         awaitDrop(DropReason.BEHAVIOR_ABSENT, 1);
         TestEndBehavior end = new TestEndBehavior();
-        dp.addProvider(provider(end, 1, 0));
+        dp.behaviors().addProvider(provider(end, 1, 0));
         assertTrue("active once End registered", sid().active());
         p0.inject(toSid(2));
         assertFrame("forwarded", forwarded(2), poll(p1));
         try {
-            dp.add(new RouteSpec(6, "fc00::8/128", null, "p1", 254, 0, "seg6local", "End.Z", List.of()));
+            dp.routes().add(new RouteSpec(6, "fc00::8/128", null, "p1", 254, 0, "seg6local", "End.Z", List.of()));
             fail("outside a replay a SID of an absent behavior is rejected");
         } catch (DataplaneException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith("unknown behavior End.Z"));

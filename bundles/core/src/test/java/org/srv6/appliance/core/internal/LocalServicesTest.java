@@ -135,11 +135,11 @@ public class LocalServicesTest extends DataplaneTestSupport {
 
     @Test
     public void downPortDropsWhatItReceives() throws Exception {
-        dp.setUp("p0", false);
+        dp.ports().setUp("p0", false);
         p0.inject(fromHost0(Pkt.ETH_IPV6, echoRequest6(HOST0, P0_ADDR, 64, 1, 1, 8)));
         awaitDrop(DropReason.PORT_DOWN, 1);
         assertNothingSent(p0, 100);
-        dp.setUp("p0", true);
+        dp.ports().setUp("p0", true);
         assertStillAnswers();
     }
 
@@ -159,8 +159,8 @@ public class LocalServicesTest extends DataplaneTestSupport {
         echo[40 + 3] ^= 0x5a;
         p0.inject(fromHost0(Pkt.ETH_IPV6, echo));
         assertNothingSent(p0, 300);
-        assertTrue("nothing learned from the bad solicitation: " + dp.neighborService().list(6),
-                dp.neighborService().list(6).stream().noneMatch(n -> n.address().equals(stranger)));
+        assertTrue("nothing learned from the bad solicitation: " + dp.neighbors().list(6),
+                dp.neighbors().list(6).stream().noneMatch(n -> n.address().equals(stranger)));
     }
 
     /** {@code ping ff02::1%p0} and {@code ping -s 0 ff02::1%p0}: both answered, like a Linux node. */

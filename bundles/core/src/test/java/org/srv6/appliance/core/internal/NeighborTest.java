@@ -23,9 +23,9 @@ public class NeighborTest extends DataplaneTestSupport {
     }
 
     private void holdOne(int seq) throws Exception {
-        long held = dp.buffersHeld();
+        long held = dp.counters().buffersHeld();
         p0.inject(fromHost0(Pkt.ETH_IPV6, toTarget(seq)));
-        await("held", () -> dp.buffersHeld() == held + 1, 2000);
+        await("held", () -> dp.counters().buffersHeld() == held + 1, 2000);
     }
 
     @Test
@@ -36,7 +36,7 @@ public class NeighborTest extends DataplaneTestSupport {
         assertEquals("one solicitation for the three", 135, poll(p1)[54] & 0xff);
         p0.inject(fromHost0(Pkt.ETH_IPV6, toTarget(4)));
         awaitDrop(DropReason.NEIGHBOR_QUEUE_FULL, 1);
-        assertEquals(3, dp.buffersHeld());
+        assertEquals(3, dp.counters().buffersHeld());
         byte[] na = Pkt.ip6icmp(255, TARGET, P1_ADDR, 136, 0,
                 Pkt.cat(Pkt.u32(0x60000000), Pkt.a6(TARGET), Pkt.bytes(2, 1), Pkt.mac(TARGET_MAC)));
         p1.inject(Pkt.eth(P1_MAC, TARGET_MAC, Pkt.ETH_IPV6, na));
@@ -62,38 +62,38 @@ public class NeighborTest extends DataplaneTestSupport {
     public void staticNeighborAddedWhileResolvingSendsTheHeldPacket() throws Exception {
         holdOne(1);
         poll(p1); // the solicitation
-        dp.neighborService().add(TARGET, TARGET_MAC, "p1");
+        dp.neighbors().add(TARGET, TARGET_MAC, "p1");
         assertFrame("the held packet", forwardedToTarget(1), poll(p1));
-        assertEquals(0, dp.buffersHeld());
+        assertEquals(0, dp.counters().buffersHeld());
     }
 
     @Test
     public void flushingNeighborsReleasesHeldPackets() throws Exception {
         holdOne(1);
         holdOne(2);
-        dp.neighborService().flush("p1");
-        assertEquals("buffers held after ip neigh flush", 0, dp.buffersHeld());
-        assertTrue("permanent entries stay", dp.neighborService().list(6).stream()
+        dp.neighbors().flush("p1");
+        assertEquals("buffers held after ip neigh flush", 0, dp.counters().buffersHeld());
+        assertTrue("permanent entries stay", dp.neighbors().list(6).stream()
                 .anyMatch(n -> n.address().equals(HOST1) && n.state().equals("PERMANENT")));
     }
 
     @Test
     public void deletingTheNeighborReleasesHeldPackets() throws Exception {
         holdOne(1);
-        dp.neighborService().delete(TARGET, "p1");
-        assertEquals("buffers held after ip neigh del", 0, dp.buffersHeld());
+        dp.neighbors().delete(TARGET, "p1");
+        assertEquals("buffers held after ip neigh del", 0, dp.counters().buffersHeld());
     }
 
     @Test
     public void deletingThePortReleasesHeldPackets() throws Exception {
-        MemoryPort p2 = dp.addMemory("p2");
-        dp.addressService().add("p2", "2001:db8:2::1/64");
+        MemoryPort p2 = dp.ports().addMemory("p2");
+        dp.addresses().add("p2", "2001:db8:2::1/64");
         String t = "2001:db8:2::5";
         p0.inject(fromHost0(Pkt.ETH_IPV6, Pkt.ipv6(17, 64, HOST0, t, Pkt.udp6(HOST0, t, 1, 2, Pkt.fill(20, 0)))));
         assertEquals("solicitation on p2", 135, poll(p2)[54] & 0xff);
-        await("held", () -> dp.buffersHeld() == 1, 2000);
-        dp.delete("p2");
-        await("buffers held after ip link del back to 0, is " + dp.buffersHeld(), () -> dp.buffersHeld() == 0, 2000);
+        await("held", () -> dp.counters().buffersHeld() == 1, 2000);
+        dp.ports().delete("p2");
+        await("buffers held after ip link del back to 0, is " + dp.counters().buffersHeld(), () -> dp.counters().buffersHeld() == 0, 2000);
         assertStillAnswers();
     }
 
@@ -102,7 +102,7 @@ public class NeighborTest extends DataplaneTestSupport {
         holdOne(1);
         byte[] err = p0.poll(6000);
         assertEquals("Destination Unreachable", 1, err[54] & 0xff);
-        assertEquals("FAILED", dp.neighborService().list(6).stream().filter(n -> n.address().equals(TARGET))
+        assertEquals("FAILED", dp.neighbors().list(6).stream().filter(n -> n.address().equals(TARGET))
                 .findFirst().orElseThrow().state());
         while (p1.poll(0) != null) {
             // the three solicitations
@@ -124,7 +124,7 @@ public class NeighborTest extends DataplaneTestSupport {
         byte[] request = Pkt.eth("ff:ff:ff:ff:ff:ff", P1_MAC, Pkt.ETH_ARP, Pkt.cat(Pkt.unhex("0001080006040001"),
                 Pkt.mac(P1_MAC), Pkt.u32(Pkt.a4(P1_ADDR4)), new byte[6], Pkt.u32(target)));
         assertFrame("ARP request", request, poll(p1));
-        await("held", () -> dp.buffersHeld() == 1, 2000);
+        await("held", () -> dp.counters().buffersHeld() == 1, 2000);
         byte[] reply = Pkt.eth(P1_MAC, TARGET_MAC, Pkt.ETH_ARP, Pkt.cat(Pkt.unhex("0001080006040002"),
                 Pkt.mac(TARGET_MAC), Pkt.u32(target), Pkt.mac(P1_MAC), Pkt.u32(Pkt.a4(P1_ADDR4))));
         p1.inject(reply);

@@ -19,6 +19,7 @@ import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.SimpleConfig;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.core.internal.control.Provider;
 
 /**
  * A proxy-style instance claims its service's port ({@code BehaviorInstance.returnPort}): what
@@ -70,8 +71,8 @@ public class ReturnPortTest extends DataplaneTestSupport {
 
     @Test
     public void framesFromTheClaimedPortGoToTheInstanceUntilItsBehaviorLeaves() throws Exception {
-        dp.addProvider(new Dataplane.Provider("End.PX", "ENDPOINT", new ProxyBehavior(), 7, 0, 7, "test.px", "1.0.0"));
-        dp.add(new RouteSpec(6, SID + "/128", null, "p0", 254, 0, "seg6local", "End.PX", List.of("oif", "p1")));
+        dp.behaviors().addProvider(new Provider("End.PX", "ENDPOINT", new ProxyBehavior(), 7, 0, 7, "test.px", "1.0.0"));
+        dp.routes().add(new RouteSpec(6, SID + "/128", null, "p0", 254, 0, "seg6local", "End.PX", List.of("oif", "p1")));
 
         byte[] toSid = udp6Packet(HOST0, SID, 64, 8);
         p0.inject(fromHost0(Pkt.ETH_IPV6, toSid));
@@ -90,7 +91,7 @@ public class ReturnPortTest extends DataplaneTestSupport {
         p1.inject(fromHost1(Pkt.ETH_IPV6, echoRequest6(HOST1, P1_ADDR, 64, 0x2222, 1, 8)));
         assertEquals("echo reply to the service", 129, poll(p1)[14 + 40] & 0xff);
 
-        dp.removeProvider(7);
+        dp.behaviors().removeProvider(7);
         p1.inject(fromHost1(Pkt.ETH_IPV6, back));
         assertEquals("unclaimed: Destination Unreachable", 1, poll(p1)[14 + 40] & 0xff);
         assertNothingSent(p0, 100);

@@ -19,6 +19,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.core.internal.control.Provider;
 import org.srv6.appliance.core.internal.config.ConfigStore;
 
 /**
@@ -51,8 +52,8 @@ public class RunningConfigTest {
     private Dataplane open(Path f) {
         Dataplane d = new Dataplane(f, 1);
         opened.add(d);
-        d.addProvider(new Dataplane.Provider("End", "ENDPOINT", new TestEndBehavior(), 1, 0, 1, "test.end", "1.0.0"));
-        d.addProvider(new Dataplane.Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode",
+        d.behaviors().addProvider(new Provider("End", "ENDPOINT", new TestEndBehavior(), 1, 0, 1, "test.end", "1.0.0"));
+        d.behaviors().addProvider(new Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode",
                 org.srv6.appliance.api.behavior.BehaviorKind.TRANSIT,
                 ctx -> ctx.drop(org.srv6.appliance.api.behavior.DropReason.NONE)), 2, 0, 2, "test.tmode", "1.0.0"));
         return d;
@@ -81,46 +82,46 @@ public class RunningConfigTest {
 
     /** The sequence of changes; the memory port and what is on it are not persisted. */
     private static void configure(Dataplane d) throws DataplaneException {
-        d.addTap(A, 1);
-        d.addTap(B, 1);
-        d.addMemory("m0");
-        d.addressService().add("m0", "2001:db8:9::1/64");
-        d.setMac(A, "02:00:00:00:bb:01");
-        d.setMtu(A, 1400);
-        d.setUp(B, false);
-        d.addressService().add(A, "2001:db8:5::1/64");
-        d.addressService().add(A, "10.5.0.1/24");
-        d.addressService().add(B, "2001:db8:6::1/64");
-        d.addressService().add(B, "2001:db8:6::7/64");
-        d.addressService().delete(B, "2001:db8:6::7/64");
-        d.neighborService().add("2001:db8:5::2", "02:00:00:00:bb:02", A);
-        d.neighborService().add("10.5.0.2", "02:00:00:00:bb:03", A);
-        d.setTunnelSource("fc00:5::ff");
-        d.setHmacKey(7, "sha256", "s3cret");
-        d.setHmacKey(8, "sha1", "gone");
-        d.setHmacKey(8, "sha1", "");
-        d.setHmacPolicy(A, 1);
-        d.addSteer(B, "tmode", List.of("segs", "fc00::1"));
-        d.addSteer("m0", "tmode", List.of("segs", "fc00::2"));
-        d.add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", null, 254, 0, null, null, null));
-        d.add(new RouteSpec(4, "10.77.0.0/16", "10.5.0.2", null, 254, 0, null, null, null));
-        d.add(new RouteSpec(6, "2001:db8:88::/64", null, B, 100, 50, null, null, null));
-        d.add(new RouteSpec(6, "2001:db8:99::/64", null, B, 254, 0, null, null, null));
-        d.delete(new RouteSpec(6, "2001:db8:99::/64", null, null, 254, 0, null, null, null));
-        d.add(new RouteSpec(6, "fc00:5::1/128", null, A, 254, 0, "seg6local", "End", List.of()));
-        d.add(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of()));
-        d.replace(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of("flavors", "psp")));
-        d.add(new RouteSpec(6, "fc00:9::1/128", null, "m0", 254, 0, "seg6local", "End", List.of()));
+        d.ports().addTap(A, 1);
+        d.ports().addTap(B, 1);
+        d.ports().addMemory("m0");
+        d.addresses().add("m0", "2001:db8:9::1/64");
+        d.ports().setMac(A, "02:00:00:00:bb:01");
+        d.ports().setMtu(A, 1400);
+        d.ports().setUp(B, false);
+        d.addresses().add(A, "2001:db8:5::1/64");
+        d.addresses().add(A, "10.5.0.1/24");
+        d.addresses().add(B, "2001:db8:6::1/64");
+        d.addresses().add(B, "2001:db8:6::7/64");
+        d.addresses().delete(B, "2001:db8:6::7/64");
+        d.neighbors().add("2001:db8:5::2", "02:00:00:00:bb:02", A);
+        d.neighbors().add("10.5.0.2", "02:00:00:00:bb:03", A);
+        d.sr().setTunnelSource("fc00:5::ff");
+        d.sr().setHmacKey(7, "sha256", "s3cret");
+        d.sr().setHmacKey(8, "sha1", "gone");
+        d.sr().setHmacKey(8, "sha1", "");
+        d.sr().setHmacPolicy(A, 1);
+        d.sr().addSteer(B, "tmode", List.of("segs", "fc00::1"));
+        d.sr().addSteer("m0", "tmode", List.of("segs", "fc00::2"));
+        d.routes().add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", null, 254, 0, null, null, null));
+        d.routes().add(new RouteSpec(4, "10.77.0.0/16", "10.5.0.2", null, 254, 0, null, null, null));
+        d.routes().add(new RouteSpec(6, "2001:db8:88::/64", null, B, 100, 50, null, null, null));
+        d.routes().add(new RouteSpec(6, "2001:db8:99::/64", null, B, 254, 0, null, null, null));
+        d.routes().delete(new RouteSpec(6, "2001:db8:99::/64", null, null, 254, 0, null, null, null));
+        d.routes().add(new RouteSpec(6, "fc00:5::1/128", null, A, 254, 0, "seg6local", "End", List.of()));
+        d.routes().add(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of()));
+        d.routes().replace(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of("flavors", "psp")));
+        d.routes().add(new RouteSpec(6, "fc00:9::1/128", null, "m0", 254, 0, "seg6local", "End", List.of()));
     }
 
     @Test
     public void runningConfigurationIsPersistedOnEveryChangeAndReplaysToTheSameLines() throws Exception {
         Dataplane first = open(file);
         configure(first);
-        List<String> running = first.running();
+        List<String> running = first.config().running();
         assertEquals(String.join("\n", EXPECTED), String.join("\n", running));
         assertEquals("etc/srv6.conf", running, ConfigStore.read(file));
-        assertEquals(file.toAbsolutePath(), first.file());
+        assertEquals(file.toAbsolutePath(), first.config().file());
         first.close();
 
         Path copy = tmp.getRoot().toPath().resolve("replay/etc/srv6.conf");
@@ -128,7 +129,7 @@ public class RunningConfigTest {
         Files.copy(file, copy);
         Dataplane second = open(copy);
         List<String> errors = new ArrayList<>();
-        assertTrue("first replay", second.replayOnce(line -> {
+        assertTrue("first replay", second.config().replayOnce(line -> {
             try {
                 execute(second, line);
                 return null;
@@ -138,8 +139,8 @@ public class RunningConfigTest {
             }
         }));
         assertEquals("replay errors", List.of(), errors);
-        assertFalse("replayed only once", second.replayOnce(line -> "again"));
-        assertEquals(String.join("\n", EXPECTED), String.join("\n", second.running()));
+        assertFalse("replayed only once", second.config().replayOnce(line -> "again"));
+        assertEquals(String.join("\n", EXPECTED), String.join("\n", second.config().running()));
         assertEquals("file after replay", EXPECTED, ConfigStore.read(copy));
     }
 
@@ -147,35 +148,35 @@ public class RunningConfigTest {
     public void rejectedChangeThrowsOneLineAndChangesNothing() throws Exception {
         Dataplane d = open(file);
         configure(d);
-        List<String> before = d.running();
+        List<String> before = d.config().running();
         byte[] fileBefore = Files.readAllBytes(file);
-        expectRejected(() -> d.addressService().add(A, "2001:db8::zz/64"), "bad address");
-        expectRejected(() -> d.addressService().add("nope0", "2001:db8:7::1/64"), "no such port");
-        expectRejected(() -> d.add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", null, 254, 0, null, null,
+        expectRejected(() -> d.addresses().add(A, "2001:db8::zz/64"), "bad address");
+        expectRejected(() -> d.addresses().add("nope0", "2001:db8:7::1/64"), "no such port");
+        expectRejected(() -> d.routes().add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", null, 254, 0, null, null,
                 null)), "exists");
-        expectRejected(() -> d.add(new RouteSpec(6, "2001:db8:55::/48", null, "nope0", 254, 0, null, null, null)),
+        expectRejected(() -> d.routes().add(new RouteSpec(6, "2001:db8:55::/48", null, "nope0", 254, 0, null, null, null)),
                 "no such port");
-        expectRejected(() -> d.neighborService().add("2001:db8:5::9", "zz:00", A), "bad lladdr");
-        expectRejected(() -> d.setMtu(A, 20), "mtu");
-        assertEquals(before, d.running());
+        expectRejected(() -> d.neighbors().add("2001:db8:5::9", "zz:00", A), "bad lladdr");
+        expectRejected(() -> d.ports().setMtu(A, 20), "mtu");
+        assertEquals(before, d.config().running());
         assertTrue("file unchanged", Arrays.equals(fileBefore, Files.readAllBytes(file)));
     }
 
     @Test
     public void deletedPortTakesItsNeighborsAndSidsOutOfTheRunningConfiguration() throws Exception {
         Dataplane d = open(file);
-        d.addTap(A, 1);
-        d.addressService().add(A, "2001:db8:5::1/64");
-        d.neighborService().add("2001:db8:5::2", "02:00:00:00:bb:02", A);
-        d.add(new RouteSpec(6, "fc00:5::1/128", null, A, 254, 0, "seg6local", "End", List.of()));
-        d.delete(A);
-        d.addTap(B, 1); // takes the index A had
-        d.addTap(A, 1); // a new port with the old name
-        assertEquals("neighbors of the new " + A, List.of(), d.neighborService().list(0).stream()
+        d.ports().addTap(A, 1);
+        d.addresses().add(A, "2001:db8:5::1/64");
+        d.neighbors().add("2001:db8:5::2", "02:00:00:00:bb:02", A);
+        d.routes().add(new RouteSpec(6, "fc00:5::1/128", null, A, 254, 0, "seg6local", "End", List.of()));
+        d.ports().delete(A);
+        d.ports().addTap(B, 1); // takes the index A had
+        d.ports().addTap(A, 1); // a new port with the old name
+        assertEquals("neighbors of the new " + A, List.of(), d.neighbors().list(0).stream()
                 .filter(n -> n.port().equals(A)).toList());
-        for (String line : d.running()) {
-            assertFalse("the deleted port's neighbor came back: " + d.running(), line.contains(" neigh "));
-            assertFalse("the deleted port's SID moved to " + B + ": " + d.running(),
+        for (String line : d.config().running()) {
+            assertFalse("the deleted port's neighbor came back: " + d.config().running(), line.contains(" neigh "));
+            assertFalse("the deleted port's SID moved to " + B + ": " + d.config().running(),
                     line.contains("fc00:5::1") && line.contains(" dev " + B));
         }
     }
@@ -211,28 +212,28 @@ public class RunningConfigTest {
                 String verb = t.remove(0);
                 String name = t.remove(0);
                 if (verb.equals("add")) {
-                    d.addTap(name, 1);
+                    d.ports().addTap(name, 1);
                 } else if (t.get(0).equals("address")) {
-                    d.setMac(name, t.get(1));
+                    d.ports().setMac(name, t.get(1));
                 } else if (t.get(0).equals("mtu")) {
-                    d.setMtu(name, Integer.parseInt(t.get(1)));
+                    d.ports().setMtu(name, Integer.parseInt(t.get(1)));
                 } else {
-                    d.setUp(name, t.get(0).equals("up"));
+                    d.ports().setUp(name, t.get(0).equals("up"));
                 }
             }
-            case "addr" -> d.addressService().add(t.get(3), t.get(1));
-            case "neigh" -> d.neighborService().add(t.get(1), t.get(3), t.get(5));
+            case "addr" -> d.addresses().add(t.get(3), t.get(1));
+            case "neigh" -> d.neighbors().add(t.get(1), t.get(3), t.get(5));
             case "sr" -> {
                 switch (t.get(0)) {
-                    case "tunsrc" -> d.setTunnelSource(t.get(2));
+                    case "tunsrc" -> d.sr().setTunnelSource(t.get(2));
                     case "hmac" -> {
                         if (t.get(1).equals("set")) {
-                            d.setHmacKey(Integer.parseInt(t.get(2)), t.get(3), t.get(4));
+                            d.sr().setHmacKey(Integer.parseInt(t.get(2)), t.get(3), t.get(4));
                         } else {
-                            d.setHmacPolicy(t.get(2), Integer.parseInt(t.get(3)));
+                            d.sr().setHmacPolicy(t.get(2), Integer.parseInt(t.get(3)));
                         }
                     }
-                    case "steer" -> d.addSteer(t.get(3), t.get(5), t.subList(6, t.size()));
+                    case "steer" -> d.sr().addSteer(t.get(3), t.get(5), t.subList(6, t.size()));
                     default -> throw new IllegalArgumentException("unexpected sr " + t.get(0));
                 }
             }
@@ -264,7 +265,7 @@ public class RunningConfigTest {
                         default -> throw new IllegalArgumentException("unexpected " + k);
                     }
                 }
-                d.add(new RouteSpec(family, prefix, via, dev, table, metric, encap, keyword, params));
+                d.routes().add(new RouteSpec(family, prefix, via, dev, table, metric, encap, keyword, params));
             }
             default -> throw new IllegalArgumentException("unexpected " + object);
         }

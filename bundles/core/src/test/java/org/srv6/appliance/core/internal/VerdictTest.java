@@ -13,15 +13,16 @@ import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.dataplane.MemoryPort;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.Ipv6;
+import org.srv6.appliance.core.internal.control.Provider;
 
 /** The core carries out every verdict a behavior instance returns (api Verdict), buffers accounted for. */
 public class VerdictTest extends DataplaneTestSupport {
     private static final String SID = "fc00::7";
 
     private void sid(Function<PacketContext, Verdict> script) throws Exception {
-        dp.addProvider(new Dataplane.Provider("T", "ENDPOINT", new ScriptedBehavior("T", BehaviorKind.ENDPOINT, script),
+        dp.behaviors().addProvider(new Provider("T", "ENDPOINT", new ScriptedBehavior("T", BehaviorKind.ENDPOINT, script),
                 1, 0, 1, "test.t", "1.0.0"));
-        dp.add(new RouteSpec(6, SID + "/128", null, null, 254, 0, "seg6local", "T", List.of()));
+        dp.routes().add(new RouteSpec(6, SID + "/128", null, null, 254, 0, "seg6local", "T", List.of()));
     }
 
     private static byte[] toSid() {
@@ -67,13 +68,13 @@ public class VerdictTest extends DataplaneTestSupport {
         byte[] pkt = toSid();
         p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
         assertFrame("Destination Unreachable", icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, pkt), poll(p0));
-        assertEquals("SID errors", 1, dp.sids().get(0).drops());
+        assertEquals("SID errors", 1, dp.sr().sids().get(0).drops());
     }
 
     @Test
     public void l2OutSendsTheFrameAsItIs() throws Exception {
-        MemoryPort p2 = dp.addMemory("p2");
-        int index = dp.get("p2").index();
+        MemoryPort p2 = dp.ports().addMemory("p2");
+        int index = dp.ports().get("p2").index();
         sid(ctx -> {
             ctx.outPort = index;
             return Verdict.L2_OUT;
@@ -114,20 +115,20 @@ public class VerdictTest extends DataplaneTestSupport {
         sid(ctx -> ctx.drop(DropReason.UNSUPPORTED_PAYLOAD));
         p0.inject(fromHost0(Pkt.ETH_IPV6, toSid()));
         awaitDrop(DropReason.UNSUPPORTED_PAYLOAD, 1);
-        assertEquals("SID drops", 1, dp.sids().get(0).drops());
+        assertEquals("SID drops", 1, dp.sr().sids().get(0).drops());
         assertNothingSent(p0, 50);
         assertNothingSent(p1, 0);
     }
 
     @Test
     public void portSteeringHandsEveryNonLocalPacketToTheTransitBehavior() throws Exception {
-        dp.addProvider(new Dataplane.Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode", BehaviorKind.TRANSIT,
+        dp.behaviors().addProvider(new Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode", BehaviorKind.TRANSIT,
                 ctx -> {
                     System.arraycopy(Pkt.a6(HOST1), 0, ctx.nextHop6, 0, 16);
                     return Verdict.FORWARD_NH6;
                 }), 2, 0, 2, "test.tmode", "1.0.0"));
-        dp.addSteer("p0", "tmode", List.of("segs", "fc00::1"));
-        assertEquals(List.of("iif p0 mode tmode segs fc00::1"), dp.steers());
+        dp.sr().addSteer("p0", "tmode", List.of("segs", "fc00::1"));
+        assertEquals(List.of("iif p0 mode tmode segs fc00::1"), dp.sr().steers());
         String dst = "2001:db8:99::1"; // no route: steering comes first
         byte[] pkt = Pkt.ipv6(17, 64, HOST0, dst, Pkt.udp6(HOST0, dst, 1, 2, Pkt.fill(4, 0)));
         p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
@@ -135,7 +136,7 @@ public class VerdictTest extends DataplaneTestSupport {
         expected[7] = 63;
         assertFrame("steered to host1", Pkt.eth(HOST1_MAC, P1_MAC, Pkt.ETH_IPV6, expected), poll(p1));
         assertStillAnswers(); // local traffic is not steered
-        dp.deleteSteer("p0");
+        dp.sr().deleteSteer("p0");
         p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
         assertEquals("unsteered: no route", 1, poll(p0)[54] & 0xff);
     }
@@ -148,7 +149,7 @@ public class VerdictTest extends DataplaneTestSupport {
         expectedInternal = 1;
         p0.inject(fromHost0(Pkt.ETH_IPV6, toSid()));
         awaitDrop(DropReason.INTERNAL, 1);
-        assertEquals("SID errors", 1, dp.sids().get(0).drops());
+        assertEquals("SID errors", 1, dp.sr().sids().get(0).drops());
         assertNothingSent(p1, 50);
         assertStillAnswers();
     }

@@ -1,0 +1,306 @@
+package org.srv6.appliance.core.internal.control;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.srv6.appliance.api.behavior.BehaviorConfig;
+import org.srv6.appliance.api.behavior.BehaviorException;
+import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.dataplane.BehaviorInfo;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.log.CoreLog;
+
+/**
+ * Owns the behavior providers per keyword and the hot-swap contract (SPEC §5): a SID's
+ * configuration is kept as text in its route; a provider that arrives re-creates the instances from
+ * that text and a provider that leaves makes them inactive (the engine drops their packets as
+ * {@code behavior-absent}). Replaced instances are closed only after every event loop has run a task
+ * queued after the swap, so no loop still runs them.
+ *
+ * <p>A provider that leaves while its bundle may come back (an update, a refresh) keeps its
+ * instances running so the swap is make-before-break; {@link #bundleGone} or, as a fallback, the
+ * grace timer makes them inactive should it not return.
+ */
+public final class BehaviorRegistry {
+    private static final long UPDATE_GRACE_MILLIS = 10_000;
+
+    /** A keyword whose provider left but may come back, from which bundle, and which departure. */
+    private record Pending(long bundleId, long generation) {
+    }
+
+    private final ControlState state;
+    private final Map<String, List<Provider>> providers = new TreeMap<>();
+    private final Map<String, Pending> pending = new HashMap<>();
+    private long departures;
+    private ScheduledExecutorService graceTimer;
+
+    public BehaviorRegistry(ControlState state) {
+        this.state = state;
+    }
+
+    /** A behavior service arrived: it serves its keyword when it ranks first (newest wins a tie). */
+    public void addProvider(Provider p) {
+        synchronized (state.lock) {
+            List<Provider> l = providers.computeIfAbsent(p.keyword(), k -> new ArrayList<>());
+            Provider before = l.isEmpty() ? null : l.get(0);
+            l.add(p);
+            l.sort(Comparator.comparingInt(Provider::ranking).reversed()
+                    .thenComparing(Comparator.comparingLong(Provider::serviceId).reversed()));
+            if (l.get(0) != before) {
+                pending.remove(p.keyword());
+                rebind(p.keyword());
+            }
+        }
+    }
+
+    /** A behavior service left for good: its SIDs move to another provider of the keyword or become inactive. */
+    public void removeProvider(long serviceId) {
+        removeProvider(serviceId, false);
+    }
+
+    /**
+     * Like {@link #removeProvider(long)}; with {@code mayComeBack} (its bundle is still persistently
+     * started: updated or refreshed, it registers again) the instances keep running until a new
+     * provider takes over, so the swap is make-before-break. Should none come back in time, or
+     * {@link #bundleGone} say the bundle went for good, the SIDs go inactive.
+     */
+    public void removeProvider(long serviceId, boolean mayComeBack) {
+        synchronized (state.lock) {
+            for (Map.Entry<String, List<Provider>> e : providers.entrySet()) {
+                List<Provider> l = e.getValue();
+                for (int i = 0; i < l.size(); i++) {
+                    Provider p = l.get(i);
+                    if (p.serviceId() != serviceId) {
+                        continue;
+                    }
+                    l.remove(i);
+                    if (i == 0) {
+                        if (mayComeBack && l.isEmpty()) {
+                            awaitReturn(e.getKey(), p.bundleId());
+                        } else {
+                            rebind(e.getKey());
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The bundle was uninstalled or stopped for good: the SIDs waiting for it go inactive now. */
+    public void bundleGone(long bundleId) {
+        synchronized (state.lock) {
+            List<String> gone = new ArrayList<>();
+            pending.forEach((keyword, p) -> {
+                if (p.bundleId() == bundleId) {
+                    gone.add(keyword);
+                }
+            });
+            for (String keyword : gone) {
+                pending.remove(keyword);
+                if (active(keyword) == null) {
+                    rebind(keyword);
+                }
+            }
+        }
+    }
+
+    private void awaitReturn(String keyword, long bundleId) {
+        long generation = ++departures;
+        pending.put(keyword, new Pending(bundleId, generation));
+        if (graceTimer == null) {
+            graceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "srv6-behavior-grace");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        graceTimer.schedule(() -> expire(keyword, generation), UPDATE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void expire(String keyword, long generation) {
+        synchronized (state.lock) {
+            Pending p = pending.get(keyword);
+            if (p != null && p.generation() == generation) {
+                pending.remove(keyword);
+                if (active(keyword) == null) {
+                    rebind(keyword);
+                }
+            }
+        }
+    }
+
+    Provider active(String keyword) {
+        List<Provider> l = providers.get(keyword);
+        return l == null || l.isEmpty() ? null : l.get(0);
+    }
+
+    /** The keywords of {@code kind} that have a provider, for error messages. */
+    String installed(String kind) {
+        List<String> k = new ArrayList<>();
+        for (Map.Entry<String, List<Provider>> e : providers.entrySet()) {
+            if (!e.getValue().isEmpty() && e.getValue().get(0).kind().equals(kind)) {
+                k.add(e.getKey());
+            }
+        }
+        return k.isEmpty() ? "none" : String.join(", ", k);
+    }
+
+    /** {@code ip sr behavior show}: the active provider of each keyword and the routes it serves. */
+    List<BehaviorInfo> info() {
+        List<BehaviorInfo> out = new ArrayList<>();
+        for (Map.Entry<String, List<Provider>> e : providers.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            Provider p = e.getValue().get(0);
+            List<String> sids = new ArrayList<>();
+            for (Route r : state.routes) {
+                if (r.hasBehavior() && e.getKey().equals(r.spec.keyword())) {
+                    sids.add(r.spec.prefix());
+                }
+            }
+            String syntax;
+            String definition;
+            try {
+                syntax = p.behavior().descriptor().syntax();
+                definition = p.behavior().descriptor().definition();
+            } catch (RuntimeException ex) {
+                syntax = "?";
+                definition = "?";
+            }
+            out.add(new BehaviorInfo(p.keyword(), p.kind(), p.bundleId(), p.symbolicName(), p.version(), syntax,
+                    definition, sids));
+        }
+        return out;
+    }
+
+    /** Re-creates (make before break) or deactivates every route of a keyword. */
+    private void rebind(String keyword) {
+        if (state.closed) {
+            return;
+        }
+        Provider p = active(keyword);
+        List<BehaviorInstance> old = new ArrayList<>();
+        for (Route r : state.behaviorRoutes()) {
+            if (keyword.equals(r.spec.keyword())) {
+                renew(r, p, old);
+            }
+        }
+        state.publish(); // the ports some instances claim may have changed
+        retire(old);
+    }
+
+    /**
+     * Re-creates every instance after a change of what they precompute from (sources, ports,
+     * keys). The callers publish the new snapshot with the change itself.
+     */
+    void recreateAll() {
+        List<BehaviorInstance> old = new ArrayList<>();
+        for (Route r : state.behaviorRoutes()) {
+            Provider p = active(r.spec.keyword());
+            if (p != null) {
+                renew(r, p, old);
+            }
+        }
+        retire(old);
+    }
+
+    /**
+     * Gives {@code r} a new instance made by {@code p}, or none when {@code p} is absent or of the
+     * other kind; the instance it had goes to {@code old}.
+     */
+    private void renew(Route r, Provider p, List<BehaviorInstance> old) {
+        BehaviorInstance before = r.instance;
+        String kindName = r.kind == Route.SID ? "ENDPOINT" : "TRANSIT";
+        if (p != null && p.kind().equals(kindName)) {
+            try {
+                instantiate(r, p);
+            } catch (DataplaneException e) {
+                CoreLog.warn(r.spec.prefix() + " stays inactive: " + e.getMessage());
+                r.instance = null;
+            }
+        } else {
+            r.instance = null;
+        }
+        if (before != null) {
+            old.add(before);
+        }
+    }
+
+    /** Parses the route's stored text with {@code p} and creates its instance (not yet published). */
+    void instantiate(Route r, Provider p) throws DataplaneException {
+        try {
+            BehaviorConfig cfg = p.behavior().parse(new ArrayList<>(r.spec.params()));
+            BehaviorInstance inst = p.behavior().create(cfg, new SidContext(r, state));
+            r.config = cfg;
+            r.instance = inst;
+        } catch (BehaviorException e) {
+            throw new DataplaneException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new DataplaneException(r.spec.keyword() + " failed: " + e);
+        }
+    }
+
+    /** {@link #retire(List)} of one instance; a route without one (inactive) has nothing to close. */
+    void retire(BehaviorInstance old) {
+        if (old != null) {
+            retire(List.of(old));
+        }
+    }
+
+    /** Closes instances once every loop has finished the work it had when they were replaced. */
+    void retire(List<BehaviorInstance> old) {
+        if (old.isEmpty()) {
+            return;
+        }
+        afterLoops(() -> old.forEach(BehaviorRegistry::closeQuietly));
+    }
+
+    /** Runs {@code task} once every event loop has finished what it was doing now. */
+    void afterLoops(Runnable task) {
+        int n = state.rt.loops();
+        AtomicInteger left = new AtomicInteger(n);
+        Runnable done = () -> {
+            if (left.decrementAndGet() == 0) {
+                task.run();
+            }
+        };
+        for (int i = 0; i < n; i++) {
+            try {
+                state.rt.execute(i, done);
+            } catch (RuntimeException e) {
+                done.run(); // the loop is gone: nothing runs there any more
+            }
+        }
+    }
+
+    /** Stops the grace timer and closes every instance; the loops have stopped already. */
+    public void close() {
+        if (graceTimer != null) {
+            graceTimer.shutdownNow();
+        }
+        for (Route r : state.behaviorRoutes()) {
+            closeQuietly(r.instance);
+        }
+    }
+
+    static void closeQuietly(BehaviorInstance i) {
+        if (i != null) {
+            try {
+                i.close();
+            } catch (RuntimeException ignored) {
+                // a behavior's close must not stop the others
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.srv6.appliance.core.internal.control;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.core.internal.engine.Engine;
+import org.srv6.appliance.core.internal.engine.NeighborTable;
+import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.io.IoRuntime;
+
+/**
+ * Owns the state every room of the control plane reads: the ports with their configuration, the
+ * route list, the tunnel source and HMAC keys behaviors are created with, and the lock.
+ *
+ * <p>Lock discipline: every public method of a room that reads or changes this state runs inside
+ * {@code synchronized (state.lock)}, one monitor for the whole control plane. Rooms call one another
+ * only while holding it (it is re-entrant), so a change, the instances it re-creates and the snapshot
+ * it publishes are one step. Work deferred to later (closing replaced instances after the loops, the
+ * update grace timer) takes the lock again. Only the engine's counters are read without it.
+ */
+public final class ControlState {
+    /** The control plane's one monitor. */
+    public final Object lock = new Object();
+
+    final Map<String, PortCfg> ports = new LinkedHashMap<>();
+    final List<Route> routes = new ArrayList<>();
+    final Engine engine;
+    final IoRuntime rt;
+    final NeighborTable neighbors;
+    byte[] tunnelSource = new byte[16];
+    final Map<Integer, BehaviorContext.HmacKey> hmacKeys = new TreeMap<>();
+    /** True while the saved configuration is replayed: nothing is saved and unknown behaviors are accepted. */
+    volatile boolean replaying;
+    boolean closed;
+    private int nextIndex = 1;
+    private SnapshotBuilder snapshot;
+    private RunningConfig config;
+
+    public ControlState(Engine engine, IoRuntime rt, NeighborTable neighbors) {
+        this.engine = engine;
+        this.rt = rt;
+        this.neighbors = neighbors;
+    }
+
+    /** Connects the two rooms every change ends with (they read the other rooms, so they come last). */
+    public void wire(SnapshotBuilder snapshot, RunningConfig config) {
+        this.snapshot = snapshot;
+        this.config = config;
+    }
+
+    /** Marks the control plane closed (nothing is published or saved any more); false if it was already. */
+    public boolean markClosed() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        return true;
+    }
+
+    /** A configuration change: publish the new snapshot, then save the running configuration. */
+    void changed() {
+        publish();
+        config.persist();
+    }
+
+    void publish() {
+        snapshot.publish();
+    }
+
+    PortCfg port(String name) throws DataplaneException {
+        PortCfg p = ports.get(name);
+        if (p == null) {
+            throw new DataplaneException("no such port " + name + "; ports: " + portNames());
+        }
+        return p;
+    }
+
+    private String portNames() {
+        return ports.isEmpty() ? "none (ip link add NAME type tap)" : String.join(", ", ports.keySet());
+    }
+
+    PortCfg portByIndex(int index) {
+        for (PortCfg p : ports.values()) {
+            if (p.index() == index) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** @return a new port index; like Linux ifindexes they start at 1 and are not reused */
+    int freeIndex() {
+        return nextIndex++;
+    }
+
+    /** Routes with a behavior: the SIDs and transit routes, then every port's steering. */
+    List<Route> behaviorRoutes() {
+        List<Route> out = new ArrayList<>();
+        for (Route r : routes) {
+            if (r.hasBehavior()) {
+                out.add(r);
+            }
+        }
+        for (PortCfg p : ports.values()) {
+            if (p.steer != null) {
+                out.add(p.steer);
+            }
+        }
+        return out;
+    }
+}

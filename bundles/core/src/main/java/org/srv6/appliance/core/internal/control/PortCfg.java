@@ -1,0 +1,41 @@
+package org.srv6.appliance.core.internal.control;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.srv6.appliance.core.internal.engine.PortState;
+import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.io.IoPort;
+
+/** Owns what is configured on one port: its I/O port, its addresses, HMAC policy, ICMP budget and steering. */
+final class PortCfg {
+    private static final int ICMP_RATE = Integer.getInteger("srv6.icmp.rate", 100);
+
+    final IoPort io;
+    final String type;
+    final int queues;
+    boolean macSet;
+    final List<Prefixes.Addr> addrs = new ArrayList<>();
+    int hmacPolicy;
+    final PortState.RateLimiter icmp = new PortState.RateLimiter(ICMP_RATE);
+    Route steer;
+
+    PortCfg(IoPort io, String type, int queues) {
+        this.io = io;
+        this.type = type;
+        this.queues = queues;
+    }
+
+    String name() {
+        return io.name();
+    }
+
+    int index() {
+        return io.index();
+    }
+
+    /** Only TAP ports are saved: memory and pcap ports belong to the tests and tools that made them. */
+    boolean persistent() {
+        return type.equals("tap");
+    }
+}

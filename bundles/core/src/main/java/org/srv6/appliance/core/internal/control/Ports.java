@@ -1,0 +1,239 @@
+package org.srv6.appliance.core.internal.control;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.MemoryPort;
+import org.srv6.appliance.api.dataplane.PortCounters;
+import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.packet.Ethernet;
+import org.srv6.appliance.api.packet.InetAddrs;
+import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.io.IoPort;
+import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.core.internal.io.MemoryPortImpl;
+import org.srv6.appliance.core.internal.io.TapPort;
+import org.srv6.appliance.core.internal.io.pcap.PcapWriter;
+
+/**
+ * Owns the port lifecycle ({@code ip link}): TAP, memory and pcap ports, their state, MTU and MAC,
+ * their counters and captures. Deleting a port takes its routes, SIDs, steering and neighbors with it.
+ */
+public final class Ports implements PortService {
+    private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,15}");
+
+    private final ControlState state;
+    private final BehaviorRegistry registry;
+    private final Neighbors neighbors;
+
+    public Ports(ControlState state, BehaviorRegistry registry, Neighbors neighbors) {
+        this.state = state;
+        this.registry = registry;
+        this.neighbors = neighbors;
+    }
+
+    private void checkNewPort(String name) throws DataplaneException {
+        if (name == null || !PORT_NAME.matcher(name).matches()) {
+            throw new DataplaneException("bad port name '" + name + "'; expected 1-15 letters, digits, . _ - :");
+        }
+        if (state.ports.containsKey(name)) {
+            throw new DataplaneException("port " + name + " exists");
+        }
+    }
+
+    @Override
+    public PortInfo addTap(String name, int queues) throws DataplaneException {
+        synchronized (state.lock) {
+            checkNewPort(name);
+            if (queues < 1 || queues > 16) {
+                throw new DataplaneException("queues " + queues + " out of range; expected 1..16");
+            }
+            TapPort tap;
+            try {
+                tap = state.rt.openTap(state.freeIndex(), name, queues);
+            } catch (IOException | RuntimeException e) {
+                throw new DataplaneException("cannot create TAP device " + name + ": " + e.getMessage());
+            }
+            PortCfg p = new PortCfg(tap, "tap", queues);
+            state.ports.put(name, p);
+            state.changed();
+            return info(p);
+        }
+    }
+
+    @Override
+    public MemoryPort addMemory(String name) throws DataplaneException {
+        synchronized (state.lock) {
+            checkNewPort(name);
+            MemoryPortImpl m = state.rt.openMemory(state.freeIndex(), name);
+            state.ports.put(name, new PortCfg(m, "memory", 1));
+            state.changed();
+            return m;
+        }
+    }
+
+    @Override
+    public PortInfo addPcap(String name, Path in, Path out) throws DataplaneException {
+        synchronized (state.lock) {
+            checkNewPort(name);
+            int index = state.freeIndex();
+            PortCfg cfg;
+            try {
+                cfg = new PortCfg(state.rt.openPcap(index, name, in, out), "pcap", 1);
+            } catch (IOException | RuntimeException e) {
+                throw new DataplaneException("cannot open pcap port " + name + ": " + e.getMessage());
+            }
+            state.ports.put(name, cfg);
+            state.changed();
+            return info(cfg);
+        }
+    }
+
+    /** {@code ip link del}: like Linux, the port's routes (SIDs included) and neighbors go with it. */
+    @Override
+    public void delete(String name) throws DataplaneException {
+        synchronized (state.lock) {
+            PortCfg p = state.port(name);
+            int index = p.index();
+            List<BehaviorInstance> old = new ArrayList<>();
+            state.routes.removeIf(r -> {
+                if (r.port != index) {
+                    return false;
+                }
+                if (r.instance != null) {
+                    old.add(r.instance);
+                }
+                return true;
+            });
+            Route steer = p.steer;
+            if (steer != null && steer.instance != null) {
+                old.add(steer.instance);
+            }
+            neighbors.forgetStatic(name);
+            state.ports.remove(name);
+            state.publish();
+            p.io.close();
+            registry.retire(old);
+            // once no loop works on the old snapshot any more, nothing can queue on the port's neighbors
+            registry.afterLoops(() -> state.engine.forget(index));
+            registry.recreateAll();
+            state.changed();
+        }
+    }
+
+    @Override
+    public void setUp(String name, boolean up) throws DataplaneException {
+        synchronized (state.lock) {
+            state.port(name).io.up(up);
+            state.changed();
+        }
+    }
+
+    @Override
+    public void setMtu(String name, int mtu) throws DataplaneException {
+        synchronized (state.lock) {
+            if (mtu < 68 || mtu > IoRuntime.MAX_FRAME - Ethernet.LENGTH) {
+                throw new DataplaneException("mtu " + mtu + " out of range; expected 68.."
+                        + (IoRuntime.MAX_FRAME - 14));
+            }
+            state.port(name).io.mtu(mtu);
+            state.changed();
+        }
+    }
+
+    @Override
+    public void setMac(String name, String mac) throws DataplaneException {
+        synchronized (state.lock) {
+            PortCfg p = state.port(name);
+            byte[] m;
+            try {
+                m = InetAddrs.parseMac(mac);
+            } catch (IllegalArgumentException e) {
+                throw new DataplaneException("bad MAC '" + mac + "'; expected xx:xx:xx:xx:xx:xx");
+            }
+            if ((m[0] & 1) != 0) {
+                throw new DataplaneException("MAC " + mac + " is multicast; expected a unicast address");
+            }
+            p.io.mac(Ethernet.macToLong(m));
+            p.macSet = true;
+            state.changed();
+        }
+    }
+
+    private static PortInfo info(PortCfg p) {
+        return new PortInfo(p.index(), p.name(), p.type, Prefixes.mac(p.io.mac()), p.io.mtu(), p.io.up(), p.queues);
+    }
+
+    @Override
+    public List<PortInfo> list() {
+        synchronized (state.lock) {
+            List<PortInfo> out = new ArrayList<>();
+            for (PortCfg p : state.ports.values()) {
+                out.add(info(p));
+            }
+            out.sort(Comparator.comparingInt(PortInfo::index));
+            return out;
+        }
+    }
+
+    @Override
+    public PortInfo get(String name) {
+        synchronized (state.lock) {
+            PortCfg p = state.ports.get(name);
+            return p == null ? null : info(p);
+        }
+    }
+
+    @Override
+    public PortCounters counters(String name) throws DataplaneException {
+        synchronized (state.lock) {
+            IoPort io = state.port(name).io;
+            return new PortCounters(name, io.rxPackets.sum(), io.rxBytes.sum(), io.txPackets.sum(), io.txBytes.sum(),
+                    io.rxDropped.sum(), io.txDropped.sum());
+        }
+    }
+
+    @Override
+    public void capture(String name, Path file, int count) throws DataplaneException {
+        synchronized (state.lock) {
+            PortCfg p = state.port(name);
+            try {
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                p.io.capture(new PcapWriter(file), count);
+            } catch (IOException e) {
+                throw new DataplaneException("cannot write " + file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The running configuration's {@code ip link} lines: TAP ports and what differs from their defaults. */
+    void runningLines(List<String> out) {
+        for (PortCfg p : state.ports.values()) {
+            if (!p.persistent()) {
+                continue;
+            }
+            String n = p.name();
+            out.add("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : ""));
+            if (p.macSet) {
+                out.add("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
+            }
+            if (p.io.mtu() != 1500) {
+                out.add("ip link set " + n + " mtu " + p.io.mtu());
+            }
+            if (!p.io.up()) {
+                out.add("ip link set " + n + " down");
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package org.srv6.appliance.core.internal.control;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.srv6.appliance.api.behavior.BehaviorConfig;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteInfo;
+import org.srv6.appliance.api.dataplane.RouteService;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.engine.Tables;
+
+/**
+ * Owns the routes and tables ({@code ip route}): plain routes, SIDs ({@code seg6local}) and
+ * transit routes ({@code seg6}), their checks when typed, and their iproute2 text.
+ */
+public final class Routes implements RouteService {
+    private final ControlState state;
+    private final BehaviorRegistry registry;
+    private final SnapshotBuilder snapshot;
+
+    public Routes(ControlState state, BehaviorRegistry registry, SnapshotBuilder snapshot) {
+        this.state = state;
+        this.registry = registry;
+        this.snapshot = snapshot;
+    }
+
+    /** Builds a route from what was typed; checks everything that can be checked now. */
+    private Route build(RouteSpec spec, Route.SidCounters counters) throws DataplaneException {
+        int family = spec.family() == 4 ? 4 : 6;
+        Prefixes.Parsed pf = Prefixes.prefix(spec.prefix(), family);
+        int table = spec.table() <= 0 ? Tables.MAIN : spec.table();
+        if (table > 0xfffffff) {
+            throw new DataplaneException("table " + table + " out of range; expected 1.." + 0xfffffff);
+        }
+        int metric = spec.metric() > 0 ? spec.metric() : (family == 6 ? 1024 : 0);
+        int port = -1;
+        if (spec.dev() != null) {
+            port = state.port(spec.dev()).index();
+        }
+        boolean hasVia = spec.via() != null;
+        long viaHi = 0;
+        long viaLo = 0;
+        int via4 = 0;
+        if (hasVia) {
+            if (spec.encap() != null) {
+                throw new DataplaneException("via and encap together are not supported; put the next hop in the behavior (nh6/nh4)");
+            }
+            Prefixes.Addr v = Prefixes.parseCidr(spec.via(), 128, 32);
+            if (v.family() != family) {
+                throw new DataplaneException("gateway " + spec.via() + " is not IPv" + family);
+            }
+            if (family == 6) {
+                viaHi = v.hi();
+                viaLo = v.lo();
+            } else {
+                via4 = v.v4();
+            }
+            if (port < 0) {
+                Tables t = state.engine.tables();
+                Route r = family == 6 ? t.lookup6(table, viaHi, viaLo) : t.lookup4(table, via4);
+                if (r == null || r.kind != Route.UNICAST || r.hasVia) {
+                    throw new DataplaneException("gateway " + spec.via() + " is not on a connected subnet; add an address on its subnet or give dev PORT");
+                }
+                port = r.port;
+            }
+        }
+        int kind = Route.UNICAST;
+        String keyword = spec.keyword();
+        if (spec.encap() == null) {
+            if (!hasVia && port < 0) {
+                throw new DataplaneException("route " + pf.text() + " needs via ADDRESS or dev PORT");
+            }
+        } else if (RouteSpec.SEG6LOCAL.equals(spec.encap())) {
+            if (family != 6) {
+                throw new DataplaneException("encap seg6local needs an IPv6 SID; use ip -6 route add SID encap seg6local ...");
+            }
+            kind = Route.SID;
+        } else if (RouteSpec.SEG6.equals(spec.encap())) {
+            kind = Route.STEER;
+        } else {
+            throw new DataplaneException("unknown encap " + spec.encap() + "; expected seg6 or seg6local");
+        }
+        if (keyword == null && kind != Route.UNICAST) {
+            throw new DataplaneException(kind == Route.SID ? "missing action; expected encap seg6local action ACTION"
+                    : "missing mode; expected encap seg6 mode MODE");
+        }
+        RouteSpec canonical = new RouteSpec(family, pf.text(), spec.via(), spec.dev(), table, metric, spec.encap(),
+                keyword, spec.params());
+        Route r = new Route(canonical, kind, pf.hi(), pf.lo(), pf.v4(), pf.len(), hasVia, viaHi, viaLo, via4, port,
+                metric, false, counters);
+        if (r.hasBehavior()) {
+            String kindName = kind == Route.SID ? "ENDPOINT" : "TRANSIT";
+            Provider p = registry.active(keyword);
+            if (p == null || !p.kind().equals(kindName)) {
+                if (!state.replaying) {
+                    throw new DataplaneException(kind == Route.SID
+                            ? "unknown behavior " + keyword + "; installed: " + registry.installed("ENDPOINT")
+                            : "unknown mode " + keyword + "; installed: " + registry.installed("TRANSIT"));
+                }
+            } else {
+                registry.instantiate(r, p);
+            }
+        }
+        return r;
+    }
+
+    private Route find(RouteSpec spec, boolean matchMetric) throws DataplaneException {
+        int family = spec.family() == 4 ? 4 : 6;
+        Prefixes.Parsed pf = Prefixes.prefix(spec.prefix(), family);
+        int table = spec.table() <= 0 ? Tables.MAIN : spec.table();
+        for (Route r : state.routes) {
+            if (r.family == family && r.len == pf.len() && r.hi == pf.hi() && r.lo == pf.lo() && r.addr4 == pf.v4()
+                    && r.spec.table() == table
+                    && (!matchMetric || spec.metric() == 0 || r.metric == spec.metric())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void add(RouteSpec spec) throws DataplaneException {
+        synchronized (state.lock) {
+            Route r = build(spec, null);
+            Route same = find(r.spec, true);
+            if (same != null && same.metric == r.metric) {
+                BehaviorRegistry.closeQuietly(r.instance);
+                throw new DataplaneException(r.spec.prefix() + " exists in table " + Prefixes.tableName(r.spec.table())
+                        + " with metric " + r.metric + "; use ip route replace");
+            }
+            state.routes.add(r);
+            state.changed();
+        }
+    }
+
+    @Override
+    public void replace(RouteSpec spec) throws DataplaneException {
+        synchronized (state.lock) {
+            Route old = find(new RouteSpec(spec.family(), spec.prefix(), null, null, spec.table(), 0, null, null,
+                    null), false);
+            Route r = build(spec, old == null ? null : old.counters);
+            if (old != null) {
+                state.routes.set(state.routes.indexOf(old), r);
+            } else {
+                state.routes.add(r);
+            }
+            state.changed();
+            if (old != null) {
+                registry.retire(old.instance);
+            }
+        }
+    }
+
+    @Override
+    public void delete(RouteSpec spec) throws DataplaneException {
+        synchronized (state.lock) {
+            Route r = find(spec, true);
+            if (r == null) {
+                throw new DataplaneException("no route " + Prefixes.prefix(spec.prefix(), spec.family()).text()
+                        + " in table " + Prefixes.tableName(spec.table() <= 0 ? Tables.MAIN : spec.table()));
+            }
+            state.routes.remove(r);
+            state.changed();
+            registry.retire(r.instance);
+        }
+    }
+
+    @Override
+    public List<RouteInfo> list(int family, int table) {
+        synchronized (state.lock) {
+            List<RouteInfo> out = new ArrayList<>();
+            for (Route r : snapshot.allRoutes()) {
+                if (r.family != family || (table != ALL_TABLES && r.spec.table() != table)) {
+                    continue;
+                }
+                if (table == Tables.MAIN && r.spec.table() != Tables.MAIN) {
+                    continue;
+                }
+                out.add(new RouteInfo(r.spec, text(r, table == ALL_TABLES || r.spec.table() != Tables.MAIN),
+                        !r.hasBehavior() || r.instance != null, r.counters.packets.sum(), r.counters.bytes.sum(),
+                        r.counters.errors.sum()));
+            }
+            return out;
+        }
+    }
+
+    /** The iproute2-shaped line for a route, pasteable after {@code ip -6 route add}. */
+    private String text(Route r, boolean withTable) {
+        StringBuilder sb = new StringBuilder();
+        if (r.kind == Route.LOCAL) {
+            sb.append("local ");
+        }
+        sb.append(r.spec.prefix());
+        if (r.spec.via() != null) {
+            sb.append(" via ").append(r.spec.via());
+        }
+        if (r.hasBehavior()) {
+            sb.append(r.kind == Route.SID ? " encap seg6local action " : " encap seg6 mode ").append(r.spec.keyword());
+            String params = params(r);
+            if (params != null && !params.isEmpty()) {
+                sb.append(' ').append(params);
+            }
+        }
+        PortCfg dev = state.portByIndex(r.port);
+        if (dev != null) {
+            sb.append(" dev ").append(dev.name());
+        }
+        if (withTable && r.spec.table() != Tables.MAIN) {
+            sb.append(" table ").append(Prefixes.tableName(r.spec.table()));
+        }
+        if (r.system) {
+            sb.append(" proto kernel");
+            if (r.family == 4 && r.kind == Route.UNICAST) {
+                sb.append(" scope link");
+                if (dev != null) {
+                    dev.addrs.stream().filter(a -> a.family() == 4).findFirst()
+                            .ifPresent(a -> sb.append(" src ").append(a.host()));
+                }
+            }
+        }
+        if (r.family == 6 || r.metric != 0) {
+            sb.append(" metric ").append(r.metric);
+        }
+        return sb.toString();
+    }
+
+    /** The canonical parameter text once the behavior has parsed it, else the text as stored. */
+    static String params(Route r) {
+        BehaviorConfig c = r.config;
+        return c != null ? c.text() : String.join(" ", r.spec.params());
+    }
+
+    /** The running configuration's {@code ip route add} lines: plain routes, then SIDs, then transit routes. */
+    void runningLines(List<String> out) {
+        for (int pass = 0; pass < 3; pass++) {
+            for (Route r : state.routes) {
+                int order = r.kind == Route.SID ? 1 : r.kind == Route.STEER ? 2 : 0;
+                if (order != pass) {
+                    continue;
+                }
+                PortCfg dev = state.portByIndex(r.port);
+                if (dev != null && !dev.persistent()) {
+                    continue;
+                }
+                out.add("ip -" + r.family + " route add " + text(r, true));
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.srv6.appliance.core.internal.control;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.srv6.appliance.api.dataplane.ConfigService;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.core.internal.config.ConfigStore;
+import org.srv6.appliance.core.internal.log.CoreLog;
+
+/**
+ * Owns the running configuration: the order of its lines (each room writes its own), saving it after
+ * every change, and the one replay of the saved file at start.
+ */
+public final class RunningConfig implements ConfigService {
+    private final ControlState state;
+    private final ConfigStore store;
+    private final Ports ports;
+    private final Addresses addresses;
+    private final Neighbors neighbors;
+    private final SrSettings sr;
+    private final Routes routes;
+    private boolean replayed;
+
+    public RunningConfig(ControlState state, ConfigStore store, Ports ports, Addresses addresses, Neighbors neighbors,
+            SrSettings sr, Routes routes) {
+        this.state = state;
+        this.store = store;
+        this.ports = ports;
+        this.addresses = addresses;
+        this.neighbors = neighbors;
+        this.sr = sr;
+        this.routes = routes;
+    }
+
+    /** Saves the running configuration; not while replaying it (it is being rebuilt) nor once closed. */
+    void persist() {
+        if (state.replaying || state.closed) {
+            return;
+        }
+        try {
+            store.write(running());
+        } catch (IOException e) {
+            CoreLog.warn("cannot save " + store.file() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> running() {
+        synchronized (state.lock) {
+            List<String> out = new ArrayList<>();
+            ports.runningLines(out);
+            addresses.runningLines(out);
+            neighbors.runningLines(out);
+            sr.settingLines(out);
+            routes.runningLines(out);
+            sr.steerLines(out);
+            return out;
+        }
+    }
+
+    @Override
+    public void save(Path file) throws DataplaneException {
+        try {
+            ConfigStore.write(file, running());
+        } catch (IOException e) {
+            throw new DataplaneException("cannot save " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> read(Path file) throws DataplaneException {
+        try {
+            return ConfigStore.read(file);
+        } catch (IOException e) {
+            throw new DataplaneException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Path file() {
+        return store.file();
+    }
+
+    @Override
+    public boolean replayOnce(LineExecutor executor) {
+        List<String> lines;
+        synchronized (state.lock) {
+            if (replayed) {
+                return false;
+            }
+            replayed = true;
+            try {
+                lines = Files.exists(store.file()) ? store.read() : List.of();
+            } catch (IOException e) {
+                CoreLog.warn("cannot read " + store.file() + ": " + e.getMessage());
+                return true;
+            }
+            state.replaying = true;
+        }
+        try {
+            for (String line : lines) {
+                try {
+                    executor.execute(line);
+                } catch (RuntimeException e) {
+                    CoreLog.warn(store.file() + ": " + line + ": " + e.getMessage());
+                }
+            }
+        } finally {
+            synchronized (state.lock) {
+                state.replaying = false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean replaying() {
+        return state.replaying;
+    }
+}

@@ -1,0 +1,199 @@
+package org.srv6.appliance.core.internal.control;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.dataplane.BehaviorInfo;
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.api.dataplane.SidInfo;
+import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.api.packet.InetAddrs;
+import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.engine.Tables;
+
+/**
+ * Owns the SR settings ({@code ip sr}): the tunnel source, the HMAC keys and per-port policies, the
+ * per-port steering, and the SID and behavior listings. Key and source changes re-create the instances.
+ */
+public final class SrSettings implements SrService {
+    private final ControlState state;
+    private final BehaviorRegistry registry;
+    /** The secrets as typed, for the running configuration (the keys themselves live in the state). */
+    private final Map<Integer, String> hmacSecrets = new TreeMap<>();
+
+    public SrSettings(ControlState state, BehaviorRegistry registry) {
+        this.state = state;
+        this.registry = registry;
+    }
+
+    @Override
+    public List<BehaviorInfo> behaviors() {
+        synchronized (state.lock) {
+            return registry.info();
+        }
+    }
+
+    @Override
+    public List<SidInfo> sids() {
+        synchronized (state.lock) {
+            List<SidInfo> out = new ArrayList<>();
+            for (Route r : state.routes) {
+                if (r.kind != Route.SID) {
+                    continue;
+                }
+                out.add(new SidInfo(r.spec.prefix(), r.spec.table(), r.spec.keyword(), Routes.params(r),
+                        r.instance != null, r.counters.packets.sum(), r.counters.bytes.sum(),
+                        r.counters.errors.sum()));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void setTunnelSource(String address) throws DataplaneException {
+        synchronized (state.lock) {
+            byte[] a;
+            try {
+                a = InetAddrs.parse6(address);
+            } catch (IllegalArgumentException e) {
+                throw new DataplaneException("bad tunnel source '" + address + "'; expected an IPv6 address");
+            }
+            state.tunnelSource = a;
+            registry.recreateAll();
+            state.changed();
+        }
+    }
+
+    @Override
+    public String tunnelSource() {
+        synchronized (state.lock) {
+            return InetAddrs.format6(state.tunnelSource);
+        }
+    }
+
+    @Override
+    public void setHmacKey(int keyId, String algorithm, String secret) throws DataplaneException {
+        synchronized (state.lock) {
+            if (keyId < 1) {
+                throw new DataplaneException("HMAC key id " + keyId + " out of range; expected 1..4294967295");
+            }
+            String algo = algorithm == null ? "" : algorithm.toLowerCase(Locale.ROOT);
+            if (secret == null || secret.isEmpty()) {
+                if (state.hmacKeys.remove(keyId) == null) {
+                    throw new DataplaneException("no HMAC key " + keyId);
+                }
+                hmacSecrets.remove(keyId);
+            } else {
+                if (!algo.equals("sha1") && !algo.equals("sha256")) {
+                    throw new DataplaneException("unknown HMAC algorithm " + algorithm + "; expected sha1 or sha256");
+                }
+                state.hmacKeys.put(keyId, new BehaviorContext.HmacKey(keyId, algo,
+                        secret.getBytes(StandardCharsets.UTF_8)));
+                hmacSecrets.put(keyId, secret);
+            }
+            registry.recreateAll();
+            state.changed();
+        }
+    }
+
+    @Override
+    public Map<Integer, String> hmacKeys() {
+        synchronized (state.lock) {
+            Map<Integer, String> out = new TreeMap<>();
+            state.hmacKeys.forEach((k, v) -> out.put(k, v.algorithm()));
+            return out;
+        }
+    }
+
+    @Override
+    public void setHmacPolicy(String port, int policy) throws DataplaneException {
+        synchronized (state.lock) {
+            if (policy < -1 || policy > 1) {
+                throw new DataplaneException("HMAC policy " + policy + " out of range; expected -1, 0 or 1");
+            }
+            state.port(port).hmacPolicy = policy;
+            state.changed();
+        }
+    }
+
+    @Override
+    public void addSteer(String port, String mode, List<String> params) throws DataplaneException {
+        synchronized (state.lock) {
+            PortCfg p = state.port(port);
+            if (p.steer != null) {
+                throw new DataplaneException("port " + port + " is already steered; ip sr steer del iif " + port
+                        + " first");
+            }
+            Provider pr = registry.active(mode);
+            if (pr == null || !pr.kind().equals("TRANSIT")) {
+                throw new DataplaneException("unknown mode " + mode + "; installed: " + registry.installed("TRANSIT"));
+            }
+            RouteSpec spec = new RouteSpec(6, "::/0", null, port, Tables.MAIN, 0, RouteSpec.SEG6, mode, params);
+            Route r = new Route(spec, Route.STEER, 0, 0, 0, 0, false, 0, 0, 0, p.index(), 0, false, null);
+            registry.instantiate(r, pr);
+            p.steer = r;
+            state.changed();
+        }
+    }
+
+    @Override
+    public void deleteSteer(String port) throws DataplaneException {
+        synchronized (state.lock) {
+            PortCfg p = state.port(port);
+            if (p.steer == null) {
+                throw new DataplaneException("port " + port + " is not steered");
+            }
+            Route old = p.steer;
+            p.steer = null;
+            state.changed();
+            registry.retire(old.instance);
+        }
+    }
+
+    @Override
+    public List<String> steers() {
+        synchronized (state.lock) {
+            List<String> out = new ArrayList<>();
+            for (PortCfg p : state.ports.values()) {
+                if (p.steer != null) {
+                    Route r = p.steer;
+                    String params = Routes.params(r);
+                    out.add("iif " + p.name() + " mode " + r.spec.keyword() + (params.isEmpty() ? "" : " " + params));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The running configuration's tunnel source, HMAC key and HMAC policy lines. */
+    void settingLines(List<String> out) {
+        if (!Arrays.equals(state.tunnelSource, new byte[16])) {
+            out.add("ip sr tunsrc set " + InetAddrs.format6(state.tunnelSource));
+        }
+        state.hmacKeys.forEach((k, v) -> out.add("ip sr hmac set " + k + " " + v.algorithm() + " "
+                + hmacSecrets.get(k)));
+        for (PortCfg p : state.ports.values()) {
+            if (p.persistent() && p.hmacPolicy != 0) {
+                out.add("ip sr hmac policy " + p.name() + " " + p.hmacPolicy);
+            }
+        }
+    }
+
+    /** The running configuration's {@code ip sr steer add} lines (after the routes they may depend on). */
+    void steerLines(List<String> out) {
+        for (PortCfg p : state.ports.values()) {
+            if (p.persistent() && p.steer != null) {
+                Route r = p.steer;
+                out.add("ip sr steer add iif " + p.name() + " mode " + r.spec.keyword()
+                        + (r.spec.params().isEmpty() ? "" : " " + String.join(" ", r.spec.params())));
+            }
+        }
+    }
+}
