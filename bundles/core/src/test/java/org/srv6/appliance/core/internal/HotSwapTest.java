@@ -210,6 +210,37 @@ public class HotSwapTest extends DataplaneTestSupport {
                 dp.sr().behaviors().stream().filter(b -> b.keyword().equals("End")).findFirst().orElseThrow().bundleId());
     }
 
+    /**
+     * A provider whose bundle may come back (an update) keeps its instance running until the new one
+     * takes over; a provider whose bundle then goes for good makes the SID inactive at once.
+     */
+    @Test
+    public void aProviderThatMayComeBackKeepsServingUntilItsBundleIsGone() throws Exception {
+        TestEndBehavior old = new TestEndBehavior();
+        dp.behaviors().addProvider(provider(old, 1, 0));
+        dp.routes().add(SID_ROUTE);
+        dp.behaviors().removeProvider(1, true);
+        assertTrue("still active while its bundle may come back", sid().active());
+        p0.inject(toSid(1));
+        assertFrame("still forwarded by the old instance", forwarded(1), poll(p1));
+
+        TestEndBehavior updated = new TestEndBehavior();
+        dp.behaviors().addProvider(provider(updated, 2, 0));
+        assertEquals("the new provider took over", 1, updated.instances.size());
+        await("the old instance closed", () -> old.closed() == 1, 2000);
+        p0.inject(toSid(2));
+        assertFrame("forwarded by the new instance", forwarded(2), poll(p1));
+        assertEquals(1, updated.processed());
+
+        dp.behaviors().removeProvider(2, true);
+        assertTrue(sid().active());
+        dp.behaviors().bundleGone(99);
+        assertTrue("another bundle's departure changes nothing", sid().active());
+        dp.behaviors().bundleGone(12);
+        assertFalse("inactive once its bundle is gone", sid().active());
+        await("the instance closed", () -> updated.closed() == 1, 2000);
+    }
+
     /** SPEC §5: the configuration replayed at boot may name behaviors that register later. */
     @Test
     public void replayAcceptsSidsOfBehaviorsThatRegisterLater() throws Exception {
