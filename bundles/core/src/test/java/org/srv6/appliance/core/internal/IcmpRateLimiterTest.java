@@ -9,7 +9,7 @@ import org.srv6.appliance.core.internal.engine.PortState;
 
 /**
  * The per-port ICMP token bucket (RFC 4443 §2.4 f) with the rate {@code srv6.icmp.rate} gives
- * (a JVM system property, read once when Dataplane is initialised; 0 = no errors, negative =
+ * (a JVM system property, read once when the control plane's PortCfg is initialised; 0 = no errors, negative =
  * unlimited).
  */
 public class IcmpRateLimiterTest {
