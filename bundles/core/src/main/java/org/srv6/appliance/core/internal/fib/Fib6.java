@@ -7,17 +7,22 @@ import java.util.Arrays;
  *
  * <p>One open-addressing hash table per prefix length: a lookup probes at most one table per
  * length present (at most 129), longest first, so its cost depends on the number of distinct
- * lengths and not on the number of routes. Lookup allocates nothing. Instances are not
- * thread-safe: the control plane mutates a {@link #copy()} and publishes it through a volatile
- * reference, the event loops only call {@link #lookup(long, long)} on a published instance.
+ * lengths and not on the number of routes. Lookup allocates nothing.
+ *
+ * <p>One writer, any number of readers: the control plane changes a published instance in
+ * place (a route change costs O(1), whatever the size of the table) while the event loops look
+ * up in it without locks. A slot holds an immutable {@link Entry} or a tombstone, so a reader
+ * sees a route either before or after a change and never loses one that did not change (no
+ * entry is ever moved within an array; a rehash builds a new array and publishes it whole).
+ * Every change ends with a volatile write that publishes it.
  *
  * @param <V> route value
  */
 public final class Fib6<V> {
 
     private final Level<V>[] levels;
-    /** Prefix lengths present, longest first; the lookup walks exactly these. */
-    private int[] lengths = new int[0];
+    /** Prefix lengths present, longest first; the lookup walks exactly these. Replaced, never changed. */
+    private volatile int[] lengths = new int[0];
     private int size;
 
     @SuppressWarnings("unchecked")
@@ -51,11 +56,13 @@ public final class Fib6<V> {
         Level<V> l = levels[len];
         if (l == null) {
             l = levels[len] = new Level<>();
-            addLength(len);
         }
         V old = l.put(maskHi(hi, len), maskLo(lo, len), value);
         if (old == null) {
             size++;
+            if (l.count == 1) {
+                addLength(len); // after the entry: a reader that sees the length finds it
+            }
         }
         return old;
     }
@@ -71,8 +78,7 @@ public final class Fib6<V> {
         if (old != null) {
             size--;
             if (l.count == 0) {
-                levels[len] = null;
-                removeLength(len);
+                removeLength(len); // the empty level stays: a reader may still be walking it
             }
         }
         return old;
@@ -153,19 +159,39 @@ public final class Fib6<V> {
         lengths = n;
     }
 
-    /** Open-addressing (linear probing) table of 128-bit keys with backward-shift deletion. */
+    /** An immutable slot content: a prefix and its route. */
+    private static final class Entry {
+        final long hi;
+        final long lo;
+        final Object val;
+
+        Entry(long hi, long lo, Object val) {
+            this.hi = hi;
+            this.lo = lo;
+            this.val = val;
+        }
+    }
+
+    /** What a removed entry leaves in its slot, so that probe chains through it stay unbroken. */
+    private static final Object TOMB = new Object();
+
+    /**
+     * Open-addressing (linear probing) table of 128-bit keys. Written by one thread; read by any:
+     * slots only go from empty to an entry, from an entry to another entry or a tombstone, and
+     * from a tombstone to an entry; a rehash (growth, or too many tombstones) fills a new array
+     * and publishes it.
+     */
     private static final class Level<V> {
-        long[] hi = new long[8];
-        long[] lo = new long[8];
-        Object[] val = new Object[8];
+        volatile Object[] slots = new Object[8];
+        /** Live entries and live entries plus tombstones (writer only). */
         int count;
+        int used;
 
         Level<V> copy() {
             Level<V> c = new Level<>();
-            c.hi = hi.clone();
-            c.lo = lo.clone();
-            c.val = val.clone();
+            c.slots = slots.clone();
             c.count = count;
+            c.used = used;
             return c;
         }
 
@@ -177,88 +203,105 @@ public final class Fib6<V> {
 
         @SuppressWarnings("unchecked")
         V get(long h, long l) {
-            int mask = val.length - 1;
-            int i = hash(h, l) & mask;
-            while (true) {
-                Object v = val[i];
-                if (v == null) {
+            Object[] s = slots;
+            int mask = s.length - 1;
+            for (int i = hash(h, l) & mask;; i = (i + 1) & mask) {
+                Object o = s[i];
+                if (o == null) {
                     return null;
                 }
-                if (hi[i] == h && lo[i] == l) {
-                    return (V) v;
+                if (o != TOMB) {
+                    Entry e = (Entry) o;
+                    if (e.hi == h && e.lo == l) {
+                        return (V) e.val;
+                    }
                 }
-                i = (i + 1) & mask;
             }
         }
 
         @SuppressWarnings("unchecked")
         V put(long h, long l, V v) {
-            if ((count + 1) * 2 > val.length) {
-                grow();
-            }
-            int mask = val.length - 1;
+            Object[] s = slots;
+            int mask = s.length - 1;
+            int free = -1;
             int i = hash(h, l) & mask;
-            while (val[i] != null) {
-                if (hi[i] == h && lo[i] == l) {
-                    V old = (V) val[i];
-                    val[i] = v;
-                    return old;
+            for (;; i = (i + 1) & mask) {
+                Object o = s[i];
+                if (o == null) {
+                    break;
                 }
-                i = (i + 1) & mask;
+                if (o == TOMB) {
+                    if (free < 0) {
+                        free = i;
+                    }
+                } else {
+                    Entry e = (Entry) o;
+                    if (e.hi == h && e.lo == l) {
+                        s[i] = new Entry(h, l, v);
+                        slots = s;
+                        return (V) e.val;
+                    }
+                }
             }
-            hi[i] = h;
-            lo[i] = l;
-            val[i] = v;
+            if (free < 0 && (used + 1) * 2 > s.length) {
+                rehash(count + 1);
+                return put(h, l, v);
+            }
+            if (free < 0) {
+                free = i;
+                used++;
+            }
+            s[free] = new Entry(h, l, v);
             count++;
+            slots = s;
             return null;
         }
 
         @SuppressWarnings("unchecked")
         V remove(long h, long l) {
-            int mask = val.length - 1;
-            int i = hash(h, l) & mask;
-            while (val[i] != null) {
-                if (hi[i] == h && lo[i] == l) {
-                    V old = (V) val[i];
-                    // Backward-shift deletion keeps every probe chain unbroken without tombstones.
-                    int j = i;
-                    while (true) {
-                        j = (j + 1) & mask;
-                        if (val[j] == null) {
-                            break;
-                        }
-                        int home = hash(hi[j], lo[j]) & mask;
-                        boolean move = (j > i) ? (home <= i || home > j) : (home <= i && home > j);
-                        if (move) {
-                            hi[i] = hi[j];
-                            lo[i] = lo[j];
-                            val[i] = val[j];
-                            i = j;
-                        }
-                    }
-                    val[i] = null;
-                    count--;
-                    return old;
+            Object[] s = slots;
+            int mask = s.length - 1;
+            for (int i = hash(h, l) & mask;; i = (i + 1) & mask) {
+                Object o = s[i];
+                if (o == null) {
+                    return null;
                 }
-                i = (i + 1) & mask;
+                if (o != TOMB) {
+                    Entry e = (Entry) o;
+                    if (e.hi == h && e.lo == l) {
+                        s[i] = TOMB;
+                        count--;
+                        slots = s;
+                        if (used - count > s.length / 4 && s.length > 8) {
+                            rehash(count);
+                        }
+                        return (V) e.val;
+                    }
+                }
             }
-            return null;
         }
 
-        @SuppressWarnings("unchecked")
-        private void grow() {
-            long[] oh = hi;
-            long[] ol = lo;
-            Object[] ov = val;
-            hi = new long[ov.length * 2];
-            lo = new long[ov.length * 2];
-            val = new Object[ov.length * 2];
-            count = 0;
-            for (int k = 0; k < ov.length; k++) {
-                if (ov[k] != null) {
-                    put(oh[k], ol[k], (V) ov[k]);
+        /** Builds a new array for {@code live} entries (load at most 1/4 after it) and publishes it. */
+        private void rehash(int live) {
+            int n = 8;
+            while (n < live * 4) {
+                n <<= 1;
+            }
+            Object[] old = slots;
+            Object[] s = new Object[n];
+            int mask = n - 1;
+            for (Object o : old) {
+                if (o != null && o != TOMB) {
+                    Entry e = (Entry) o;
+                    int i = hash(e.hi, e.lo) & mask;
+                    while (s[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    s[i] = e;
                 }
             }
+            used = count;
+            slots = s;
         }
     }
 }

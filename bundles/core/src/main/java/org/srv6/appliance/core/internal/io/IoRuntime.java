@@ -86,7 +86,12 @@ public final class IoRuntime implements AutoCloseable {
     }
 
     public TapPort openTap(int index, String name, int queues) throws IOException {
-        TapPort p = new TapPort(this, index, name, randomMac(), Math.max(1, queues), nextLoop());
+        return openTap(index, name, queues, null, null);
+    }
+
+    /** A TAP port whose netdev lives in {@code netns} (null: here) as {@code ifname} (null: the port's name). */
+    public TapPort openTap(int index, String name, int queues, String netns, String ifname) throws IOException {
+        TapPort p = new TapPort(this, index, name, randomMac(), Math.max(1, queues), nextLoop(), netns, ifname);
         ports.add(p);
         return p;
     }

@@ -16,15 +16,22 @@ import io.netty.channel.unix.FileDescriptor;
 
 /**
  * A Linux TAP device opened through /dev/net/tun. The appliance keeps the fd: the netdev may be
- * moved to another namespace and renamed and the port keeps working. The netdev is set up when
- * the port is created, in the appliance's namespace; whoever moves it to another namespace sets
- * it up there again (moving a netdev brings it down).
+ * moved to another namespace and renamed and the port keeps working. Without a namespace the
+ * netdev is made in the appliance's namespace and set up there; whoever moves it elsewhere sets
+ * it up there again (moving a netdev brings it down), and it goes away with the appliance.
+ *
+ * <p>With a namespace the netdev is made (or, when it is still there from a previous run,
+ * re-attached) directly in that namespace under its own interface name, and made persistent:
+ * it outlives a stop of the appliance with the host side's addresses and routes, and the next
+ * start attaches to it again. {@code ip link del} clears the persistence so that it goes.
  */
 public final class TapPort extends IoPort {
     static final int O_RDWR = 2;
     static final int O_NONBLOCK = 04000;
     static final int F_SETFL = 4;
     static final long TUNSETIFF = 0x400454caL;
+    static final long TUNSETPERSIST = 0x400454cbL;
+    static final int CLONE_NEWNET = 0x40000000;
     static final long SIOCGIFFLAGS = 0x8913L;
     static final long SIOCSIFFLAGS = 0x8914L;
     static final short IFF_UP = 0x1;
@@ -41,32 +48,57 @@ public final class TapPort extends IoPort {
 
         int ioctl(int fd, long request, byte[] arg);
 
+        int ioctl(int fd, long request, long arg);
+
         int fcntl(int fd, int cmd, int arg);
 
         int socket(int domain, int type, int protocol);
 
         int close(int fd);
+
+        int setns(int fd, int nstype);
+
+        int if_nametoindex(String name);
     }
 
     private final IoRuntime rt;
     private final int loop;
     private final Queue[] queues;
+    private final String netns;
+    private final String ifname;
     private volatile boolean closed;
 
-    TapPort(IoRuntime rt, int index, String name, long mac, int nqueues, int loop) throws IOException {
+    /**
+     * @param netns the network namespace (a name of {@code ip netns}) to make the netdev in, or
+     *              null for the appliance's own namespace
+     * @param ifname the netdev's name there (null: the port's name)
+     */
+    TapPort(IoRuntime rt, int index, String name, long mac, int nqueues, int loop, String netns, String ifname)
+            throws IOException {
         super(index, name, mac);
-        if (name.isEmpty() || name.getBytes(StandardCharsets.US_ASCII).length > 15) {
-            throw new IOException("TAP name '" + name + "' is invalid: expected 1 to 15 ASCII characters");
-        }
+        String dev = ifname == null ? name : ifname;
+        checkName(name);
+        checkName(dev);
         this.rt = rt;
         this.loop = loop;
         this.queues = new Queue[nqueues];
+        this.netns = netns;
+        this.ifname = dev;
         try {
-            for (int q = 0; q < nqueues; q++) {
-                int fd = openTun(name, nqueues > 1);
-                queues[q] = new Queue(new FileDescriptor(fd), (loop + q) % rt.loops());
-            }
-            setLinkUp(name);
+            Namespaces.run(netns, () -> {
+                boolean existed = netns != null && LibC.C.if_nametoindex(dev) > 0;
+                for (int q = 0; q < nqueues; q++) {
+                    int fd = openTun(dev, nqueues > 1);
+                    queues[q] = new Queue(new FileDescriptor(fd), (loop + q) % rt.loops());
+                }
+                if (netns != null) {
+                    persist(queues[0].fd.intValue(), true);
+                }
+                if (!existed) {
+                    setLinkUp(dev); // a re-attached netdev keeps the admin state its host gave it
+                }
+                return null;
+            });
             for (Queue q : queues) {
                 IoRegistration r = rt.loop(q.loop).register(q).syncUninterruptibly().getNow();
                 q.reg = r;
@@ -77,6 +109,43 @@ public final class TapPort extends IoPort {
             throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
         }
         up(true);
+    }
+
+    private static void checkName(String name) throws IOException {
+        if (name.isEmpty() || name.getBytes(StandardCharsets.US_ASCII).length > 15) {
+            throw new IOException("TAP name '" + name + "' is invalid: expected 1 to 15 ASCII characters");
+        }
+    }
+
+    /** The namespace the netdev was made in, or null for the appliance's own. */
+    public String netns() {
+        return netns;
+    }
+
+    /** The netdev's name in its namespace. */
+    public String ifname() {
+        return ifname;
+    }
+
+    private static void persist(int fd, boolean on) throws IOException {
+        if (LibC.C.ioctl(fd, TUNSETPERSIST, on ? 1L : 0L) < 0) {
+            throw new IOException("TUNSETPERSIST failed (errno " + Native.getLastError() + ")");
+        }
+    }
+
+    /**
+     * {@code ip link del}: a netdev made persistent in a namespace goes away with the port. A plain
+     * close (the appliance stops) keeps it for the next start.
+     */
+    public void destroy() {
+        if (netns != null && !closed && queues[0] != null) {
+            try {
+                persist(queues[0].fd.intValue(), false);
+            } catch (IOException e) {
+                // the netdev stays; closing still detaches the appliance from it
+            }
+        }
+        close();
     }
 
     private static int openTun(String name, boolean multi) throws IOException {

@@ -55,6 +55,58 @@ public class ConfigStoreTest {
     }
 
     @Test
+    public void everyRewriteKeepsThePreviousFileAsBakAndEveryFileIsOwnerOnly() throws IOException {
+        ConfigStore store = new ConfigStore(tmp.getRoot().toPath().resolve("srv6.conf"));
+        store.write(config('a'));
+        store.write(config('b'));
+        assertEquals(config('b'), ConfigStore.read(store.file()));
+        assertEquals(config('a'), ConfigStore.read(store.backupFile()));
+        store.append("ip sr tunsrc set 2001:db8::1");
+        store.reject(List.of(new ConfigStore.Line("srv6.conf", 3, "ip frob", null)), List.of("unknown object frob"));
+        for (Path p : List.of(store.file(), store.backupFile(), store.journalFile(), store.rejectedFile())) {
+            assertEquals(p.toString(), "rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(p)));
+        }
+    }
+
+    @Test
+    public void journalLinesFollowTheFileAndARewriteEmptiesTheJournal() throws IOException {
+        ConfigStore store = new ConfigStore(tmp.getRoot().toPath().resolve("srv6.conf"));
+        store.write(List.of("ip link add tap0 type tap"));
+        assertEquals(1, store.append("ip -6 route add fc00::/64 dev tap0"));
+        assertEquals(2, store.append("ip -6 route del fc00::/64"));
+        store.close();
+        ConfigStore again = new ConfigStore(store.file());
+        assertEquals(List.of("ip link add tap0 type tap", "ip -6 route add fc00::/64 dev tap0", "ip -6 route del fc00::/64"),
+                again.read());
+        assertEquals(3, again.append("ip sr tunsrc set 2001:db8::1"));
+        again.write(List.of("ip link add tap1 type tap"));
+        assertFalse(Files.exists(again.journalFile()));
+        assertEquals(List.of("ip link add tap1 type tap"), again.read());
+    }
+
+    @Test
+    public void aBadByteAGarbageLineAndAHalfWrittenJournalLineAreReportedAndTheRestIsRead() throws IOException {
+        ConfigStore store = new ConfigStore(tmp.getRoot().toPath().resolve("srv6.conf"));
+        Files.write(store.file(), new byte[] {'i', 'p', ' ', 'l', 'i', 'n', 'k', ' ', 'a', 'd', 'd', ' ', 'a', ' ',
+            't', 'y', 'p', 'e', ' ', 't', 'a', 'p', '\n', 'x', (byte) 0xff, '\n', 'g', 'a', 'r', 'b', 'a', 'g', 'e', '\n',
+            'i', 'p', ' ', 's', 'r', ' ', 't', 'u', 'n', 's', 'r', 'c', ' ', 's', 'e', 't', ' ', ':', ':', '1'});
+        Files.writeString(store.journalFile(), "ip -6 route add fc00::/64 dev a\nip -6 route add fc00:1::/6");
+        List<ConfigStore.Line> lines = store.load();
+        assertEquals(6, lines.size());
+        assertEquals(null, lines.get(0).problem());
+        assertEquals("not valid UTF-8", lines.get(1).problem());
+        assertEquals("srv6.conf:2", lines.get(1).where());
+        assertEquals("garbage", lines.get(2).text());
+        assertEquals(null, lines.get(2).problem()); // readable: the shell rejects it when it is applied
+        assertEquals("ip sr tunsrc set ::1", lines.get(3).text()); // the file's last line needs no newline
+        assertEquals(null, lines.get(3).problem());
+        assertEquals(null, lines.get(4).problem());
+        assertEquals("half-written last line of the journal (no newline)", lines.get(5).problem());
+        assertEquals("srv6.conf.journal:2", lines.get(5).where());
+    }
+
+    @Test
     public void readIgnoresCommentsAndBlankLines() throws IOException {
         Path f = tmp.getRoot().toPath().resolve("srv6.conf");
         Files.writeString(f, "# header\n\n   \nip link add tap0 type tap\n  # indented comment\n  ip sr tunsrc set 2001:db8::1  \n");

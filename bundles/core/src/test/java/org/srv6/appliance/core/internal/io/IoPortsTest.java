@@ -152,6 +152,42 @@ public class IoPortsTest {
         assertEquals(5, t.txPackets.sum());
     }
 
+    @Test
+    public void tapInANamespaceOutlivesTheRuntimeWithItsAddressesAndIsReattachedThenDeleted() throws Exception {
+        assumeTrue("TAP tests need root", "root".equals(System.getProperty("user.name")));
+        sh("ip", "netns", "add", NS);
+        TapPort t = runtime(false).openTap(4, "port0", 1, NS, "eth7");
+        assertEquals(NS, t.netns());
+        assertTrue(sh("ip", "-n", NS, "link", "show", "eth7").contains("UP"));
+        sh("ip", "-n", NS, "addr", "add", "2001:db8:7::1/64", "dev", "eth7", "nodad");
+        rt.close(); // the appliance stops: the netdev stays, with the host's address
+        rt = null;
+        assertTrue(sh("ip", "-n", NS, "addr", "show", "dev", "eth7").contains("2001:db8:7::1/64"));
+        TapPort again = runtime(false).openTap(4, "port0", 1, NS, "eth7");
+        assertTrue(sh("ip", "-n", NS, "addr", "show", "dev", "eth7").contains("2001:db8:7::1/64"));
+        long before = rxPackets("eth7");
+        ByteBuf b = rt.newFrame();
+        b.writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+            2, 0, 0, 0, 0, 0x44, (byte) 0x88, (byte) 0xb5});
+        b.writeZero(46);
+        assertTrue(again.send(b));
+        Thread.sleep(200);
+        assertEquals(before + 1, rxPackets("eth7"));
+        again.destroy(); // ip link del: the netdev goes
+        Thread.sleep(100);
+        assertTrue(sh("ip", "-n", NS, "link", "show").indexOf("eth7") < 0);
+    }
+
+    @Test
+    public void tapInAMissingNamespaceIsRefusedWithTheWayToCreateIt() {
+        try {
+            runtime(false).openTap(5, "port1", 1, "srv6-no-such-ns", null);
+            org.junit.Assert.fail("expected a refusal");
+        } catch (IOException e) {
+            assertEquals("no network namespace srv6-no-such-ns; create it first (ip netns add srv6-no-such-ns)", e.getMessage());
+        }
+    }
+
     private static long rxPackets(String dev) throws Exception {
         return Long.parseLong(sh("ip", "netns", "exec", NS, "cat", "/sys/class/net/" + dev + "/statistics/rx_packets").strip());
     }

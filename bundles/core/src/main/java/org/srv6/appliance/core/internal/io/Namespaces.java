@@ -1,0 +1,84 @@
+package org.srv6.appliance.core.internal.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.regex.Pattern;
+
+import com.sun.jna.Native;
+
+/**
+ * Runs work inside a named network namespace ({@code ip netns add NAME}: a bind mount under
+ * /run/netns). {@code setns} changes the namespace of the calling thread only, so the work runs on
+ * a thread of its own that ends with it; file descriptors it opens keep working everywhere.
+ */
+public final class Namespaces {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private Namespaces() {
+    }
+
+    /** The bind mount of namespace {@code name}, checked to exist. */
+    public static Path path(String name) throws IOException {
+        if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new IOException("bad network namespace name '" + name + "'; expected the name ip netns list shows");
+        }
+        for (String dir : new String[] {"/run/netns", "/var/run/netns"}) {
+            Path p = Path.of(dir, name);
+            if (Files.exists(p)) {
+                return p;
+            }
+        }
+        throw new IOException("no network namespace " + name + "; create it first (ip netns add " + name + ")");
+    }
+
+    /** Runs {@code work} in namespace {@code name}, or right here when {@code name} is null. */
+    public static <T> T run(String name, Callable<T> work) throws IOException {
+        if (name == null) {
+            return call(work);
+        }
+        Path ns = path(name);
+        FutureTask<T> task = new FutureTask<>(() -> {
+            int fd = TapPort.LibC.C.open(ns.toString(), 0 /* O_RDONLY */);
+            if (fd < 0) {
+                throw new IOException("cannot open " + ns + " (errno " + Native.getLastError() + ")");
+            }
+            try {
+                if (TapPort.LibC.C.setns(fd, TapPort.CLONE_NEWNET) < 0) {
+                    throw new IOException("cannot enter network namespace " + name + " (errno " + Native.getLastError() + ")");
+                }
+            } finally {
+                TapPort.LibC.C.close(fd);
+            }
+            return work.call();
+        });
+        Thread t = new Thread(task, "srv6-netns-" + name);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while working in network namespace " + name);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(c.getMessage(), c);
+        }
+    }
+
+    private static <T> T call(Callable<T> work) throws IOException {
+        try {
+            return work.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}
