@@ -99,9 +99,11 @@ public final class Dataplane implements AutoCloseable {
     @Override
     public void close() {
         synchronized (state.lock) {
-            if (!state.markClosed()) {
+            if (state.isClosed()) {
                 return;
             }
+            config.compact(); // the file alone is the configuration again, without a journal
+            state.markClosed();
             // loops first: frames still queued on them may park on neighbors until they stop
             rt.close();
             engine.discard(neighborTable.removeIf(n -> true));

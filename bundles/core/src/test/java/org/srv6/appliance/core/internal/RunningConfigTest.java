@@ -120,9 +120,9 @@ public class RunningConfigTest {
         configure(first);
         List<String> running = first.config().running();
         assertEquals(String.join("\n", EXPECTED), String.join("\n", running));
-        assertEquals("etc/srv6.conf", running, ConfigStore.read(file));
         assertEquals(file.toAbsolutePath(), first.config().file());
         first.close();
+        assertEquals("etc/srv6.conf", running, ConfigStore.read(file));
 
         Path copy = tmp.getRoot().toPath().resolve("replay/etc/srv6.conf");
         Files.createDirectories(copy.getParent());

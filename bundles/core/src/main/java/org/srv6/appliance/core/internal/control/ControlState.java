@@ -2,8 +2,10 @@ package org.srv6.appliance.core.internal.control;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.srv6.appliance.api.behavior.BehaviorContext;
@@ -28,7 +30,8 @@ public final class ControlState {
     public final Object lock = new Object();
 
     final Map<String, PortCfg> ports = new LinkedHashMap<>();
-    final List<Route> routes = new ArrayList<>();
+    /** The configured routes in the order they were added (the running configuration's order). */
+    final Set<Route> routes = new LinkedHashSet<>();
     final Engine engine;
     final IoRuntime rt;
     final NeighborTable neighbors;
@@ -53,6 +56,10 @@ public final class ControlState {
         this.config = config;
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Marks the control plane closed (nothing is published or saved any more); false if it was already. */
     public boolean markClosed() {
         if (closed) {
@@ -72,6 +79,26 @@ public final class ControlState {
         snapshot.publish();
     }
 
+    /** Takes a configured route out of its FIB (its port goes away). */
+    void unlink(Route r) {
+        snapshot.remove(r);
+    }
+
+    /**
+     * A route was added or removed (already in or out of the FIBs): the ports are published again
+     * only when the route claims one, and the change is journaled as {@code line} instead of
+     * rewriting the whole configuration.
+     */
+    void routeChanged(Route r, String line) {
+        if (SnapshotBuilder.claims(r)) {
+            publish();
+        }
+        PortCfg dev = portByIndex(r.port);
+        if (dev == null || dev.persistent()) {
+            config.journal(line);
+        }
+    }
+
     PortCfg port(String name) throws DataplaneException {
         PortCfg p = ports.get(name);
         if (p == null) {
@@ -85,6 +112,9 @@ public final class ControlState {
     }
 
     PortCfg portByIndex(int index) {
+        if (index < 0) {
+            return null;
+        }
         for (PortCfg p : ports.values()) {
             if (p.index() == index) {
                 return p;

@@ -111,6 +111,7 @@ public final class Ports implements PortService {
                 if (r.instance != null) {
                     old.add(r.instance);
                 }
+                state.unlink(r);
                 return true;
             });
             Route steer = p.steer;

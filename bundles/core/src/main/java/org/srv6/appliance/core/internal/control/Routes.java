@@ -106,14 +106,13 @@ public final class Routes implements RouteService {
         return r;
     }
 
+    /** The configured route for the spec's prefix and table (and metric, when given and asked for), or null. */
     private Route find(RouteSpec spec, boolean matchMetric) throws DataplaneException {
         int family = spec.family() == 4 ? 4 : 6;
         Prefixes.Parsed pf = Prefixes.prefix(spec.prefix(), family);
         int table = spec.table() <= 0 ? Tables.MAIN : spec.table();
-        for (Route r : state.routes) {
-            if (r.family == family && r.len == pf.len() && r.hi == pf.hi() && r.lo == pf.lo() && r.addr4 == pf.v4()
-                    && r.spec.table() == table
-                    && (!matchMetric || spec.metric() == 0 || r.metric == spec.metric())) {
+        for (Route r = snapshot.exact(family, table, pf.hi(), pf.lo(), pf.v4(), pf.len()); r != null; r = r.next) {
+            if (!r.system && (!matchMetric || spec.metric() == 0 || r.metric == spec.metric())) {
                 return r;
             }
         }
@@ -131,7 +130,8 @@ public final class Routes implements RouteService {
                         + " with metric " + r.metric + "; use ip route replace");
             }
             state.routes.add(r);
-            state.changed();
+            snapshot.add(r);
+            state.routeChanged(r, "ip -" + r.family + " route add " + text(r, true));
         }
     }
 
@@ -141,13 +141,17 @@ public final class Routes implements RouteService {
             Route old = find(new RouteSpec(spec.family(), spec.prefix(), null, null, spec.table(), 0, null, null,
                     null), false);
             Route r = build(spec, old == null ? null : old.counters);
+            state.routes.add(r);
+            snapshot.add(r); // in before the old one goes out: the prefix is never without a route
             if (old != null) {
-                state.routes.set(state.routes.indexOf(old), r);
-            } else {
-                state.routes.add(r);
+                state.routes.remove(old);
+                snapshot.remove(old);
             }
-            state.changed();
+            state.routeChanged(r, "ip -" + r.family + " route replace " + text(r, true));
             if (old != null) {
+                if (SnapshotBuilder.claims(old)) {
+                    state.publish();
+                }
                 registry.retire(old.instance);
             }
         }
@@ -162,7 +166,10 @@ public final class Routes implements RouteService {
                         + " in table " + Prefixes.tableName(spec.table() <= 0 ? Tables.MAIN : spec.table()));
             }
             state.routes.remove(r);
-            state.changed();
+            snapshot.remove(r);
+            state.routeChanged(r, "ip -" + r.family + " route del " + r.spec.prefix()
+                    + (r.spec.table() != Tables.MAIN ? " table " + Prefixes.tableName(r.spec.table()) : "")
+                    + " metric " + r.metric);
             registry.retire(r.instance);
         }
     }

@@ -48,6 +48,35 @@ public final class RunningConfig implements ConfigService {
         }
     }
 
+    /**
+     * Records one route change as its line in the journal; once the journal is longer than the
+     * configuration itself, rewrites the file (so the cost per change stays constant on average).
+     */
+    void journal(String line) {
+        if (state.replaying || state.closed) {
+            return;
+        }
+        try {
+            if (store.append(line) > Math.max(COMPACT_MIN, state.routes.size())) {
+                persist();
+            }
+        } catch (IOException e) {
+            CoreLog.warn("cannot append to " + store.journalFile() + ": " + e.getMessage() + "; rewriting " + store.file());
+            persist();
+        }
+    }
+
+    /** Rewrites the file from the running configuration (unless replaying) and forces the journal out. */
+    public void compact() {
+        synchronized (state.lock) {
+            persist();
+            store.close();
+        }
+    }
+
+    /** Journal lines below which the file is never rewritten for routes alone. */
+    private static final int COMPACT_MIN = 1000;
+
     @Override
     public List<String> running() {
         synchronized (state.lock) {
@@ -112,6 +141,9 @@ public final class RunningConfig implements ConfigService {
         } finally {
             synchronized (state.lock) {
                 state.replaying = false;
+                if (Files.exists(store.journalFile())) {
+                    persist(); // start from one file again
+                }
             }
         }
         return true;

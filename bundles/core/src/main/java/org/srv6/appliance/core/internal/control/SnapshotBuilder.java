@@ -18,12 +18,29 @@ import org.srv6.appliance.core.internal.fib.Fib4;
 import org.srv6.appliance.core.internal.fib.Fib6;
 
 /**
- * Owns the way from the control plane's state to the engine's immutable {@link Tables}: the port
- * states, the ports behavior instances claim, the FIBs per table, and the local and connected
- * routes that addresses make. Called with the lock held; the engine swaps the snapshot atomically.
+ * Owns the way from the control plane's state to what the engine reads: the port states, the
+ * ports behavior instances claim, the local and connected routes that addresses make, and the
+ * FIB of every table.
+ *
+ * <p>The FIBs are long-lived and changed in place, one route at a time ({@link Fib6} lets one
+ * writer change a table the loops read), so a route change costs the same at 10 or 1M routes.
+ * Routes for the same prefix and table hang off one another by metric ({@link Route#next}); the
+ * FIB holds the best. A new {@link Tables} is published only when the ports change or a table
+ * appears. Called with the lock held.
  */
 public final class SnapshotBuilder {
     private final ControlState state;
+    private final Map<Integer, Fib6<Route>> fib6 = new TreeMap<>();
+    private final Map<Integer, Fib4<Route>> fib4 = new TreeMap<>();
+    private PortState[] ports = new PortState[0];
+    /** The system routes now in the FIBs, by what makes them the same. */
+    private Map<SystemKey, Route> system = new HashMap<>();
+
+    private record SystemKey(int family, int table, long hi, long lo, int v4, int len, int kind, int port, int metric) {
+        static SystemKey of(Route r) {
+            return new SystemKey(r.family, r.spec.table(), r.hi, r.lo, r.addr4, r.len, r.kind, r.port, r.metric);
+        }
+    }
 
     public SnapshotBuilder(ControlState state) {
         this.state = state;
@@ -35,7 +52,7 @@ public final class SnapshotBuilder {
         return new Tables(new PortState[0], new int[0], new Fib6[0], new int[0], new Fib4[0]);
     }
 
-    @SuppressWarnings("unchecked")
+    /** Publishes the ports (addresses, claims, settings) and brings the system routes in line with the addresses. */
     void publish() {
         int max = -1;
         for (PortCfg p : state.ports.values()) {
@@ -64,28 +81,136 @@ public final class SnapshotBuilder {
             ps[p.index()] = new PortState(p.io, hi, lo, len6, PortState.LINK_LOCAL_HI, PortState.linkLocalLo(mac),
                     a4, l4, Tables.MAIN, p.steer, p.hmacPolicy, p.icmp, claims.get(p.index()));
         }
-        Map<Integer, Fib6<Route>> f6 = new TreeMap<>();
-        Map<Integer, Fib4<Route>> f4 = new TreeMap<>();
-        for (Route r : allRoutes()) {
-            int table = r.spec.table();
-            if (r.family == 6) {
-                Fib6<Route> f = f6.computeIfAbsent(table, k -> new Fib6<>());
-                Route cur = f.get(r.hi, r.lo, r.len);
-                if (cur == null || r.metric < cur.metric) {
-                    f.add(r.hi, r.lo, r.len, r);
-                }
+        ports = ps;
+        // new system routes in before the old ones go out, so that an unchanged one is never missing
+        Map<SystemKey, Route> now = new HashMap<>();
+        for (Route r : systemRoutes()) {
+            SystemKey k = SystemKey.of(r);
+            Route kept = system.remove(k);
+            if (kept == null) {
+                link(r);
+                now.put(k, r);
             } else {
-                Fib4<Route> f = f4.computeIfAbsent(table, k -> new Fib4<>());
-                Route cur = f.get(r.addr4, r.len);
-                if (cur == null || r.metric < cur.metric) {
-                    f.add(r.addr4, r.len, r);
-                }
+                now.put(k, kept);
             }
         }
-        int[] ids6 = f6.keySet().stream().mapToInt(Integer::intValue).toArray();
-        int[] ids4 = f4.keySet().stream().mapToInt(Integer::intValue).toArray();
-        state.engine.publish(new Tables(ps, ids6, f6.values().toArray(new Fib6[0]), ids4,
-                f4.values().toArray(new Fib4[0])));
+        for (Route gone : system.values()) {
+            unlink(gone);
+        }
+        system = now;
+        publishTables();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void publishTables() {
+        int[] ids6 = fib6.keySet().stream().mapToInt(Integer::intValue).toArray();
+        int[] ids4 = fib4.keySet().stream().mapToInt(Integer::intValue).toArray();
+        state.engine.publish(new Tables(ports, ids6, fib6.values().toArray(new Fib6[0]), ids4,
+                fib4.values().toArray(new Fib4[0])));
+    }
+
+    /** Puts a configured route into its table's FIB (behind a better one for the same prefix, if any). */
+    void add(Route r) {
+        if (link(r)) {
+            publishTables();
+        }
+    }
+
+    /** Takes a configured route out of its table's FIB; the next one for its prefix, if any, takes its place. */
+    void remove(Route r) {
+        unlink(r);
+    }
+
+    /** @return the best route for exactly this prefix in this table (configured or system), or null */
+    Route exact(int family, int table, long hi, long lo, int v4, int len) {
+        if (family == 6) {
+            Fib6<Route> f = fib6.get(table);
+            return f == null ? null : f.get(hi, lo, len);
+        }
+        Fib4<Route> f = fib4.get(table);
+        return f == null ? null : f.get(v4, len);
+    }
+
+    /** @return true when the route made a new table */
+    private boolean link(Route r) {
+        int table = r.spec.table();
+        boolean created = false;
+        Route head;
+        if (r.family == 6) {
+            Fib6<Route> f = fib6.get(table);
+            if (f == null) {
+                fib6.put(table, f = new Fib6<>());
+                created = true;
+            }
+            head = f.get(r.hi, r.lo, r.len);
+        } else {
+            Fib4<Route> f = fib4.get(table);
+            if (f == null) {
+                fib4.put(table, f = new Fib4<>());
+                created = true;
+            }
+            head = f.get(r.addr4, r.len);
+        }
+        if (head == null || r.metric < head.metric) {
+            r.next = head;
+            put(r, r);
+        } else {
+            Route p = head;
+            while (p.next != null && p.next.metric <= r.metric) {
+                p = p.next;
+            }
+            r.next = p.next;
+            p.next = r;
+        }
+        return created;
+    }
+
+    private void unlink(Route r) {
+        Route head = exact(r.family, r.spec.table(), r.hi, r.lo, r.addr4, r.len);
+        if (head == r) {
+            put(r, r.next);
+        } else if (head != null) {
+            Route p = head;
+            while (p.next != null && p.next != r) {
+                p = p.next;
+            }
+            if (p.next == r) {
+                p.next = r.next;
+            }
+        }
+        r.next = null;
+    }
+
+    /** Makes {@code best} (null: none) the FIB's route for {@code r}'s prefix. */
+    private void put(Route r, Route best) {
+        if (r.family == 6) {
+            Fib6<Route> f = fib6.get(r.spec.table());
+            if (best == null) {
+                f.remove(r.hi, r.lo, r.len);
+            } else {
+                f.add(r.hi, r.lo, r.len, best);
+            }
+        } else {
+            Fib4<Route> f = fib4.get(r.spec.table());
+            if (best == null) {
+                f.remove(r.addr4, r.len);
+            } else {
+                f.add(r.addr4, r.len, best);
+            }
+        }
+    }
+
+    /** True when the route's instance claims a port (its returning traffic), so the ports must be published. */
+    static boolean claims(Route r) {
+        BehaviorInstance inst = r.instance;
+        if (r.kind != Route.SID || inst == null) {
+            return false;
+        }
+        try {
+            return inst.returnPort() >= 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The SID that claims each port (the first one configured wins). */
@@ -110,11 +235,13 @@ public final class SnapshotBuilder {
 
     /** The system routes first, then the configured ones. */
     List<Route> allRoutes() {
-        List<Route> all = new ArrayList<>(systemRoutes());
+        List<Route> all = new ArrayList<>();
+        for (Route r : systemRoutes()) {
+            all.add(system.getOrDefault(SystemKey.of(r), r));
+        }
         all.addAll(state.routes);
         return all;
     }
-
     /** Local and connected routes that addresses make, as Linux adds them. */
     private List<Route> systemRoutes() {
         List<Route> out = new ArrayList<>();

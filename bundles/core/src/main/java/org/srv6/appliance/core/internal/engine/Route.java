@@ -41,6 +41,11 @@ public final class Route {
     public volatile BehaviorInstance instance;
     /** Parsed configuration; null until the behavior has parsed the stored text. */
     public volatile BehaviorConfig config;
+    /**
+     * The next route for the same prefix and table, by metric: the FIB holds the best one and the
+     * control plane keeps the others behind it. Only the control plane reads it.
+     */
+    public Route next;
 
     public Route(RouteSpec spec, int kind, long hi, long lo, int addr4, int len, boolean hasVia, long viaHi,
             long viaLo, int via4, int port, int metric, boolean system, SidCounters counters) {
