@@ -5,5 +5,5 @@
  * instance's {@code process} on its event loops.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.srv6.appliance.api.behavior;
