@@ -115,7 +115,7 @@ public final class Packets {
         return m;
     }
 
-    /** PadN TLV (type 4) of {@code total} bytes (at least 2). */
+    /** SRH PadN TLV (type 4, RFC 8754 §2.1.1.2) of {@code total} bytes (at least 2). */
     public static byte[] padN(int total) {
         byte[] t = new byte[total];
         t[0] = 4;
@@ -404,12 +404,13 @@ public final class Packets {
 
         /**
          * A Hop-by-Hop (0) or Destination Options (60) header holding {@code options}, padded
-         * with PadN (or Pad1) to a multiple of 8 bytes.
+         * with PadN (or Pad1) options to a multiple of 8 bytes.
          */
         public Ipv6Builder options(int type, byte[] options) {
             int len = 2 + options.length;
             int pad = (8 - len % 8) % 8;
-            byte[] body = cat(options, pad == 0 ? new byte[0] : pad == 1 ? new byte[1] : padN(pad));
+            // Pad1 is option type 0, PadN type 1 (RFC 8200 §4.2); the SRH's PadN TLV is type 4.
+            byte[] body = cat(options, pad == 0 ? new byte[0] : pad == 1 ? new byte[1] : cat(Packets.bytes(1, pad - 2), new byte[pad - 2]));
             ext.add(new Ext(type, next -> cat(Packets.bytes(next, (2 + body.length) / 8 - 1), body)));
             return this;
         }
