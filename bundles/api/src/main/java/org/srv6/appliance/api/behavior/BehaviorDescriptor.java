@@ -30,7 +30,12 @@ public record BehaviorDescriptor(String keyword, BehaviorKind kind, String defin
         optional = Collections.unmodifiableSet(copy(optional));
         flavors = flavors.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(Flavor.class))
                 : Collections.unmodifiableSet(EnumSet.copyOf(flavors));
-        alternatives = Set.copyOf(alternatives);
+        // Each group in Attribute order, so that syntax() names a group once whatever Set was given.
+        Set<Set<Attribute>> groups = new HashSet<>();
+        for (Set<Attribute> g : alternatives) {
+            groups.add(Collections.unmodifiableSet(copy(g)));
+        }
+        alternatives = Set.copyOf(groups);
     }
 
     /** A descriptor without alternative groups. */
@@ -167,7 +172,7 @@ public record BehaviorDescriptor(String keyword, BehaviorKind kind, String defin
 
         /** Adds a group of attributes of which exactly one must be present (e.g. nh6 | nh4). */
         public Builder oneOf(Attribute... group) {
-            alternatives.add(new HashSet<>(List.of(group)));
+            alternatives.add(Set.of(group));
             return this;
         }
 
