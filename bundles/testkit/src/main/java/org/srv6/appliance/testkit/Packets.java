@@ -63,6 +63,40 @@ public final class Packets {
 
     // ------------------------------------------------------------------ one layer
 
+    /** An Ethernet II frame from address bytes. */
+    public static byte[] ethernet(byte[] dstMac, byte[] srcMac, int etherType, byte[] payload) {
+        return cat(dstMac, srcMac, u16(etherType), payload);
+    }
+
+    /** IPv6 header + {@code payload}, which starts with the header named by {@code nextHeader}. */
+    public static byte[] ipv6(String src, String dst, int nextHeader, int hopLimit, int flowLabel, byte[] payload) {
+        return ipv6(src, dst).hopLimit(hopLimit).flowLabel(flowLabel).payload(nextHeader, payload).bytes();
+    }
+
+    /** IPv6 header with a traffic class + {@code payload}. */
+    public static byte[] ipv6(String src, String dst, int nextHeader, int hopLimit, int trafficClass, int flowLabel,
+            byte[] payload) {
+        return ipv6(src, dst).hopLimit(hopLimit).trafficClass(trafficClass).flowLabel(flowLabel)
+                .payload(nextHeader, payload).bytes();
+    }
+
+    /** SRH with {@code segments} in header order (Segment List[0] first) and {@code tlvs}, then {@code payload}. */
+    public static byte[] srh(int nextHeader, int segmentsLeft, int flags, int tag, List<String> segments, byte[] tlvs,
+            byte[] payload) {
+        return cat(srh(segmentsLeft).segments(segments.toArray(String[]::new)).flags(flags).tag(tag).tlvs(tlvs)
+                .bytes(nextHeader), payload);
+    }
+
+    /** IPv4 header (no options, DF clear) + {@code payload}, header checksum computed. */
+    public static byte[] ipv4(String src, String dst, int protocol, int ttl, int id, byte[] payload) {
+        return ipv4(src, dst).ttl(ttl).id(id).payload(protocol, payload).bytes();
+    }
+
+    /** {@link #ipv4(String, String, int, int, int, byte[])} with a type of service (DSCP and ECN). */
+    public static byte[] ipv4(String src, String dst, int protocol, int ttl, int id, int tos, byte[] payload) {
+        return ipv4(src, dst).ttl(ttl).id(id).tos(tos).payload(protocol, payload).bytes();
+    }
+
     /** An Ethernet II frame. */
     public static byte[] ethernet(String dstMac, String srcMac, int etherType, byte[] payload) {
         return cat(mac(dstMac), mac(srcMac), u16(etherType), payload);
