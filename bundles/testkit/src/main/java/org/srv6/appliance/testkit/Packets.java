@@ -56,6 +56,16 @@ public final class Packets {
         return new Ipv4Builder(ip4(src), ip4(dst));
     }
 
+    /** {@link #ipv6(String, String)} from address bytes. */
+    public static Ipv6Builder ipv6(byte[] src, byte[] dst) {
+        return new Ipv6Builder(src.clone(), dst.clone());
+    }
+
+    /** {@link #ipv4(String, String)} from addresses as ints. */
+    public static Ipv4Builder ipv4(int src, int dst) {
+        return new Ipv4Builder(src, dst);
+    }
+
     /** @return an SRH with {@code segmentsLeft}, segments still to be given ({@link SrhBuilder#path}) */
     public static SrhBuilder srh(int segmentsLeft) {
         return new SrhBuilder(segmentsLeft);
@@ -140,6 +150,12 @@ public final class Packets {
         int c = src.length == 16 ? checksum6(src, dst, PROTO_UDP, u) : checksum4(src, dst, PROTO_UDP, u);
         put16(u, 6, c == 0 ? 0xffff : c);
         return u;
+    }
+
+    /** ARP over Ethernet for IPv4 (RFC 826): operation 1 request, 2 reply; the Ethernet payload. */
+    public static byte[] arp(int operation, String senderMac, String senderIp, String targetMac, String targetIp) {
+        return cat(unhex("000108000604"), u16(operation), mac(senderMac), u32(ip4(senderIp)), mac(targetMac),
+                u32(ip4(targetIp)));
     }
 
     /** ICMP (IPv4) message: type, code, checksum, then {@code rest}. */

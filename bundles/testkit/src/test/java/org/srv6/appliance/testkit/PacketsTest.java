@@ -102,4 +102,10 @@ public class PacketsTest {
         assertEquals("020000000002" + "020000000001" + "86dd", Packets.hex(Packets.slice(f, 0, 14)));
         assertEquals(Packets.ETH_IPV6, Packets.ethertype(f));
     }
+
+    @Test
+    public void arpRequest() {
+        assertEquals("0001080006040001" + "020000000001" + "0a000001" + "000000000000" + "0a000002",
+                Packets.hex(Packets.arp(1, "02:00:00:00:00:01", "10.0.0.1", "00:00:00:00:00:00", "10.0.0.2")));
+    }
 }
