@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -29,8 +30,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The rules every behavior keeps, run by each behavior bundle through a subclass that names the
- * behavior, configurations it accepts and packets it processes:
+ * The rules every behavior keeps, run by each behavior bundle through a subclass whose constructor
+ * names the behavior, configurations it accepts and packets it processes:
  * <ul>
  * <li>the service properties the core selects by are the descriptor's keyword and kind;</li>
  * <li>parse, then {@code text()}, then parse again gives the same text (what {@code ip route show}
@@ -47,17 +48,37 @@ public abstract class BehaviorContractTest {
     private static final String MALFORMED = "not/valid";
 
     private final PacketHarness harness = new PacketHarness();
+    private final Supplier<? extends Behavior> behavior;
+    private final List<String> validConfigurations;
+    private final List<byte[]> packets;
 
-    /** @return a fresh behavior (its factory class, as DS would make it) */
-    protected abstract Behavior behavior();
+    /**
+     * @param behavior            makes the behavior (its factory class, as DS would)
+     * @param validConfigurations parameter lines it accepts, e.g. {@code "nh6 fc00::2 oif p1"}; the
+     *                            first is the plainest
+     * @param packets             L3 packets (from the IPv6/IPv4 header on) it processes, cut at every
+     *                            length by the contract
+     */
+    protected BehaviorContractTest(Supplier<? extends Behavior> behavior, List<String> validConfigurations,
+            List<byte[]> packets) {
+        this.behavior = behavior;
+        this.validConfigurations = List.copyOf(validConfigurations);
+        this.packets = List.copyOf(packets);
+    }
 
-    /** @return parameter lines it accepts, e.g. {@code "nh6 fc00::2 oif p1"}; the first is the plainest */
-    protected abstract List<String> validConfigurations();
+    private Behavior behavior() {
+        return behavior.get();
+    }
 
-    /** @return L3 packets (from the IPv6/IPv4 header on) it processes, cut at every length by the contract */
-    protected abstract List<byte[]> packets();
+    private List<String> validConfigurations() {
+        return validConfigurations;
+    }
 
-    /** @return the context instances are created in */
+    private List<byte[]> packets() {
+        return packets;
+    }
+
+    /** @return the context instances are created in (override for ports, tunnel source, keys) */
     protected BehaviorContext context() {
         return new TestBehaviorContext();
     }

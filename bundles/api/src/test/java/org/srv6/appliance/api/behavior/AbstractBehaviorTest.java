@@ -5,6 +5,7 @@ import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.lang.reflect.Proxy;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -44,15 +45,10 @@ public class AbstractBehaviorTest {
         }
     }
 
-    private static final BehaviorContext NO_PORTS = new BehaviorContext() {
-        public byte[] prefix() { return new byte[16]; }
-        public int prefixLength() { return 128; }
-        public int table() { return 254; }
-        public int devPort() { return 0; }
-        public int portIndex(String name) { return -1; }
-        public byte[] tunnelSource(int port) { return new byte[16]; }
-        public HmacKey hmacKey(int keyId) { return null; }
-    };
+    /** A context without ports (the other answers are never asked for here). */
+    private static final BehaviorContext NO_PORTS = (BehaviorContext) Proxy.newProxyInstance(
+            BehaviorContext.class.getClassLoader(), new Class<?>[] {BehaviorContext.class},
+            (proxy, method, args) -> method.getName().equals("portIndex") ? -1 : null);
 
     @Test
     public void descriptorTakesKeywordAndKindFromTheAnnotation() {
