@@ -38,8 +38,9 @@ import org.w3c.dom.NodeList;
  * prints can be pasted back);</li>
  * <li>unknown, unaccepted, repeated, argument-less, malformed and missing attributes are rejected
  * with one line that starts with the keyword;</li>
- * <li>{@code process} (and {@code processReturn}) on the packets cut at every length never throws
- * and neither keeps nor frees the buffer (the surefire configuration runs Netty's PARANOID leak
+ * <li>{@code process} (and {@code processReturn}) on the packets cut at every length, in a buffer
+ * that ends where the packet ends, never throws (so never reads past the frame) and neither keeps
+ * nor frees the buffer (the surefire configuration runs Netty's PARANOID leak
  * detection as well).</li>
  * </ul>
  */
@@ -234,7 +235,7 @@ public abstract class BehaviorContractTest {
     }
 
     private void runOn(BehaviorInstance in, byte[] l3, String line, boolean returning) {
-        harness.load(l3);
+        harness.load(l3, 0);
         String what = (returning ? "processReturn" : "process") + " [" + line + "] on " + l3.length + " bytes "
                 + Packets.hex(l3);
         Verdict v;

@@ -17,10 +17,19 @@ public final class PacketHarness implements AutoCloseable {
     public final PacketContext ctx = new PacketContext();
     private ByteBuf buf;
 
-    /** Loads an L3 packet and resets {@link #ctx} on it. */
+    /** Loads an L3 packet, with 64 bytes of tailroom, and resets {@link #ctx} on it. */
     public PacketContext load(byte[] l3) {
+        return load(l3, 64);
+    }
+
+    /**
+     * Loads an L3 packet followed by {@code tailroom} bytes of capacity; with none, a read past the
+     * frame's end throws instead of reading stale bytes.
+     */
+    public PacketContext load(byte[] l3, int tailroom) {
         release();
-        buf = Unpooled.directBuffer(PacketContext.HEADROOM + 14 + l3.length + 64);
+        buf = Unpooled.directBuffer(PacketContext.HEADROOM + 14 + l3.length + tailroom,
+                PacketContext.HEADROOM + 14 + l3.length + tailroom);
         buf.writerIndex(PacketContext.HEADROOM);
         buf.readerIndex(PacketContext.HEADROOM);
         buf.writeZero(14);
