@@ -42,7 +42,7 @@ public final class PacketHarness implements AutoCloseable {
         return load(Packets.unhex(l3Hex));
     }
 
-    public PacketContext load(Packets.L3Builder<?> packet) {
+    public PacketContext load(L3Builder<?> packet) {
         return load(packet.bytes());
     }
 

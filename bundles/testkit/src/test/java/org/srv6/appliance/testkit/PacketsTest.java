@@ -45,7 +45,7 @@ public class PacketsTest {
     public void trafficClassFlowLabelAndInnerPacket() {
         String inner = "6a1234560004113f" + A1 + A2 + "01020304";
         String want = "6a123456" + "0054" + "2b" + "3f" + TUNSRC + S1 + "2904040101000000" + S2 + S1 + inner;
-        Packets.Ipv6Builder in = Packets.ipv6("fc00::1", "fc00::2").trafficClass(0xa1).flowLabel(0x23456).hopLimit(63)
+        Ipv6Builder in = Packets.ipv6("fc00::1", "fc00::2").trafficClass(0xa1).flowLabel(0x23456).hopLimit(63)
                 .payload(PROTO_UDP, Packets.bytes(1, 2, 3, 4));
         assertEquals(inner, in.hex());
         assertEquals(want, Packets.ipv6("fc00::aa", "fc00::11").trafficClass(0xa1).flowLabel(0x23456).hopLimit(63)

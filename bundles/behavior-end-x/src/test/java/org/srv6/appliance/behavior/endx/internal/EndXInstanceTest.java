@@ -10,6 +10,7 @@ import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
+import org.srv6.appliance.testkit.Ipv6Builder;
 import org.srv6.appliance.testkit.PacketHarness;
 import org.srv6.appliance.testkit.Packets;
 import org.srv6.appliance.testkit.TestBehaviorContext;
@@ -21,7 +22,7 @@ public class EndXInstanceTest {
     private final PacketContext ctx = harness.ctx;
 
     /** fc00::1 -> fc00::11 with an SRH (SL 1) over fc00::11, fc00::12; 4 bytes after the SRH that Payload Length leaves out. */
-    static Packets.Ipv6Builder packet() {
+    static Ipv6Builder packet() {
         return Packets.ipv6("fc00::1", "fc00::11").payloadLength(0x28).srh(1, "fc00::11", "fc00::12")
                 .payload(Packets.PROTO_UDP, Packets.bytes(1, 2, 3, 4));
     }

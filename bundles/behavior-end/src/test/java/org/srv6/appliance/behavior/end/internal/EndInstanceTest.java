@@ -16,6 +16,7 @@ import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
+import org.srv6.appliance.testkit.Ipv6Builder;
 import org.srv6.appliance.testkit.PacketHarness;
 import org.srv6.appliance.testkit.Packets;
 import org.srv6.appliance.testkit.TestBehaviorContext;
@@ -31,12 +32,12 @@ public class EndInstanceTest {
      * IPv6 (fc00::1 -> {@code dst}) + SRH (SL {@code sl}, list fc00::3, fc00::2, fc00::100 from
      * Segment List[0], tag 0x1234, PadN TLV) + {@link #PAYLOAD}.
      */
-    static Packets.Ipv6Builder packet(int sl, String dst) {
+    static Ipv6Builder packet(int sl, String dst) {
         return Packets.ipv6("fc00::1", dst).srh(Packets.srh(sl).segments("fc00::3", "fc00::2", "fc00::100")
                 .tag(0x1234).tlvs(padN(8))).payload(Packets.PROTO_UDP, PAYLOAD);
     }
 
-    static Packets.Ipv6Builder packet(int sl) {
+    static Ipv6Builder packet(int sl) {
         return packet(sl, "fc00::100");
     }
 

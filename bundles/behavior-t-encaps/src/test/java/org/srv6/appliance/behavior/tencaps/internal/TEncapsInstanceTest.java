@@ -12,6 +12,8 @@ import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
+import org.srv6.appliance.testkit.Ipv4Builder;
+import org.srv6.appliance.testkit.Ipv6Builder;
 import org.srv6.appliance.testkit.PacketHarness;
 import org.srv6.appliance.testkit.Packets;
 import org.srv6.appliance.testkit.TestBehaviorContext;
@@ -34,18 +36,18 @@ public class TEncapsInstanceTest {
     }
 
     /** IPv6 fc00::1 -> fc00::2, traffic class 0xa1, flow label 0x23456, hop limit 63, 4 bytes of UDP-ish payload. */
-    static Packets.Ipv6Builder inner6() {
+    static Ipv6Builder inner6() {
         return Packets.ipv6("fc00::1", "fc00::2").trafficClass(0xa1).flowLabel(0x23456).hopLimit(63)
                 .payload(Packets.PROTO_UDP, DATA);
     }
 
     /** IPv4 10.0.0.1 -> 10.0.0.2, TTL 5, 4 bytes of UDP-ish payload; encap copies it, header checksum 000a and all. */
-    static Packets.Ipv4Builder inner4() {
+    static Ipv4Builder inner4() {
         return Packets.ipv4("10.0.0.1", "10.0.0.2").ttl(5).checksum(0x000a).payload(Packets.PROTO_UDP, DATA);
     }
 
     /** The outer header and SRH encap pushes for segs fc00::11,fc00::12. */
-    private static Packets.Ipv6Builder outer() {
+    private static Ipv6Builder outer() {
         return Packets.ipv6(TUNSRC, "fc00::11").srh(1, "fc00::11", "fc00::12");
     }
 

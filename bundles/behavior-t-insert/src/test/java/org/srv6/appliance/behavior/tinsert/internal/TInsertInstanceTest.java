@@ -9,6 +9,7 @@ import org.junit.Test;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
+import org.srv6.appliance.testkit.Ipv6Builder;
 import org.srv6.appliance.testkit.PacketHarness;
 import org.srv6.appliance.testkit.Packets;
 import org.srv6.appliance.testkit.TestBehaviorContext;
@@ -20,7 +21,7 @@ public class TInsertInstanceTest {
     private final PacketContext ctx = harness.ctx;
 
     /** IPv6 fc00::1 -> fc00::2 with 4 bytes of UDP-ish payload. */
-    static Packets.Ipv6Builder packet() {
+    static Ipv6Builder packet() {
         return Packets.ipv6("fc00::1", "fc00::2").payload(Packets.PROTO_UDP, DATA);
     }
 
