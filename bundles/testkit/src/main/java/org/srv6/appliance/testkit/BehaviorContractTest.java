@@ -67,16 +67,9 @@ public abstract class BehaviorContractTest {
         this.packets = List.copyOf(packets);
     }
 
+    /** @return a new behavior, as DS makes one per component */
     private Behavior behavior() {
         return behavior.get();
-    }
-
-    private List<String> validConfigurations() {
-        return validConfigurations;
-    }
-
-    private List<byte[]> packets() {
-        return packets;
     }
 
     /** @return the context instances are created in (override for ports, tunnel source, keys) */
@@ -141,7 +134,7 @@ public abstract class BehaviorContractTest {
     @Test
     public void parseTextParseGivesTheSameText() throws Exception {
         String keyword = behavior().descriptor().keyword();
-        for (String line : validConfigurations()) {
+        for (String line : validConfigurations) {
             BehaviorConfig first = parse(line);
             assertEquals(line, keyword, first.keyword());
             BehaviorConfig again = parse(first.text());
@@ -193,7 +186,7 @@ public abstract class BehaviorContractTest {
     @Test
     public void attributeGivenTwiceIsRejected() throws Exception {
         assertRejected(List.of("count", "count"), "count given twice");
-        List<String> plain = tokens(parse(validConfigurations().get(0)).text());
+        List<String> plain = tokens(parse(validConfigurations.get(0)).text());
         if (!plain.isEmpty()) {
             List<String> twice = new ArrayList<>(plain);
             twice.addAll(plain);
@@ -218,10 +211,10 @@ public abstract class BehaviorContractTest {
 
     @Test
     public void processOnEveryTruncationNeverThrowsNorKeepsTheBuffer() throws Exception {
-        for (String line : validConfigurations()) {
+        for (String line : validConfigurations) {
             Behavior b = behavior();
             try (BehaviorInstance in = b.create(b.parse(new ArrayList<>(tokens(line))), context())) {
-                for (byte[] packet : packets()) {
+                for (byte[] packet : packets) {
                     for (int len = 0; len <= packet.length; len++) {
                         byte[] cut = Arrays.copyOf(packet, len);
                         runOn(in, cut, line, false);
