@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * The built distribution (system property {@code srv6.home}) copied to a temporary directory and
@@ -102,7 +103,7 @@ public final class Appliance implements AutoCloseable {
         if (!m.find()) {
             throw new IllegalStateException("no link/ether in 'ip link show " + dev + "'");
         }
-        return Frames.mac(m.group(1));
+        return Packets.mac(m.group(1));
     }
 
     /** The last {@code lines} lines of the appliance's log, to explain a failure. */

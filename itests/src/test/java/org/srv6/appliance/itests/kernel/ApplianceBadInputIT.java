@@ -16,6 +16,7 @@ import org.junit.Assume;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * Malformed frames sent from H1 into the appliance's TAP port r1: each is dropped and counted
@@ -65,17 +66,17 @@ public class ApplianceBadInputIT {
 
     /** Any frame but the IPv6 neighbor discovery / MLD / RS noise. */
     private static boolean anything(byte[] f) {
-        return f.length >= 14 && (Frames.ethertype(f) != 0x86DD || RawSocket.ipv6NoNoise(f));
+        return f.length >= 14 && (Packets.ethertype(f) != 0x86DD || RawSocket.ipv6NoNoise(f));
     }
 
     private static byte[] good() {
-        return Frames.ipv6(SRC, SID, 43, 64, DifferentialCases.FLOW,
-                Frames.srh(17, 1, 0, 0, List.of(FINAL, SID), new byte[0],
-                        Frames.udp(SRC, FINAL, 1234, 5678, "good".getBytes())));
+        return Packets.ipv6(SRC, SID, 43, 64, DifferentialCases.FLOW,
+                Packets.srh(17, 1, 0, 0, List.of(FINAL, SID), new byte[0],
+                        Packets.udp(SRC, FINAL, 1234, 5678, "good".getBytes())));
     }
 
     private static byte[] frame(int ethertype, byte[] payload) {
-        return Frames.ethernet(topo.appR1Mac, topo.h1Mac, ethertype, payload);
+        return Packets.ethernet(topo.appR1Mac, topo.h1Mac, ethertype, payload);
     }
 
     private static long count(Map<String, Long> m, String label) {
@@ -90,19 +91,19 @@ public class ApplianceBadInputIT {
     private static void assertDroppedAndCounted(String label, byte[] bad, int icmpType, int icmpCode) {
         Map<String, Long> before = topo.dropCounters();
         h1.send(bad);
-        String what = label + " (input " + Frames.hex(bad) + ")";
+        String what = label + " (input " + Packets.hex(bad) + ")";
         if (icmpType >= 0) {
             byte[] icmp = h1.receive(2000, ApplianceBadInputIT::anything);
             assertNotNull(what + ": no ICMPv6 error came back", icmp);
-            assertEquals(what + ": ICMPv6 expected back", 0x86DD, Frames.ethertype(icmp));
+            assertEquals(what + ": ICMPv6 expected back", 0x86DD, Packets.ethertype(icmp));
             assertEquals(what + ": next header of the reply", 58, icmp[20] & 0xff);
             assertEquals(what + ": ICMPv6 type", icmpType, icmp[54] & 0xff);
             assertEquals(what + ": ICMPv6 code", icmpCode, icmp[55] & 0xff);
         }
         byte[] onward = h2.receive(300, ApplianceBadInputIT::anything);
-        assertNull(what + ": H2 received " + (onward == null ? "" : Frames.hex(onward)), onward);
+        assertNull(what + ": H2 received " + (onward == null ? "" : Packets.hex(onward)), onward);
         byte[] back = h1.receive(200, ApplianceBadInputIT::anything);
-        assertNull(what + ": H1 received " + (back == null ? "" : Frames.hex(back)), back);
+        assertNull(what + ": H1 received " + (back == null ? "" : Packets.hex(back)), back);
 
         long deadline = System.currentTimeMillis() + 2000;
         Map<String, Long> after = topo.dropCounters();
@@ -150,15 +151,15 @@ public class ApplianceBadInputIT {
     @Test
     public void srhOverrunningPacketIsDroppedWithoutIcmp() {
         // Hdr Ext Len 4 (40 octets) but the packet ends 24 octets into the SRH.
-        byte[] srh = Frames.srh(59, 1, 0, 0, List.of(FINAL, SID), new byte[0], new byte[0]);
-        byte[] p = Frames.ipv6(SRC, SID, 43, 64, 0, Arrays.copyOf(srh, 24));
+        byte[] srh = Packets.srh(59, 1, 0, 0, List.of(FINAL, SID), new byte[0], new byte[0]);
+        byte[] p = Packets.ipv6(SRC, SID, 43, 64, 0, Arrays.copyOf(srh, 24));
         assertDroppedAndCounted("srh-overrun", frame(0x86DD, p), -1, 0);
     }
 
     @Test
     public void segmentsLeftBeyondLastEntryIsDroppedWithParameterProblem() {
-        byte[] p = Frames.ipv6(SRC, SID, 43, 64, 0, Frames.srh(17, 3, 0, 0, List.of(FINAL, SID), new byte[0],
-                Frames.udp(SRC, FINAL, 1, 2, new byte[8])));
+        byte[] p = Packets.ipv6(SRC, SID, 43, 64, 0, Packets.srh(17, 3, 0, 0, List.of(FINAL, SID), new byte[0],
+                Packets.udp(SRC, FINAL, 1, 2, new byte[8])));
         assertDroppedAndCounted("srh-malformed", frame(0x86DD, p), 4, 0);
     }
 
@@ -168,8 +169,8 @@ public class ApplianceBadInputIT {
         byte[] tlvs = new byte[8];
         tlvs[0] = 124;
         tlvs[1] = 20;
-        byte[] p = Frames.ipv6(SRC, SID, 43, 64, 0, Frames.srh(17, 1, 0, 0, List.of(FINAL, SID), tlvs,
-                Frames.udp(SRC, FINAL, 1, 2, new byte[8])));
+        byte[] p = Packets.ipv6(SRC, SID, 43, 64, 0, Packets.srh(17, 1, 0, 0, List.of(FINAL, SID), tlvs,
+                Packets.udp(SRC, FINAL, 1, 2, new byte[8])));
         assertDroppedAndCounted("srh-overrun", frame(0x86DD, p), -1, 0);
     }
 
@@ -182,8 +183,8 @@ public class ApplianceBadInputIT {
 
     @Test
     public void ipv4HeaderChecksumWrongIsDropped() {
-        byte[] p = Frames.ipv4("10.12.0.1", "10.23.0.3", 17, 64, 1,
-                Frames.udp("10.12.0.1", "10.23.0.3", 1, 2, new byte[8]));
+        byte[] p = Packets.ipv4("10.12.0.1", "10.23.0.3", 17, 64, 1,
+                Packets.udp("10.12.0.1", "10.23.0.3", 1, 2, new byte[8]));
         p[10] ^= 0x55;
         assertDroppedAndCounted("bad-checksum", frame(0x0800, p), -1, 0);
     }

@@ -12,6 +12,8 @@ import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.srv6.appliance.itests.kernel.DifferentialCases.Case;
+import org.srv6.appliance.testkit.Packets;
+import org.srv6.appliance.testkit.FrameDiff;
 
 /**
  * SPEC §1 differential: every {@link DifferentialCases} row goes once through a kernel router
@@ -68,16 +70,16 @@ public class ApplianceDifferentialIT {
         byte[] k = KernelRouterIT.throughKernel(kernel, ktx, krx, c);
         assertNotNull(c.rule() + ": kernel router forwarded nothing", k);
         assertNull(c.rule() + ": kernel output differs from the RFC outcome",
-                Frames.diff(Frames.ethernet(kernel.h2Mac, kernel.rH2Mac, c.expectedEthertype(), c.expected()), k, false));
+                FrameDiff.diff(Packets.ethernet(kernel.h2Mac, kernel.rH2Mac, c.expectedEthertype(), c.expected()), k, false));
 
         c.lines().forEach(appliance.app::ok);
         arx.drain();
-        atx.send(Frames.ethernet(appliance.appR1Mac, appliance.h1Mac, c.ethertype(), c.input()));
+        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, c.ethertype(), c.input()));
         byte[] a = arx.receive(2000, DifferentialCases::forwarded);
-        assertNotNull(c.rule() + ": appliance forwarded nothing; input " + Frames.hex(c.input()), a);
-        String diff = Frames.diff(k, a, false);
+        assertNotNull(c.rule() + ": appliance forwarded nothing; input " + Packets.hex(c.input()), a);
+        String diff = FrameDiff.diff(k, a, false);
         assertNull(c.rule() + ": appliance output differs from the kernel's (expected = kernel); input "
-                + Frames.hex(c.input()) + "\n" + diff, diff);
+                + Packets.hex(c.input()) + "\n" + diff, diff);
         assertArrayEquals(c.rule() + ": Ethernet destination must be H2", appliance.h2Mac, Arrays.copyOf(a, 6));
         assertArrayEquals(c.rule() + ": Ethernet source must be the appliance's r2", appliance.appR2Mac,
                 Arrays.copyOfRange(a, 6, 12));

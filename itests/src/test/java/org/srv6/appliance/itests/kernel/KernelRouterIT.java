@@ -14,6 +14,8 @@ import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.srv6.appliance.itests.kernel.DifferentialCases.Case;
+import org.srv6.appliance.testkit.Packets;
+import org.srv6.appliance.testkit.FrameDiff;
 
 /**
  * Kernel reference half of the differential tests: the kernel router R runs every
@@ -66,15 +68,15 @@ public class KernelRouterIT {
     static byte[] throughKernel(KernelTopology topo, RawSocket tx, RawSocket rx, Case c) {
         c.lines().forEach(topo::router);
         rx.drain();
-        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, c.ethertype(), c.input()));
+        tx.send(Packets.ethernet(topo.rH1Mac, topo.h1Mac, c.ethertype(), c.input()));
         return rx.receive(2000, DifferentialCases::forwarded);
     }
 
     private static void check(Case c) {
         byte[] got = throughKernel(topo, tx, rx, c);
         assertNotNull(c.rule() + ": kernel router forwarded nothing", got);
-        byte[] expected = Frames.ethernet(topo.h2Mac, topo.rH2Mac, c.expectedEthertype(), c.expected());
-        assertNull(c.rule() + ": kernel output differs from the RFC outcome", Frames.diff(expected, got, false));
+        byte[] expected = Packets.ethernet(topo.h2Mac, topo.rH2Mac, c.expectedEthertype(), c.expected());
+        assertNull(c.rule() + ": kernel output differs from the RFC outcome", FrameDiff.diff(expected, got, false));
         assertEquals(c.rule() + ": Ethernet destination must be H2", KernelTopology.hex(topo.h2Mac),
                 KernelTopology.hex(Arrays.copyOf(got, 6)));
     }
@@ -165,8 +167,8 @@ public class KernelRouterIT {
     private static final String DSID = "fc00:100::d";
 
     private static byte[] endPacket(int sl, int hopLimit, int nextHeader, List<String> segments, byte[] upper) {
-        return Frames.ipv6(DifferentialCases.SRC, DSID, 43, hopLimit, 0,
-                Frames.srh(nextHeader, sl, 0, 0, segments, new byte[0], upper));
+        return Packets.ipv6(DifferentialCases.SRC, DSID, 43, hopLimit, 0,
+                Packets.srh(nextHeader, sl, 0, 0, segments, new byte[0], upper));
     }
 
     private static void endSid() {
@@ -177,10 +179,10 @@ public class KernelRouterIT {
     public void kernelDropsSegmentsLeftBeyondLastEntrySilently() {
         endSid();
         byte[] in = endPacket(3, 64, 17, List.of(DifferentialCases.FINAL, DSID),
-                Frames.udp(DifferentialCases.SRC, DifferentialCases.FINAL, 1, 2, new byte[8]));
-        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
+                Packets.udp(DifferentialCases.SRC, DifferentialCases.FINAL, 1, 2, new byte[8]));
+        tx.send(Packets.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
         byte[] fwd = rx.receive(500, RawSocket::ipv6NoNoise);
-        assertNull("kernel forwarded a malformed SRH: " + (fwd == null ? "" : Frames.hex(fwd)), fwd);
+        assertNull("kernel forwarded a malformed SRH: " + (fwd == null ? "" : Packets.hex(fwd)), fwd);
         assertNull("kernel answered a malformed SRH", tx.receive(300, RawSocket::ipv6NoNoise));
     }
 
@@ -188,23 +190,23 @@ public class KernelRouterIT {
     public void kernelDropsEchoRequestToSidWithSegmentsLeftZeroSilently() {
         endSid();
         byte[] in = endPacket(0, 64, 58, List.of(DSID, "fc00:100::77"),
-                Frames.icmpv6Echo(128, DifferentialCases.SRC, DSID, 1, 1, new byte[8]));
-        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
+                Packets.icmpv6Echo(128, DifferentialCases.SRC, DSID, 1, 1, new byte[8]));
+        tx.send(Packets.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
         byte[] back = tx.receive(500, RawSocket::ipv6NoNoise);
-        assertNull("kernel answered an echo request to an End SID with SL 0: " + (back == null ? "" : Frames.hex(back)), back);
+        assertNull("kernel answered an echo request to an End SID with SL 0: " + (back == null ? "" : Packets.hex(back)), back);
     }
 
     @Test
     public void kernelTimeExceededQuotesRewrittenPacket() {
         endSid();
         byte[] in = endPacket(1, 1, 17, List.of(DifferentialCases.FINAL, DSID),
-                Frames.udp(DifferentialCases.SRC, DifferentialCases.FINAL, 1, 2, new byte[8]));
-        tx.send(Frames.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
+                Packets.udp(DifferentialCases.SRC, DifferentialCases.FINAL, 1, 2, new byte[8]));
+        tx.send(Packets.ethernet(topo.rH1Mac, topo.h1Mac, 0x86DD, in));
         byte[] got = tx.receive(2000, RawSocket::ipv6NoNoise);
         assertNotNull("kernel sent no Time Exceeded", got);
         assertEquals("ICMPv6 type", 3, got[54] & 0xff);
         int quote = 14 + 40 + 8;
-        assertArrayEquals("quoted DA is the rewritten one (List[0])", Frames.ip(DifferentialCases.FINAL),
+        assertArrayEquals("quoted DA is the rewritten one (List[0])", Packets.ip(DifferentialCases.FINAL),
                 Arrays.copyOfRange(got, quote + 24, quote + 40));
         assertEquals("quoted SL is the decremented one", 0, got[quote + 40 + 3] & 0xff);
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * A network namespace with a unique name, deleted on {@link #close()} so that a failing test
@@ -62,7 +63,7 @@ public final class Netns implements AutoCloseable {
     /** MAC address of a device in this namespace as 6 bytes. */
     public byte[] mac(String dev) {
         String s = exec("cat", "/sys/class/net/" + dev + "/address").check().stdout().trim();
-        return Frames.mac(s);
+        return Packets.mac(s);
     }
 
     /** Runs a command in the host (initial) namespace (10 s timeout). */

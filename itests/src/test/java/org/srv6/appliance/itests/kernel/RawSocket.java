@@ -9,6 +9,7 @@ import com.sun.jna.ptr.IntByReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * An AF_PACKET raw socket bound to one interface of a network namespace. The socket is created
@@ -154,7 +155,7 @@ public final class RawSocket implements AutoCloseable {
      * Hop-by-Hop Options header (router alert), so that header is skipped.
      */
     public static boolean ipv6NoNoise(byte[] f) {
-        if (f.length < 54 || Frames.ethertype(f) != 0x86DD) {
+        if (f.length < 54 || Packets.ethertype(f) != 0x86DD) {
             return false;
         }
         int nh = f[20] & 0xff;
@@ -172,7 +173,7 @@ public final class RawSocket implements AutoCloseable {
 
     /** Filter: IPv4 frames. */
     public static boolean ipv4(byte[] f) {
-        return f.length >= 34 && Frames.ethertype(f) == 0x0800;
+        return f.length >= 34 && Packets.ethertype(f) == 0x0800;
     }
 
     @Override

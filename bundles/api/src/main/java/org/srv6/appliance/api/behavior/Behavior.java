@@ -7,8 +7,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * An SRv6 behavior, registered by its bundle as an OSGi service with the service property
  * {@value #KEYWORD_PROPERTY} = the descriptor's keyword and {@value #KIND_PROPERTY} = the
- * {@link BehaviorKind} name. The core owns every SID's configuration text; a behavior owns only
- * the code: parse the text, make an instance.
+ * {@link BehaviorKind} name ({@link BehaviorType} on the component sets both). The core owns
+ * every SID's configuration text; a behavior owns only the code: parse the text, make an
+ * instance. Most behaviors extend {@link AbstractBehavior}.
  */
 @ConsumerType
 public interface Behavior {

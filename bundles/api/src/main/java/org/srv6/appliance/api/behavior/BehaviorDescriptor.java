@@ -1,7 +1,10 @@
 package org.srv6.appliance.api.behavior;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,7 +30,12 @@ public record BehaviorDescriptor(String keyword, BehaviorKind kind, String defin
         optional = Collections.unmodifiableSet(copy(optional));
         flavors = flavors.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(Flavor.class))
                 : Collections.unmodifiableSet(EnumSet.copyOf(flavors));
-        alternatives = Set.copyOf(alternatives);
+        // Each group in Attribute order, so that syntax() names a group once whatever Set was given.
+        Set<Set<Attribute>> groups = new HashSet<>();
+        for (Set<Attribute> g : alternatives) {
+            groups.add(Collections.unmodifiableSet(copy(g)));
+        }
+        alternatives = Set.copyOf(groups);
     }
 
     /** A descriptor without alternative groups. */
@@ -112,5 +120,65 @@ public record BehaviorDescriptor(String keyword, BehaviorKind kind, String defin
             sb.append(' ');
         }
         sb.append(s);
+    }
+
+    /** @return a builder for the descriptor of {@code keyword} (as {@link AbstractBehavior} uses it) */
+    public static Builder builder(String keyword, BehaviorKind kind) {
+        return new Builder(keyword, kind);
+    }
+
+    /** Builds a descriptor from readable calls; attributes and flavors not named are not accepted. */
+    public static final class Builder {
+        private final String keyword;
+        private final BehaviorKind kind;
+        private String definition = "";
+        private String reference = "";
+        private final EnumSet<Attribute> required = EnumSet.noneOf(Attribute.class);
+        private final EnumSet<Attribute> optional = EnumSet.noneOf(Attribute.class);
+        private final EnumSet<Flavor> flavors = EnumSet.noneOf(Flavor.class);
+        private final List<Set<Attribute>> alternatives = new ArrayList<>();
+
+        private Builder(String keyword, BehaviorKind kind) {
+            this.keyword = keyword;
+            this.kind = kind;
+        }
+
+        /** @param oneLine e.g. "Endpoint with L3 cross-connect" */
+        public Builder definition(String oneLine) {
+            this.definition = oneLine;
+            return this;
+        }
+
+        /** @param where e.g. "RFC 8986 §4.2" */
+        public Builder reference(String where) {
+            this.reference = where;
+            return this;
+        }
+
+        public Builder required(Attribute... attributes) {
+            required.addAll(List.of(attributes));
+            return this;
+        }
+
+        public Builder optional(Attribute... attributes) {
+            optional.addAll(List.of(attributes));
+            return this;
+        }
+
+        public Builder flavors(Flavor... accepted) {
+            flavors.addAll(List.of(accepted));
+            return this;
+        }
+
+        /** Adds a group of attributes of which exactly one must be present (e.g. nh6 | nh4). */
+        public Builder oneOf(Attribute... group) {
+            alternatives.add(Set.of(group));
+            return this;
+        }
+
+        public BehaviorDescriptor build() {
+            return new BehaviorDescriptor(keyword, kind, definition, reference, required, optional, flavors,
+                    new HashSet<>(alternatives));
+        }
     }
 }

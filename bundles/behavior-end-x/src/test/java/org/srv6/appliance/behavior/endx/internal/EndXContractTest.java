@@ -1,0 +1,15 @@
+package org.srv6.appliance.behavior.endx.internal;
+
+import java.util.List;
+
+import org.srv6.appliance.testkit.BehaviorContractTest;
+import org.srv6.appliance.testkit.Packets;
+
+public class EndXContractTest extends BehaviorContractTest {
+    public EndXContractTest() {
+        super(EndXBehavior::new,
+                List.of("nh6 fc00::2 oif p1", "nh6 fc00::2", "nh6 fc00::2 flavors psp,usd", "oif p1 nh6 fe80::1 count"),
+                List.of(EndXInstanceTest.packet().bytes(), Packets.ipv6("fc00::1", "fc00::11").srh(0, "fc00::11")
+                        .icmpEchoRequest(1, 1, Packets.fill(8, 0)).bytes()));
+    }
+}
