@@ -52,7 +52,7 @@ public final class AdminActivator implements BundleActivator {
             @Override
             public Object addingService(org.osgi.framework.ServiceReference<Object> ref) {
                 if (started(context)) {
-                    open();
+                    AdminActivator.this.openSocket(); // not ServiceTracker.open()
                 }
                 return ref;
             }
@@ -76,7 +76,7 @@ public final class AdminActivator implements BundleActivator {
 
     private void afterStart(BundleContext context, long waitSeconds) {
         if (!replay.isEmpty() || waitSeconds <= 0) {
-            open();
+            openSocket();
             return;
         }
         Timer t = new Timer("srv6-admin-replay-wait", true);
@@ -87,16 +87,16 @@ public final class AdminActivator implements BundleActivator {
                 if (!opened.get()) {
                     System.err.println("srv6-admin: the saved configuration was not replayed within " + waitSeconds
                             + " s; opening the admin socket anyway (see srv6:config status)");
-                    open();
+                    openSocket();
                 }
             }
         }, waitSeconds * 1000);
         if (!replay.isEmpty()) {
-            open();
+            openSocket();
         }
     }
 
-    private void open() {
+    private void openSocket() {
         if (opened.compareAndSet(false, true)) {
             Timer t = replayTimeout;
             if (t != null) {
