@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
+import org.srv6.appliance.api.dataplane.ConfigReplay;
 import org.srv6.appliance.api.dataplane.ConfigService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -26,7 +27,8 @@ import org.srv6.appliance.api.dataplane.SrService;
 
 /**
  * The Gogo commands {@code ip} and {@code srv6:*}. Services are optional and dynamic so the
- * commands stay registered (and say what is missing) while the core restarts.
+ * commands stay registered (and say what is missing) while the core restarts. The saved
+ * configuration is replayed at boot by {@link BootReplayComponent}, not here.
  */
 @Component(service = Object.class, property = {
         "osgi.command.scope=srv6",
@@ -53,78 +55,18 @@ public final class ShellCommands implements Ip.Services {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Counters counters;
 
-    private final Ip ip = new Ip(this);
-
-    /** Replays the saved configuration once, as soon as the core offers it. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindConfig(ConfigService config) {
-        this.config = config;
-        if (active) {
-            replay();
-        }
-    }
-
-    private volatile boolean active;
-
-    /** References are bound in name order, the configuration before the ports: replay once all are here. */
-    @org.osgi.service.component.annotations.Activate
-    void activate() {
-        active = true;
-        replay();
-    }
-
-    @org.osgi.service.component.annotations.Deactivate
-    void deactivate() {
-        active = false;
-    }
-
-    private void replay() {
-        ConfigService c = config;
-        if (c == null || ports == null || addresses == null || routes == null || neighbors == null || sr == null) {
-            return;
-        }
-        c.replayOnce(new ConfigService.LineExecutor() {
-            private int lineNo;
-
-            @Override
-            public String execute(String line) {
-                lineNo++;
-                String error = run(line);
-                if (error != null) {
-                    System.err.println("srv6.conf line " + lineNo + ": " + error + ": " + line);
-                }
-                return error;
-            }
-        });
-    }
-
-    void unbindConfig(ConfigService c) {
-        if (config == c) {
-            config = null;
-        }
-    }
-
     private volatile ConfigService config;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigReplay replay;
+
+    private final Ip ip = new Ip(this);
 
     @Override public PortService portService() { return ports; }
     @Override public AddressService addresses() { return addresses; }
     @Override public RouteService routes() { return routes; }
     @Override public NeighborService neighbors() { return neighbors; }
     @Override public SrService sr() { return sr; }
-
-    /** Executes one configuration line; returns the error line or null. */
-    String run(String line) {
-        List<String> w = Ip.words(line);
-        if (w.isEmpty() || w.get(0).startsWith("#")) {
-            return null;
-        }
-        try {
-            ip.execute(w);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
-    }
 
     public String ip(String... args) {
         String out = ip.execute(List.of(args));
@@ -189,8 +131,11 @@ public final class ShellCommands implements Ip.Services {
     }
 
     public String config(String... args) throws Exception {
-        ConfigService c = need(config);
         String verb = args.length == 0 ? "show" : args[0];
+        if (verb.equals("status")) {
+            return status(replay);
+        }
+        ConfigService c = need(config);
         switch (verb) {
             case "show" -> {
                 return String.join("\n", c.running());
@@ -212,7 +157,7 @@ public final class ShellCommands implements Ip.Services {
                 int n = 0;
                 for (String line : Files.readAllLines(Path.of(args[1]))) {
                     n++;
-                    String err = run(line);
+                    String err = ip.run(line);
                     if (err != null) {
                         throw new IllegalArgumentException(args[1] + " line " + n + ": " + err);
                     }
@@ -220,8 +165,20 @@ public final class ShellCommands implements Ip.Services {
                 return null;
             }
             default -> throw new IllegalArgumentException("unknown config command '" + verb
-                    + "'; expected show, save FILE or load FILE");
+                    + "'; expected show, status, save FILE or load FILE");
         }
+    }
+
+    /** {@code srv6:config status}: the boot replay's summary, then each rejected line with its reason. */
+    static String status(ConfigReplay r) {
+        if (r == null) {
+            return "the saved configuration has not been replayed yet; expected the srv6-core bundle to be active";
+        }
+        StringBuilder sb = new StringBuilder(BootReplay.summary(r));
+        for (ConfigReplay.Rejected x : r.rejected()) {
+            sb.append("\n  line ").append(x.line()).append(": ").append(x.reason()).append(": ").append(x.text());
+        }
+        return sb.toString();
     }
 
     /** Port names, one per line, for completion declarations. */

@@ -96,6 +96,23 @@ public class IpTest {
     }
 
     @Test
+    public void showOutputPastedAfterAddMakesTheSameRoute() {
+        run("ip -6 route add 2001:db8::/64 via fe80::1 dev r0 table 10 proto kernel scope link metric 256 pref medium");
+        run("ip route add 10.5.0.0/24 dev r0 proto kernel scope link src 10.5.0.1");
+        assertEquals(List.of(new RouteSpec(6, "2001:db8::/64", "fe80::1", "r0", 10, 256, null, null, List.of()),
+                new RouteSpec(4, "10.5.0.0/24", null, "r0", 254, 0, null, null, List.of())), args);
+    }
+
+    @Test
+    public void routeShowNamesTablesAsAddDoes() {
+        assertEquals("", run("ip -6 route show table local"));
+        assertEquals("", run("ip -6 route show table all"));
+        assertEquals(List.of("RouteService.list [6, 255]", "RouteService.list [6, -1]"), calls);
+        calls.clear();
+        assertTrue(error("ip -6 route show table blue").startsWith("invalid table 'blue'"));
+    }
+
+    @Test
     public void linkAndAddrAndNeighAndSr() {
         run("ip link add t1 type tap queues 2");
         run("ip l set r0 up mtu 9000");

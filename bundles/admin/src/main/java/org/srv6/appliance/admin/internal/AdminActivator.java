@@ -2,6 +2,8 @@ package org.srv6.appliance.admin.internal;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Timer;
+import java.util.TimerTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -16,8 +18,11 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Serves the admin socket while a Gogo {@link CommandProcessor} is available, from the moment the
- * framework has started: the socket answering means the boot (startup bundles and boot features)
- * is complete, which is what {@code bin/srv6 start} waits for. The socket path is the framework
+ * framework has started and the saved configuration has been replayed (the boot replay's
+ * {@code ConfigReplay} service is there, or 60 s have passed; framework property
+ * {@code srv6.admin.replayWait} in seconds):
+ * the socket answering means the boot (startup bundles, boot features, configuration) is complete,
+ * which is what {@code bin/srv6 start} waits for. The socket path is the framework
  * property {@code srv6.admin.socket}, else {@code ${srv6.home}/var/srv6.sock}; the secret is
  * {@code admin.secret} in the same directory.
  */
@@ -27,28 +32,87 @@ public final class AdminActivator implements BundleActivator {
     /** Framework property overriding the socket path. */
     public static final String SOCKET_PROPERTY = "srv6.admin.socket";
 
+    /** The service the boot replay registers when the saved configuration has been applied (by name: no import). */
+    static final String REPLAY_SERVICE = "org.srv6.appliance.api.dataplane.ConfigReplay";
+    /** Framework property: seconds to wait for the replay before the socket opens anyway (default 60). */
+    public static final String REPLAY_WAIT_PROPERTY = "srv6.admin.replayWait";
+
     private ServiceTracker<CommandProcessor, AdminServer> tracker;
     private final AtomicBoolean opened = new AtomicBoolean();
     private FrameworkListener startedListener;
+    private ServiceTracker<Object, Object> replay;
+    private volatile Timer replayTimeout;
 
     @Override
     public void start(BundleContext context) {
         tracker = tracker(context, socketPath(context));
+        long waitSeconds = replayWait(context);
+        // the socket answers once the framework has started and the saved configuration is applied
+        replay = new ServiceTracker<>(context, REPLAY_SERVICE, null) {
+            @Override
+            public Object addingService(org.osgi.framework.ServiceReference<Object> ref) {
+                if (started(context)) {
+                    AdminActivator.this.openSocket(); // not ServiceTracker.open()
+                }
+                return ref;
+            }
+        };
         startedListener = event -> {
             if (event.getType() == FrameworkEvent.STARTED) {
-                open();
+                afterStart(context, waitSeconds);
             }
         };
         context.addFrameworkListener(startedListener);
+        replay.open();
         // installed or restarted into a running framework: no STARTED event will come
-        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
-            open();
+        if (started(context)) {
+            afterStart(context, waitSeconds);
         }
     }
 
-    private void open() {
+    private static boolean started(BundleContext context) {
+        return context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE;
+    }
+
+    private void afterStart(BundleContext context, long waitSeconds) {
+        if (!replay.isEmpty() || waitSeconds <= 0) {
+            openSocket();
+            return;
+        }
+        Timer t = new Timer("srv6-admin-replay-wait", true);
+        replayTimeout = t;
+        t.schedule(new TimerTask() {
+            @Override
+            public void run() {
+                if (!opened.get()) {
+                    System.err.println("srv6-admin: the saved configuration was not replayed within " + waitSeconds
+                            + " s; opening the admin socket anyway (see srv6:config status)");
+                    openSocket();
+                }
+            }
+        }, waitSeconds * 1000);
+        if (!replay.isEmpty()) {
+            openSocket();
+        }
+    }
+
+    private void openSocket() {
         if (opened.compareAndSet(false, true)) {
+            Timer t = replayTimeout;
+            if (t != null) {
+                t.cancel();
+            }
             tracker.open();
+        }
+    }
+
+    private static long replayWait(BundleContext context) {
+        String v = context.getProperty(REPLAY_WAIT_PROPERTY);
+        try {
+            return v == null || v.isBlank() ? 60 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            System.err.println("srv6-admin: " + REPLAY_WAIT_PROPERTY + "=" + v + " is not a number of seconds; using 60");
+            return 60;
         }
     }
 
@@ -84,6 +148,11 @@ public final class AdminActivator implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         context.removeFrameworkListener(startedListener);
+        Timer t = replayTimeout;
+        if (t != null) {
+            t.cancel();
+        }
+        replay.close();
         if (opened.get()) {
             tracker.close();
         }

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.packet.InetAddrs;
 
 /**
@@ -128,21 +129,9 @@ public final class AttributeParser {
         }
     }
 
-    /** Table names as iproute2 knows them: main 254, local 255, default 253, or a number. */
+    /** Table names as iproute2 knows them; the same as {@link RouteGrammar#tableId}. */
     public static int tableId(String v) {
-        return switch (v) {
-            case "main" -> 254;
-            case "local" -> 255;
-            case "default" -> 253;
-            default -> {
-                try {
-                    long n = Long.parseLong(v);
-                    yield n >= 1 && n <= 0xffffffffL ? (int) n : -1;
-                } catch (NumberFormatException e) {
-                    yield -1;
-                }
-            }
-        };
+        return RouteGrammar.tableId(v);
     }
 
     private static int table(String kw, Attribute a, String v) throws BehaviorException {

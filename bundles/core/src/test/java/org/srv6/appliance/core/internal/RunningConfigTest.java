@@ -18,6 +18,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.core.internal.control.Provider;
 import org.srv6.appliance.core.internal.config.ConfigStore;
@@ -196,7 +197,7 @@ public class RunningConfigTest {
         }
     }
 
-    /** The subset of the {@code ip} dialect that {@link #EXPECTED} uses, straight onto the services. */
+    /** The subset of the {@code ip} dialect that {@link #EXPECTED} uses, straight onto the services; routes through the shared grammar. */
     private static void execute(Dataplane d, String line) throws DataplaneException {
         List<String> t = new ArrayList<>(Arrays.asList(line.trim().split("\\s+")));
         if (!t.remove(0).equals("ip")) {
@@ -239,33 +240,7 @@ public class RunningConfigTest {
             }
             case "route" -> {
                 t.remove(0); // add
-                String prefix = t.remove(0);
-                String via = null;
-                String dev = null;
-                int table = 254;
-                int metric = 0;
-                String encap = null;
-                String keyword = null;
-                List<String> params = new ArrayList<>();
-                while (!t.isEmpty()) {
-                    String k = t.remove(0);
-                    switch (k) {
-                        case "via" -> via = t.remove(0);
-                        case "dev" -> dev = t.remove(0);
-                        case "table" -> table = Integer.parseInt(t.remove(0));
-                        case "metric" -> metric = Integer.parseInt(t.remove(0));
-                        case "encap" -> {
-                            encap = t.remove(0);
-                            t.remove(0); // action / mode
-                            keyword = t.remove(0);
-                            while (!t.isEmpty() && !List.of("dev", "table", "metric").contains(t.get(0))) {
-                                params.add(t.remove(0));
-                            }
-                        }
-                        default -> throw new IllegalArgumentException("unexpected " + k);
-                    }
-                }
-                d.routes().add(new RouteSpec(family, prefix, via, dev, table, metric, encap, keyword, params));
+                d.routes().add(RouteGrammar.parse(t, family));
             }
             default -> throw new IllegalArgumentException("unexpected " + object);
         }

@@ -1,6 +1,7 @@
 package org.srv6.appliance.core.internal.control;
 
 import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.packet.Ethernet;
 import org.srv6.appliance.api.packet.InetAddrs;
 import org.srv6.appliance.api.packet.Ipv6;
@@ -92,11 +93,7 @@ final class Prefixes {
     }
 
     static String tableName(int t) {
-        return switch (t) {
-            case Tables.MAIN -> "main";
-            case Tables.LOCAL -> "local";
-            default -> Integer.toString(t);
-        };
+        return RouteGrammar.tableName(t);
     }
 
     /** The port's EUI-64 link-local address (fe80::/64) for {@code mac}. */

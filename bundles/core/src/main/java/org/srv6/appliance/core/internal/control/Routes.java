@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.srv6.appliance.api.behavior.BehaviorConfig;
 import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.dataplane.RouteInfo;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
@@ -193,44 +194,23 @@ public final class Routes implements RouteService {
         }
     }
 
-    /** The iproute2-shaped line for a route, pasteable after {@code ip -6 route add}. */
+    /** The iproute2-shaped line for a route, pasteable after {@code ip -6 route add} (the shared grammar prints it). */
     private String text(Route r, boolean withTable) {
-        StringBuilder sb = new StringBuilder();
-        if (r.kind == Route.LOCAL) {
-            sb.append("local ");
-        }
-        sb.append(r.spec.prefix());
-        if (r.spec.via() != null) {
-            sb.append(" via ").append(r.spec.via());
-        }
-        if (r.hasBehavior()) {
-            sb.append(r.kind == Route.SID ? " encap seg6local action " : " encap seg6 mode ").append(r.spec.keyword());
-            String params = params(r);
-            if (params != null && !params.isEmpty()) {
-                sb.append(' ').append(params);
-            }
-        }
         PortCfg dev = state.portByIndex(r.port);
-        if (dev != null) {
-            sb.append(" dev ").append(dev.name());
-        }
-        if (withTable && r.spec.table() != Tables.MAIN) {
-            sb.append(" table ").append(Prefixes.tableName(r.spec.table()));
-        }
-        if (r.system) {
-            sb.append(" proto kernel");
-            if (r.family == 4 && r.kind == Route.UNICAST) {
-                sb.append(" scope link");
-                if (dev != null) {
-                    dev.addrs.stream().filter(a -> a.family() == 4).findFirst()
-                            .ifPresent(a -> sb.append(" src ").append(a.host()));
-                }
+        String params = r.hasBehavior() ? params(r) : "";
+        RouteSpec shown = new RouteSpec(r.family, r.spec.prefix(), r.spec.via(), dev == null ? null : dev.name(),
+                r.spec.table(), r.metric, r.hasBehavior() ? r.spec.encap() : null, r.spec.keyword(),
+                params.isEmpty() ? List.of() : List.of(params));
+        String scope = null;
+        String src = null;
+        if (r.system && r.family == 4 && r.kind == Route.UNICAST) {
+            scope = "link";
+            if (dev != null) {
+                src = dev.addrs.stream().filter(a -> a.family() == 4).findFirst().map(Prefixes.Addr::host).orElse(null);
             }
         }
-        if (r.family == 6 || r.metric != 0) {
-            sb.append(" metric ").append(r.metric);
-        }
-        return sb.toString();
+        return RouteGrammar.print(shown, new RouteGrammar.Shown(r.kind == Route.LOCAL ? "local" : null, withTable,
+                r.system ? "kernel" : null, scope, src));
     }
 
     /** The canonical parameter text once the behavior has parsed it, else the text as stored. */

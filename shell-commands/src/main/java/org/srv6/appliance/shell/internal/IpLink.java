@@ -1,0 +1,128 @@
+package org.srv6.appliance.shell.internal;
+
+import static org.srv6.appliance.shell.internal.Args.fail;
+import static org.srv6.appliance.shell.internal.Args.isShow;
+import static org.srv6.appliance.shell.internal.Args.matches;
+import static org.srv6.appliance.shell.internal.Args.next;
+import static org.srv6.appliance.shell.internal.Args.number;
+import static org.srv6.appliance.shell.internal.Args.skipDev;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.PortCounters;
+import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.PortService;
+
+/** {@code ip link}: ports (TAP and pcap) added, deleted, set up/down, MTU and MAC, shown. */
+final class IpLink {
+    private IpLink() {
+    }
+
+    static String execute(PortService ps, List<String> a, boolean stats) throws DataplaneException {
+        String verb = a.isEmpty() ? "show" : a.remove(0);
+        if (isShow(verb)) {
+            return show(ps, a, stats);
+        }
+        if (verb.equals("add")) {
+            add(ps, a);
+            return "";
+        }
+        if (matches(verb, "delete", 1)) {
+            skipDev(a);
+            ps.delete(next(a, "port name; expected ip link del NAME"));
+            return "";
+        }
+        if (verb.equals("set")) {
+            set(ps, a);
+            return "";
+        }
+        throw fail("unknown link command '" + verb + "'; expected add, del, set, show");
+    }
+
+    /** The first two lines iproute2 prints for a link, shared with {@code ip addr show}. */
+    static void header(StringBuilder sb, PortInfo p) {
+        sb.append(p.index()).append(": ").append(p.name()).append(": <BROADCAST,MULTICAST")
+                .append(p.up() ? ",UP,LOWER_UP" : "").append("> mtu ").append(p.mtu())
+                .append(" state ").append(p.up() ? "UP" : "DOWN").append('\n')
+                .append("    link/ether ").append(p.mac()).append(" brd ff:ff:ff:ff:ff:ff\n");
+    }
+
+    private static String show(PortService ps, List<String> a, boolean stats) throws DataplaneException {
+        String name = null;
+        if (!a.isEmpty()) {
+            skipDev(a);
+            name = next(a, "port name after dev");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (PortInfo p : ps.list()) {
+            if (name != null && !p.name().equals(name)) {
+                continue;
+            }
+            header(sb, p);
+            if (stats) {
+                PortCounters c = ps.counters(p.name());
+                sb.append("    RX:  bytes packets errors dropped\n")
+                        .append(String.format("    %10d %7d %6d %7d%n", c.rxBytes(), c.rxPackets(), 0, c.rxDropped()))
+                        .append("    TX:  bytes packets errors dropped\n")
+                        .append(String.format("    %10d %7d %6d %7d%n", c.txBytes(), c.txPackets(), 0, c.txDropped()));
+            }
+        }
+        if (name != null && sb.length() == 0) {
+            throw fail("Device \"" + name + "\" does not exist.");
+        }
+        return sb.toString();
+    }
+
+    private static void add(PortService ps, List<String> a) throws DataplaneException {
+        String name = next(a, "port name; expected ip link add NAME type tap [queues N]");
+        int queues = 1;
+        String type = null;
+        String in = null;
+        String out = null;
+        while (!a.isEmpty()) {
+            String k = a.remove(0);
+            switch (k) {
+                case "type" -> type = next(a, "link type; expected tap or pcap");
+                case "queues", "numrxqueues", "numtxqueues" -> queues = number(next(a, "queue count"), "queue count");
+                case "in" -> in = next(a, "pcap file after in");
+                case "out" -> out = next(a, "pcap file after out");
+                default -> throw fail("unknown link option '" + k
+                        + "'; expected type tap [queues N] or type pcap [in FILE] [out FILE]");
+            }
+        }
+        if ("pcap".equals(type)) {
+            if (in == null && out == null) {
+                throw fail("a pcap port needs in FILE, out FILE or both");
+            }
+            ps.addPcap(name, in == null ? null : Path.of(in), out == null ? null : Path.of(out));
+            return;
+        }
+        if (!"tap".equals(type)) {
+            throw fail("unsupported link type '" + type + "'; expected type tap or type pcap");
+        }
+        if (in != null || out != null) {
+            throw fail("in/out FILE belong to type pcap; a tap port takes [queues N]");
+        }
+        ps.addTap(name, queues);
+    }
+
+    private static void set(PortService ps, List<String> a) throws DataplaneException {
+        skipDev(a);
+        String name = next(a, "port name; expected ip link set NAME up|down|mtu N|address MAC");
+        if (a.isEmpty()) {
+            throw fail("nothing to set on " + name + "; expected up, down, mtu N or address MAC");
+        }
+        while (!a.isEmpty()) {
+            String k = a.remove(0);
+            switch (k) {
+                case "up" -> ps.setUp(name, true);
+                case "down" -> ps.setUp(name, false);
+                case "mtu" -> ps.setMtu(name, number(next(a, "MTU after mtu"), "MTU"));
+                case "address", "addr", "lladdr" -> ps.setMac(name, next(a, "MAC after address"));
+                default -> throw fail("unknown link setting '" + k + "'; expected up, down, mtu N or address MAC");
+            }
+        }
+    }
+}

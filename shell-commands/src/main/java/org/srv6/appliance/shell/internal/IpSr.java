@@ -1,0 +1,101 @@
+package org.srv6.appliance.shell.internal;
+
+import static org.srv6.appliance.shell.internal.Args.fail;
+import static org.srv6.appliance.shell.internal.Args.isShow;
+import static org.srv6.appliance.shell.internal.Args.matches;
+import static org.srv6.appliance.shell.internal.Args.next;
+import static org.srv6.appliance.shell.internal.Args.number;
+
+import java.util.List;
+import java.util.Map;
+
+import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.RouteGrammar;
+import org.srv6.appliance.api.dataplane.SrService;
+
+/** {@code ip sr}: the tunnel source, HMAC keys and per-port policy, and port steering. */
+final class IpSr {
+    private IpSr() {
+    }
+
+    static String execute(SrService sr, List<String> a) throws DataplaneException {
+        String what = next(a, "sr object; expected tunsrc, hmac, steer");
+        String verb = a.isEmpty() ? "show" : a.remove(0);
+        return switch (what) {
+            case "tunsrc" -> tunsrc(sr, verb, a);
+            case "hmac" -> hmac(sr, verb, a);
+            case "steer" -> steer(sr, verb, a);
+            default -> throw fail("unknown sr object '" + what + "'; expected tunsrc, hmac, steer");
+        };
+    }
+
+    private static String tunsrc(SrService sr, String verb, List<String> a) throws DataplaneException {
+        if (isShow(verb)) {
+            String t = sr.tunnelSource();
+            return "tunsrc addr " + (t == null ? "::" : t) + "\n";
+        }
+        if (!verb.equals("set")) {
+            throw fail("unknown tunsrc command '" + verb + "'; expected set ADDRESS or show");
+        }
+        String addr = next(a, "address; expected ip sr tunsrc set ADDRESS");
+        RouteGrammar.family(addr, 6);
+        sr.setTunnelSource(addr);
+        return "";
+    }
+
+    private static String hmac(SrService sr, String verb, List<String> a) throws DataplaneException {
+        if (isShow(verb)) {
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<Integer, String> e : sr.hmacKeys().entrySet()) {
+                sb.append("hmac ").append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+            }
+            return sb.toString();
+        }
+        if (verb.equals("set")) {
+            int key = number(next(a, "key id; expected ip sr hmac set KEYID sha1|sha256 SECRET"), "key id");
+            String alg = next(a, "algorithm; expected sha1 or sha256");
+            if (!alg.equals("sha1") && !alg.equals("sha256")) {
+                throw fail("unknown HMAC algorithm '" + alg + "'; expected sha1 or sha256");
+            }
+            sr.setHmacKey(key, alg, next(a, "secret; expected ip sr hmac set KEYID " + alg + " SECRET"));
+            return "";
+        }
+        if (verb.equals("policy")) {
+            String port = next(a, "port; expected ip sr hmac policy PORT -1|0|1");
+            String p = next(a, "policy; expected -1, 0 or 1");
+            if (!p.equals("-1") && !p.equals("0") && !p.equals("1")) {
+                throw fail("invalid HMAC policy '" + p + "'; expected -1, 0 or 1");
+            }
+            sr.setHmacPolicy(port, Integer.parseInt(p));
+            return "";
+        }
+        throw fail("unknown hmac command '" + verb + "'; expected set, show, policy");
+    }
+
+    private static String steer(SrService sr, String verb, List<String> a) throws DataplaneException {
+        if (isShow(verb)) {
+            StringBuilder sb = new StringBuilder();
+            for (String s : sr.steers()) {
+                sb.append(s).append('\n');
+            }
+            return sb.toString();
+        }
+        if (!"iif".equals(a.isEmpty() ? null : a.remove(0))) {
+            throw fail("missing iif; expected ip sr steer " + verb + " iif PORT ...");
+        }
+        String port = next(a, "port after iif");
+        if (matches(verb, "delete", 1)) {
+            sr.deleteSteer(port);
+            return "";
+        }
+        if (!verb.equals("add")) {
+            throw fail("unknown steer command '" + verb + "'; expected add, del, show");
+        }
+        if (!"mode".equals(a.isEmpty() ? null : a.remove(0))) {
+            throw fail("missing mode; expected ip sr steer add iif PORT mode MODE [tunsrc A] segs S1,..");
+        }
+        String mode = next(a, "mode after mode");
+        sr.addSteer(port, mode, List.copyOf(a));
+        return "";
+    }
+}
