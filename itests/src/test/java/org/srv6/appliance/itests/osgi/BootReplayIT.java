@@ -75,7 +75,7 @@ public class BootReplayIT extends OsgiTestSupport {
         ConfigReplay r = service(context, ConfigReplay.class, null, 20_000);
         assertNotNull("no ConfigReplay service: the configuration was not replayed at boot", r);
         assertEquals(4, r.applied());
-        assertEquals(List.of(new ConfigReplay.Rejected(4, "ip bogus line",
+        assertEquals(List.of(new ConfigReplay.Rejected("srv6.conf", 4, "ip bogus line",
                 "unknown object 'bogus'; expected link, addr, route, neigh, sr")), r.rejected());
     }
 

@@ -34,7 +34,8 @@ final class BootReplay {
 
         /** One line per rejected line: {@code FILE line N: REASON: TEXT}. */
         static String describe(Path file, Rejected r) {
-            return file + (r.line() > 0 ? " line " + r.line() : "") + ": " + r.reason() + ": " + r.text();
+            String where = where(file, r);
+            return file + (where.isEmpty() ? "" : " " + where) + ": " + r.reason() + ": " + r.text();
         }
     }
 
@@ -58,27 +59,34 @@ final class BootReplay {
     static Result run(ConfigService config, UnaryOperator<String> executor) {
         long start = System.nanoTime();
         Path file = config.file();
-        List<String> raw = rawLines(file);
         List<ConfigReplay.Rejected> rejected = new ArrayList<>();
         int[] applied = {0};
-        int[] cursor = {0};
-        boolean ran = config.replayOnce(line -> {
-            int number = locate(raw, cursor, line);
-            String error;
-            try {
-                error = executor.apply(line);
-            } catch (RuntimeException e) {
-                error = e.getMessage() == null ? e.toString() : e.getMessage();
+        boolean ran = config.replayOnce(new ConfigService.LineExecutor() {
+            @Override
+            public String execute(String line) {
+                return execute(file == null ? "?" : file.getFileName().toString(), 0, line, null);
             }
-            if (error == null) {
-                applied[0]++;
-            } else {
-                rejected.add(new ConfigReplay.Rejected(number, line.strip(), error));
+
+            @Override
+            public String execute(String source, int number, String line, String problem) {
+                String error = problem;
+                if (error == null) {
+                    try {
+                        error = executor.apply(line);
+                    } catch (RuntimeException e) {
+                        error = e.getMessage() == null ? e.toString() : e.getMessage();
+                    }
+                }
+                if (error == null) {
+                    applied[0]++;
+                } else {
+                    rejected.add(new ConfigReplay.Rejected(source, number, line.strip(), error));
+                }
+                return error;
             }
-            return error;
         });
         String error = null;
-        if (ran && applied[0] == 0 && rejected.isEmpty() && raw.stream().anyMatch(BootReplay::isCommand)) {
+        if (ran && applied[0] == 0 && rejected.isEmpty() && hasCommands(file)) {
             // the core read nothing from a file that has commands: ask it why
             try {
                 config.read(file);
@@ -90,32 +98,24 @@ final class BootReplay {
         return new Result(file, ran, applied[0], rejected, error, millis);
     }
 
-    private static boolean isCommand(String l) {
-        String t = l.strip();
-        return !t.isEmpty() && !t.startsWith("#");
-    }
-
-    /** The file's lines for numbering only: bytes that are not UTF-8 are replaced, not fatal. */
-    private static List<String> rawLines(Path file) {
+    private static boolean hasCommands(Path file) {
         try {
             if (file == null || !Files.exists(file)) {
-                return List.of();
+                return false;
             }
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines()
+                    .map(String::strip).anyMatch(t -> !t.isEmpty() && !t.startsWith("#"));
         } catch (IOException e) {
-            return List.of();
+            return true;
         }
     }
 
-    /** The number (from 1) of the next file line holding {@code line}; 0 when none does. */
-    private static int locate(List<String> raw, int[] cursor, String line) {
-        String want = line.strip();
-        for (int i = cursor[0]; i < raw.size(); i++) {
-            if (raw.get(i).strip().equals(want)) {
-                cursor[0] = i + 1;
-                return i + 1;
-            }
+    /** Where a rejected line was: {@code line N} in the file, {@code JOURNAL line N} in the journal. */
+    static String where(Path file, ConfigReplay.Rejected r) {
+        String here = r.line() > 0 ? "line " + r.line() : "";
+        if (file != null && r.source() != null && !r.source().equals(file.getFileName().toString())) {
+            return r.source() + (here.isEmpty() ? "" : " " + here);
         }
-        return 0;
+        return here;
     }
 }

@@ -176,7 +176,7 @@ public final class ShellCommands implements Ip.Services {
         }
         StringBuilder sb = new StringBuilder(BootReplay.summary(r));
         for (ConfigReplay.Rejected x : r.rejected()) {
-            sb.append("\n  line ").append(x.line()).append(": ").append(x.reason()).append(": ").append(x.text());
+            sb.append("\n  ").append(BootReplay.where(r.file(), x)).append(": ").append(x.reason()).append(": ").append(x.text());
         }
         return sb.toString();
     }

@@ -68,15 +68,28 @@ public class BootReplayTest {
                 return false;
             }
             replayed = true;
+            // as the core does: every non-comment line with its number; bad bytes are a problem of that line
             List<String> lines;
             try {
-                lines = read(file);
-            } catch (DataplaneException e) {
+                lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            } catch (IOException e) {
                 return true;
             }
-            for (String l : lines) {
+            byte[] raw;
+            try {
+                raw = Files.readAllBytes(file);
+            } catch (IOException e) {
+                return true;
+            }
+            String[] rawLines = new String(raw, StandardCharsets.ISO_8859_1).split("\n", -1);
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i).strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                String problem = rawLines[i].chars().anyMatch(c -> c > 0x7f) ? "not valid UTF-8" : null;
                 try {
-                    executor.execute(l);
+                    executor.execute(file.getFileName().toString(), i + 1, l, problem);
                 } catch (RuntimeException e) {
                     // the core logs it
                 }
@@ -128,8 +141,8 @@ public class BootReplayTest {
         assertNull(r.error());
         assertEquals(3, r.applied());
         assertEquals(List.of(
-                new ConfigReplay.Rejected(3, "ip rte show", "unknown object 'rte'; expected link, addr, route, neigh, sr"),
-                new ConfigReplay.Rejected(6, "ip -6 route add fc00::/129 dev zz0",
+                new ConfigReplay.Rejected("srv6.conf", 3, "ip rte show", "unknown object 'rte'; expected link, addr, route, neigh, sr"),
+                new ConfigReplay.Rejected("srv6.conf", 6, "ip -6 route add fc00::/129 dev zz0",
                         "invalid prefix 'fc00::/129'; expected ADDRESS/LEN with LEN 0-128")), r.rejected());
         assertEquals(List.of("addTap [zz0, 1]", "add [zz0, fc00::1/64]"), calls.subList(0, 2));
         String status = ShellCommands.status(r);
@@ -148,16 +161,20 @@ public class BootReplayTest {
             return null;
         });
         assertEquals(1, r.applied());
-        assertEquals(List.of(new ConfigReplay.Rejected(1, "ip link add zz0 type tap", "port service closed")), r.rejected());
+        assertEquals(List.of(new ConfigReplay.Rejected("srv6.conf", 1, "ip link add zz0 type tap", "port service closed")), r.rejected());
     }
 
     @Test
-    public void aFileTheCoreCannotReadIsReportedAsTheReplayError() throws IOException {
-        Path f = file(new byte[] {'i', 'p', ' ', 'x', (byte) 0xff, '\n'});
+    public void aLineWithABadByteIsRejectedWithItsNumberAndTheOthersAreApplied() throws IOException {
+        Path f = file(new byte[] {'i', 'p', ' ', 'x', (byte) 0xff, '\n', 'i', 'p', ' ', 'l', 'i', 'n', 'k', ' ', 'a', 'd',
+            'd', ' ', 'z', 'z', '0', ' ', 't', 'y', 'p', 'e', ' ', 't', 'a', 'p', '\n'});
         BootReplay.Result r = BootReplay.run(new Config(f), ip::run);
-        assertEquals(0, r.applied());
-        assertEquals("cannot read " + f + ": Input length = 1", r.error());
-        assertEquals(f + ": not replayed: cannot read " + f + ": Input length = 1", ShellCommands.status(r));
+        assertEquals(1, r.applied());
+        assertNull(r.error());
+        assertEquals(1, r.rejected().size());
+        assertEquals("not valid UTF-8", r.rejected().get(0).reason());
+        assertEquals(1, r.rejected().get(0).line());
+        assertTrue(ShellCommands.status(r), ShellCommands.status(r).contains("\n  line 1: not valid UTF-8: ip x"));
     }
 
     @Test

@@ -34,10 +34,11 @@ public interface ConfigReplay {
     /**
      * One line the replay could not apply.
      *
-     * @param line   its number in the file, from 1
+     * @param source the file it was in: {@code srv6.conf}, or the journal of changes after it
+     * @param line   its number in that file, from 1
      * @param text   the line
      * @param reason the one-line error
      */
-    record Rejected(int line, String text, String reason) {
+    record Rejected(String source, int line, String text, String reason) {
     }
 }

@@ -27,6 +27,8 @@ public interface ConfigService {
     /**
      * Replays the persisted file once per core lifetime: the shell calls this with its own
      * line executor; while it runs, saving is suspended, and SIDs may name absent behaviors.
+     * Lines that cannot be read or applied are kept in {@code srv6.conf.rejected} with the time
+     * and the reason, then the file is rewritten from what was applied.
      *
      * @return false when it has already been replayed
      */
@@ -39,5 +41,17 @@ public interface ConfigService {
     @FunctionalInterface
     interface LineExecutor {
         String execute(String line);
+
+        /**
+         * Executes one stored line, knowing where it is stored.
+         *
+         * @param source  the file it is in ({@code srv6.conf}, or the journal of changes after it)
+         * @param number  its line number there, from 1
+         * @param problem why it cannot be applied as read (not valid UTF-8, too long), or null
+         * @return null when applied, else the one-line reason it was not (a line with a problem is not executed)
+         */
+        default String execute(String source, int number, String line, String problem) {
+            return problem != null ? problem : execute(line);
+        }
     }
 }

@@ -116,37 +116,63 @@ public final class RunningConfig implements ConfigService {
 
     @Override
     public boolean replayOnce(LineExecutor executor) {
-        List<String> lines;
+        List<ConfigStore.Line> lines;
+        boolean journal;
         synchronized (state.lock) {
             if (replayed) {
                 return false;
             }
             replayed = true;
             try {
-                lines = Files.exists(store.file()) ? store.read() : List.of();
+                lines = store.load();
+                journal = Files.exists(store.journalFile());
             } catch (IOException e) {
                 CoreLog.warn("cannot read " + store.file() + ": " + e.getMessage());
                 return true;
             }
             state.replaying = true;
         }
+        List<ConfigStore.Line> rejected = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         try {
-            for (String line : lines) {
+            for (ConfigStore.Line line : lines) {
+                String error;
                 try {
-                    executor.execute(line);
+                    error = executor.execute(line.file(), line.number(), line.text(), line.problem());
                 } catch (RuntimeException e) {
-                    CoreLog.warn(store.file() + ": " + line + ": " + e.getMessage());
+                    error = e.getMessage() == null ? e.toString() : e.getMessage();
+                }
+                if (error != null) {
+                    rejected.add(line);
+                    reasons.add(error);
                 }
             }
         } finally {
             synchronized (state.lock) {
                 state.replaying = false;
-                if (Files.exists(store.journalFile())) {
-                    persist(); // start from one file again
+                if (keep(rejected, reasons) && (journal || !rejected.isEmpty())) {
+                    persist(); // one file again, of what was applied; the rest is in .rejected and .bak
                 }
             }
         }
         return true;
+    }
+
+    /** Lines the replay could not apply go to srv6.conf.rejected; @return false when they could not (the file must keep them) */
+    private boolean keep(List<ConfigStore.Line> rejected, List<String> reasons) {
+        if (rejected.isEmpty()) {
+            return true;
+        }
+        try {
+            store.reject(rejected, reasons);
+            CoreLog.warn(rejected.size() + " configuration lines could not be applied; they are kept in "
+                    + store.rejectedFile());
+            return true;
+        } catch (IOException e) {
+            CoreLog.error("cannot keep " + rejected.size() + " rejected configuration lines in "
+                    + store.rejectedFile() + "; " + store.file() + " is left as it was", e);
+            return false;
+        }
     }
 
     @Override
