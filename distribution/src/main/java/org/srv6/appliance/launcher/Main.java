@@ -111,20 +111,19 @@ public final class Main {
     }
 
     /**
-     * Creates var/log (0750) and the log file (0640) if absent, and makes etc/srv6.conf 0600:
-     * the configuration holds secrets, the log only what an operator's group may read.
+     * Makes var/log 0750 and the log file 0640 (created if absent), and etc/srv6.conf 0600: the
+     * configuration holds secrets, the log only what an operator's group may read. Set, not
+     * requested at creation, so that the appliance's umask (077 from bin/srv6) cannot narrow them.
      */
     static Path securePermissions(Path home) throws IOException {
         Path dir = home.resolve("var/log");
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            setPermissions(dir, "rwxr-x---");
-        }
+        Files.createDirectories(dir);
+        setPermissions(dir, "rwxr-x---");
         Path log = dir.resolve("srv6.log");
         if (!Files.exists(log)) {
             Files.createFile(log);
-            setPermissions(log, "rw-r-----");
         }
+        setPermissions(log, "rw-r-----");
         Path conf = home.resolve("etc/srv6.conf");
         if (Files.isRegularFile(conf)) {
             setPermissions(conf, "rw-------");

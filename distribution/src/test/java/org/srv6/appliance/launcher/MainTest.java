@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
 
 import org.junit.Rule;
@@ -49,5 +50,18 @@ public class MainTest {
         } catch (IOException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("org.example/absent"));
         }
+    }
+
+    @Test
+    public void logIsGroupReadableAndTheConfigurationOwnerOnly() throws IOException {
+        Path home = tmp.newFolder("home").toPath();
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/srv6.conf"), "ip link add r1 type tap\n");
+        Files.setPosixFilePermissions(home.resolve("etc/srv6.conf"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path log = Main.securePermissions(home);
+        assertEquals(home.resolve("var/log/srv6.log"), log);
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("etc/srv6.conf"))));
     }
 }
