@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.srv6.appliance.itests.PristineHome;
+
 /**
- * A private copy of the built appliance home (so tests never share var/), optionally run in
+ * A private, pristine copy of the built appliance home (so tests never share var/ and never
+ * inherit a saved configuration), optionally run in
  * its own network namespace. Close it to stop the appliance and remove the namespace.
  */
 final class ApplianceHome implements AutoCloseable {
@@ -62,10 +65,8 @@ final class ApplianceHome implements AutoCloseable {
         // other users must reach bin/ (the permission test runs the client as another user)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path home = dir.resolve("srv6-appliance");
-        Run cp = exec(null, List.of("cp", "-a", built().toString(), home.toString()));
-        if (cp.exit != 0) {
-            fail("copy of the appliance failed: " + cp);
-        }
+        // as built: a README tour in the built home (its etc/srv6.conf, var/) is left out
+        PristineHome.copy(built(), home);
         String ns = null;
         if (withNetns) {
             ns = "srv6dist" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
