@@ -40,6 +40,11 @@ import org.osgi.framework.launch.FrameworkFactory;
  */
 public final class Main {
 
+    private static final String JUL_FORMAT = "java.util.logging.SimpleFormatter.format";
+    /** Held here: java.util.logging keeps its loggers, and so their filters, only while referenced. */
+    private static final Logger NETTY_NET = Logger.getLogger("io.netty.util.NetUtilInitializations");
+    private static volatile boolean noInterfaces;
+
     /** Framework property holding the launcher's process id. */
     static final String PID_PROPERTY = "srv6.pid";
 
@@ -53,6 +58,7 @@ public final class Main {
             System.exit(2);
         }
         long t0 = System.nanoTime();
+        oneLineLibraryLogs();
         Path home = home();
         System.setProperty("srv6.home", home.toString());
         System.setProperty("srv6.history", home.resolve("var/.srv6_history").toString());
@@ -137,6 +143,33 @@ public final class Main {
         } catch (IOException | UnsupportedOperationException e) {
             System.err.println("srv6: cannot set permissions " + perms + " on " + p + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Library warnings (java.util.logging: Netty, JLine) as one line each, in the format of the
+     * appliance's own log: {@code timestamp LEVEL logger: message}. Netty's look-up of the
+     * network interfaces, which fails in a namespace whose loopback is down, says so in one line
+     * instead of a stack trace of the whole boot.
+     */
+    static void oneLineLibraryLogs() {
+        if (System.getProperty(JUL_FORMAT) == null) {
+            System.setProperty(JUL_FORMAT, "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL%1$tz %4$s %3$s: %5$s%6$s%n");
+        }
+        NETTY_NET.setFilter(Main::foldNetworkInterfaceWarning);
+    }
+
+    static boolean foldNetworkInterfaceWarning(LogRecord record) {
+        String message = String.valueOf(record.getMessage());
+        if (message.startsWith("Failed to find the loopback interface") && noInterfaces) {
+            // already said: there is no interface at all
+            return false;
+        }
+        if (record.getThrown() != null) {
+            noInterfaces |= message.startsWith("Failed to retrieve the list of available network interfaces");
+            record.setMessage(message + ": " + record.getThrown().getMessage() + " (is the loopback interface up?)");
+            record.setThrown(null);
+        }
+        return true;
     }
 
     /** Sends java.util.logging records (Netty's and JLine's warnings) to {@code file}, appended. */

@@ -1,6 +1,7 @@
 package org.srv6.appliance.launcher;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -63,5 +64,19 @@ public class MainTest {
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
         assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("etc/srv6.conf"))));
+    }
+
+    @Test
+    public void nettyInterfaceLookupFailureIsOneLine() {
+        java.util.logging.LogRecord failed = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "Failed to retrieve the list of available network interfaces");
+        failed.setThrown(new java.net.SocketException("No network interfaces configured"));
+        assertTrue(Main.foldNetworkInterfaceWarning(failed));
+        assertEquals(null, failed.getThrown());
+        assertEquals("Failed to retrieve the list of available network interfaces: No network interfaces configured"
+                + " (is the loopback interface up?)", failed.getMessage());
+        java.util.logging.LogRecord loopback = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "Failed to find the loopback interface");
+        assertFalse("said once", Main.foldNetworkInterfaceWarning(loopback));
     }
 }

@@ -46,7 +46,7 @@ public final class LogFile implements LogListener {
     static final String LEVEL_PROPERTY = "srv6.log.level";
     static final String ADMIN_LEVEL_PROPERTY = "org.osgi.service.log.admin.loglevel";
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT)
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
     /** Sequence of the last entry written in this framework run: a re-activation replays only newer history. */
     private static volatile long lastSequence = -1;
