@@ -45,11 +45,19 @@ final class ApplianceHome implements AutoCloseable {
     final Path dir;
     final Path home;
     final String netns;
+    /** False for a view of a moved or copied home: closing it only stops that appliance. */
+    private final boolean owner;
 
-    private ApplianceHome(Path dir, Path home, String netns) {
+    private ApplianceHome(Path dir, Path home, String netns, boolean owner) {
         this.dir = dir;
         this.home = home;
         this.netns = netns;
+        this.owner = owner;
+    }
+
+    /** The home at {@code other} (a move or copy of this one, inside {@link #dir}), in the same namespace. */
+    ApplianceHome at(Path other) {
+        return new ApplianceHome(dir, other, netns, false);
     }
 
     static Path built() {
@@ -77,7 +85,7 @@ final class ApplianceHome implements AutoCloseable {
             // as in any usable namespace, the loopback is up
             exec(null, List.of("ip", "-n", ns, "link", "set", "lo", "up"));
         }
-        return new ApplianceHome(dir, home, ns);
+        return new ApplianceHome(dir, home, ns, true);
     }
 
     Path socket() {
@@ -124,12 +132,17 @@ final class ApplianceHome implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            srv6("stop");
+            // a home moved away has nothing left here to stop
+            if (Files.exists(home.resolve("bin/srv6"))) {
+                srv6("stop");
+            }
         } finally {
-            if (netns != null) {
+            if (owner && netns != null) {
                 exec(null, List.of("ip", "netns", "del", netns));
             }
-            exec(null, List.of("rm", "-rf", dir.toString()));
+            if (owner) {
+                exec(null, List.of("rm", "-rf", dir.toString()));
+            }
         }
     }
 
