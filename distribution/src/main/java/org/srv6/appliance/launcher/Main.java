@@ -44,6 +44,7 @@ public final class Main {
     /** Held here: java.util.logging keeps its loggers, and so their filters, only while referenced. */
     private static final Logger NETTY_NET = Logger.getLogger("io.netty.util.NetUtilInitializations");
     private static volatile boolean noInterfaces;
+    private static final Logger LAUNCHER_LOG = Logger.getLogger("org.srv6.appliance.launcher");
 
     /** Framework property holding the launcher's process id. */
     static final String PID_PROPERTY = "srv6.pid";
@@ -108,9 +109,10 @@ public final class Main {
     static void relocateCache(BundleContext context, Path home) throws IOException {
         Path old = Relocation.recordedHome(home);
         if (old != null && !old.equals(home)) {
-            System.err.println("srv6: home moved from " + old + " to " + home + "; moving the cached bundles");
+            // through java.util.logging: var/log/srv6.log in both modes, never across the console
+            LAUNCHER_LOG.info("home moved from " + old + " to " + home + "; moving the cached bundles");
             for (String problem : Relocation.relocate(context, old, home)) {
-                System.err.println("srv6: " + problem);
+                LAUNCHER_LOG.warning(problem);
             }
         }
         Relocation.record(home);
