@@ -64,7 +64,9 @@ measure kernel "$(mac $RK k1)" k1 k2
 
 # --- appliance as End
 ip netns add $RA
-cp -a "$SRC_HOME" "$HOME_COPY"
+# as built: what a run left in the source home (var/, the saved configuration, deploy/) stays out
+cp -a "$SRC_HOME" "$HOME_COPY" && rm -rf "$HOME_COPY/var" "$HOME_COPY"/etc/srv6.conf "$HOME_COPY"/etc/srv6.conf.* \
+	"$HOME_COPY"/etc/.srv6.conf* "$HOME_COPY"/deploy/*
 C() { "$HOME_COPY/bin/srv6" client "$1" >/dev/null || { echo "appliance refused: $1"; return 1; }; }
 ready() {
 	for _ in $(seq 50); do

@@ -69,8 +69,12 @@ public final class Client {
             ch.connect(UnixDomainSocketAddress.of(socket));
             String secret = secret(socket);
             ByteBuffer request = ByteBuffer.wrap((secret + "\n" + command.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
-            while (request.hasRemaining()) {
-                ch.write(request);
+            try {
+                while (request.hasRemaining()) {
+                    ch.write(request);
+                }
+            } catch (IOException e) {
+                // the appliance may have answered and closed already (a refused request): read it
             }
             DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
             while (true) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,6 +40,15 @@ import org.osgi.framework.launch.FrameworkFactory;
  */
 public final class Main {
 
+    private static final String JUL_FORMAT = "java.util.logging.SimpleFormatter.format";
+    /** Held here: java.util.logging keeps its loggers, and so their filters, only while referenced. */
+    private static final Logger NETTY_NET = Logger.getLogger("io.netty.util.NetUtilInitializations");
+    private static volatile boolean noInterfaces;
+    private static final Logger LAUNCHER_LOG = Logger.getLogger("org.srv6.appliance.launcher");
+
+    /** Framework property holding the launcher's process id. */
+    static final String PID_PROPERTY = "srv6.pid";
+
     private Main() {
     }
 
@@ -49,6 +59,7 @@ public final class Main {
             System.exit(2);
         }
         long t0 = System.nanoTime();
+        oneLineLibraryLogs();
         Path home = home();
         System.setProperty("srv6.home", home.toString());
         System.setProperty("srv6.history", home.resolve("var/.srv6_history").toString());
@@ -56,6 +67,8 @@ public final class Main {
         Map<String, String> props = frameworkProperties(home);
         props.put(Constants.FRAMEWORK_STORAGE, home.resolve("var/cache").toString());
         props.put("srv6.home", home.toString());
+        // bin/srv6 start checks that the admin socket is answered by the process it started
+        props.put(PID_PROPERTY, Long.toString(ProcessHandle.current().pid()));
         props.putIfAbsent("gosh.home", home.toString());
         if (mode.equals("daemon")) {
             // the shell must neither read the terminal nor stop the framework when its script ends
@@ -63,10 +76,10 @@ public final class Main {
             // no terminal to probe: stdin is /dev/null
             System.setProperty("org.jline.terminal.dumb", "true");
         }
-        Files.createDirectories(home.resolve("var/log"));
+        Path log = securePermissions(home);
         if (mode.equals("console")) {
             // library warnings would be printed across the shell's prompt; the daemon's stderr is the log already
-            logToFile(home.resolve("var/log/srv6.log"));
+            logToFile(log);
         }
         cleanCacheIfRebuilt(home);
 
@@ -75,6 +88,7 @@ public final class Main {
         framework.init();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "srv6-shutdown"));
         try {
+            relocateCache(framework.getBundleContext(), home);
             installStartup(framework.getBundleContext(), home);
             framework.start();
         } catch (IOException | BundleException | RuntimeException e) {
@@ -86,6 +100,78 @@ public final class Main {
         }
         framework.waitForStop(0);
         System.exit(0);
+    }
+
+    /**
+     * A home that was moved or copied after a start still has the framework cache of its old
+     * place: its bundles move to the new home before anything resolves.
+     */
+    static void relocateCache(BundleContext context, Path home) throws IOException {
+        Path old = Relocation.recordedHome(home);
+        if (old != null && !old.equals(home)) {
+            // through java.util.logging: var/log/srv6.log in both modes, never across the console
+            LAUNCHER_LOG.info("home moved from " + old + " to " + home + "; moving the cached bundles");
+            for (String problem : Relocation.relocate(context, old, home)) {
+                LAUNCHER_LOG.warning(problem);
+            }
+        }
+        Relocation.record(home);
+    }
+
+    /**
+     * Makes var/log 0750 and the log file 0640 (created if absent), and etc/srv6.conf 0600: the
+     * configuration holds secrets, the log only what an operator's group may read. Set, not
+     * requested at creation, so that the appliance's umask (077 from bin/srv6) cannot narrow them.
+     */
+    static Path securePermissions(Path home) throws IOException {
+        Path dir = home.resolve("var/log");
+        Files.createDirectories(dir);
+        setPermissions(dir, "rwxr-x---");
+        Path log = dir.resolve("srv6.log");
+        if (!Files.exists(log)) {
+            Files.createFile(log);
+        }
+        setPermissions(log, "rw-r-----");
+        Path conf = home.resolve("etc/srv6.conf");
+        if (Files.isRegularFile(conf)) {
+            setPermissions(conf, "rw-------");
+        }
+        return log;
+    }
+
+    private static void setPermissions(Path p, String perms) {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+        } catch (IOException | UnsupportedOperationException e) {
+            System.err.println("srv6: cannot set permissions " + perms + " on " + p + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Library warnings (java.util.logging: Netty, JLine) as one line each, in the format of the
+     * appliance's own log: {@code timestamp LEVEL logger: message}. Netty's look-up of the
+     * network interfaces, which fails in a namespace whose loopback is down, says so in one line
+     * instead of a stack trace of the whole boot.
+     */
+    static void oneLineLibraryLogs() {
+        if (System.getProperty(JUL_FORMAT) == null) {
+            System.setProperty(JUL_FORMAT, "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL%1$tz %4$s %3$s: %5$s%6$s%n");
+        }
+        NETTY_NET.setFilter(Main::foldNetworkInterfaceWarning);
+    }
+
+    static boolean foldNetworkInterfaceWarning(LogRecord record) {
+        String message = String.valueOf(record.getMessage());
+        if (message.startsWith("Failed to find the loopback interface") && noInterfaces) {
+            // already said: there is no interface at all
+            return false;
+        }
+        if (record.getThrown() != null) {
+            noInterfaces |= message.startsWith("Failed to retrieve the list of available network interfaces");
+            record.setMessage(message + ": " + record.getThrown().getMessage() + " (is the loopback interface up?)");
+            record.setThrown(null);
+        }
+        return true;
     }
 
     /** Sends java.util.logging records (Netty's and JLine's warnings) to {@code file}, appended. */
@@ -189,7 +275,7 @@ public final class Main {
      * Installs each {@code groupId/artifactId} of etc/startup.properties from system/ (the
      * newest version present), then starts them in file order; fragments are never started.
      */
-    private static void installStartup(BundleContext context, Path home) throws IOException, BundleException {
+    static void installStartup(BundleContext context, Path home) throws IOException, BundleException {
         Path list = home.resolve("etc/startup.properties");
         List<Bundle> toStart = new ArrayList<>();
         for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {

@@ -1,6 +1,7 @@
 package org.srv6.appliance.launcher;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
 
 import org.junit.Rule;
@@ -49,5 +51,32 @@ public class MainTest {
         } catch (IOException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("org.example/absent"));
         }
+    }
+
+    @Test
+    public void logIsGroupReadableAndTheConfigurationOwnerOnly() throws IOException {
+        Path home = tmp.newFolder("home").toPath();
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/srv6.conf"), "ip link add r1 type tap\n");
+        Files.setPosixFilePermissions(home.resolve("etc/srv6.conf"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path log = Main.securePermissions(home);
+        assertEquals(home.resolve("var/log/srv6.log"), log);
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("etc/srv6.conf"))));
+    }
+
+    @Test
+    public void nettyInterfaceLookupFailureIsOneLine() {
+        java.util.logging.LogRecord failed = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "Failed to retrieve the list of available network interfaces");
+        failed.setThrown(new java.net.SocketException("No network interfaces configured"));
+        assertTrue(Main.foldNetworkInterfaceWarning(failed));
+        assertEquals(null, failed.getThrown());
+        assertEquals("Failed to retrieve the list of available network interfaces: No network interfaces configured"
+                + " (is the loopback interface up?)", failed.getMessage());
+        java.util.logging.LogRecord loopback = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "Failed to find the loopback interface");
+        assertFalse("said once", Main.foldNetworkInterfaceWarning(loopback));
     }
 }

@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.srv6.appliance.itests.PristineHome;
+
 /**
- * A private copy of the built appliance home (so tests never share var/), optionally run in
+ * A private, pristine copy of the built appliance home (so tests never share var/ and never
+ * inherit a saved configuration), optionally run in
  * its own network namespace. Close it to stop the appliance and remove the namespace.
  */
 final class ApplianceHome implements AutoCloseable {
@@ -42,11 +45,19 @@ final class ApplianceHome implements AutoCloseable {
     final Path dir;
     final Path home;
     final String netns;
+    /** False for a view of a moved or copied home: closing it only stops that appliance. */
+    private final boolean owner;
 
-    private ApplianceHome(Path dir, Path home, String netns) {
+    private ApplianceHome(Path dir, Path home, String netns, boolean owner) {
         this.dir = dir;
         this.home = home;
         this.netns = netns;
+        this.owner = owner;
+    }
+
+    /** The home at {@code other} (a move or copy of this one, inside {@link #dir}), in the same namespace. */
+    ApplianceHome at(Path other) {
+        return new ApplianceHome(dir, other, netns, false);
     }
 
     static Path built() {
@@ -62,10 +73,8 @@ final class ApplianceHome implements AutoCloseable {
         // other users must reach bin/ (the permission test runs the client as another user)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path home = dir.resolve("srv6-appliance");
-        Run cp = exec(null, List.of("cp", "-a", built().toString(), home.toString()));
-        if (cp.exit != 0) {
-            fail("copy of the appliance failed: " + cp);
-        }
+        // as built: a README tour in the built home (its etc/srv6.conf, var/) is left out
+        PristineHome.copy(built(), home);
         String ns = null;
         if (withNetns) {
             ns = "srv6dist" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
@@ -76,7 +85,7 @@ final class ApplianceHome implements AutoCloseable {
             // as in any usable namespace, the loopback is up
             exec(null, List.of("ip", "-n", ns, "link", "set", "lo", "up"));
         }
-        return new ApplianceHome(dir, home, ns);
+        return new ApplianceHome(dir, home, ns, true);
     }
 
     Path socket() {
@@ -123,12 +132,17 @@ final class ApplianceHome implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            srv6("stop");
+            // a home moved away has nothing left here to stop
+            if (Files.exists(home.resolve("bin/srv6"))) {
+                srv6("stop");
+            }
         } finally {
-            if (netns != null) {
+            if (owner && netns != null) {
                 exec(null, List.of("ip", "netns", "del", netns));
             }
-            exec(null, List.of("rm", "-rf", dir.toString()));
+            if (owner) {
+                exec(null, List.of("rm", "-rf", dir.toString()));
+            }
         }
     }
 

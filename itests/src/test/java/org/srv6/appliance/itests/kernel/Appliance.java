@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.srv6.appliance.testkit.Packets;
 
+import org.srv6.appliance.itests.PristineHome;
+
 /**
- * The built distribution (system property {@code srv6.home}) copied to a temporary directory and
+ * The built distribution (system property {@code srv6.home}) copied pristine ({@link PristineHome}) to a temporary directory and
  * started inside a namespace with {@code bin/srv6 start}; driven only with {@code bin/srv6 client}.
  */
 public final class Appliance implements AutoCloseable {
@@ -31,8 +33,9 @@ public final class Appliance implements AutoCloseable {
         if (src == null || !Files.isDirectory(Paths.get(src, "bin"))) {
             throw new IllegalStateException("srv6.home=" + src + " is not a built distribution; build distribution/ first");
         }
-        Path home = Files.createTempDirectory("srv6-kernel-");
-        Netns.run(60, List.of("cp", "-a", src + "/.", home.toString())).check();
+        Path home = Files.createTempDirectory("srv6-kernel-").resolve("home");
+        // as built: a README tour in the built home (its etc/srv6.conf, var/) is left out
+        PristineHome.copy(Paths.get(src), home);
         Appliance a = new Appliance(home, ns);
         Netns.Result r = Netns.run(60, List.of("ip", "netns", "exec", ns.name(), home + "/bin/srv6", "start"));
         if (r.exitCode() != 0) {
@@ -130,7 +133,8 @@ public final class Appliance implements AutoCloseable {
         } catch (IOException | RuntimeException ignored) {
             // already stopped
         }
-        try (Stream<Path> s = Files.walk(home)) {
+        // the temporary directory that holds the home
+        try (Stream<Path> s = Files.walk(home.getParent())) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // temporary directory

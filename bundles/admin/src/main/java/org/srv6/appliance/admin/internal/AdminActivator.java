@@ -132,7 +132,7 @@ public final class AdminActivator implements BundleActivator {
                 try {
                     server.start();
                 } catch (java.io.IOException e) {
-                    System.err.println("admin socket " + socket + " cannot be opened: " + e.getMessage());
+                    AdminLog.error("admin socket " + socket + " cannot be opened", e);
                 }
                 return server;
             }

@@ -3,11 +3,9 @@ package org.srv6.appliance.admin.internal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +16,8 @@ import org.apache.felix.service.command.Converter;
 import org.apache.felix.service.command.Job;
 
 /**
- * One admin connection: checks the secret, reads one command line, runs it in a fresh Gogo
- * session and answers with frames.
+ * One admin connection once its request is in ({@link AdminRequest}): runs the command line in
+ * a fresh Gogo session and answers with frames.
  *
  * <pre>
  * request : the admin secret (64 hex digits) terminated by '\n', then the UTF-8 command line
@@ -32,15 +30,14 @@ import org.apache.felix.service.command.Job;
  * </pre>
  * A wrong secret is answered as soon as its line is in ('E' "Error: authentication failed",
  * 'X' status 1). Standard output streams while the command runs; standard error is sent when
- * it has ended, as it is on success and as the one "Error: ..." line on failure.
+ * it has ended, as it is on success and as the one "Error: ..." line on failure. A command line
+ * over 1 MiB is answered "Error: request line too long (max 1 MiB)", status 1, and not run.
  */
 final class AdminConnection {
 
     static final byte STDOUT = 'O';
     static final byte STDERR = 'E';
     static final byte EXIT = 'X';
-    private static final int MAX_COMMAND = 1 << 20;
-    private static final int MAX_SECRET = 256;
     /** Standard error kept of one command; beyond it the text is cut. */
     private static final int MAX_STDERR = 1 << 20;
 
@@ -50,40 +47,15 @@ final class AdminConnection {
 
     private final SocketChannel channel;
     private final CommandProcessor processor;
-    private final AdminSecret secret;
 
-    AdminConnection(SocketChannel channel, CommandProcessor processor, AdminSecret secret) {
+    /** {@code channel} is in blocking mode; its request has been read by {@link AdminRequest}. */
+    AdminConnection(SocketChannel channel, CommandProcessor processor) {
         this.channel = channel;
         this.processor = processor;
-        this.secret = secret;
     }
 
-    /**
-     * Serves the connection; {@code requestRead} runs once the request is in, so that the caller
-     * can stop the timer that closes connections which never send one.
-     */
-    void serve(Runnable requestRead) {
-        String line;
-        try {
-            InputStream in = Channels.newInputStream(channel);
-            String offered = readLine(in, MAX_SECRET);
-            if (offered == null) {
-                return;
-            }
-            // refused before the command is read: a client that sent one line gets its answer
-            if (!secret.matches(offered)) {
-                requestRead.run();
-                reject();
-                return;
-            }
-            line = readLine(in, MAX_COMMAND);
-        } catch (IOException e) {
-            return;
-        }
-        requestRead.run();
-        if (line == null) {
-            return;
-        }
+    /** Runs {@code line} in a fresh Gogo session and answers with its output and status. */
+    void execute(String line) {
         FrameStream out = new FrameStream(STDOUT);
         // stderr is held back so that a failing command answers with exactly one error line
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -157,14 +129,19 @@ final class AdminConnection {
     }
 
     /** A wrong or missing secret: one error line, a failure status, and nothing run. */
-    private void reject() {
-        byte[] line = (AUTH_FAILED + "\n").getBytes(StandardCharsets.UTF_8);
+    void reject() {
+        fail(AUTH_FAILED);
+    }
+
+    /** Answers {@code error} ("Error: ...") and status 1 without running anything. */
+    void fail(String error) {
+        byte[] line = (error + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             frame(STDERR, line, 0, line.length);
         } catch (IOException ignored) {
             // the client went away already
         }
-        exit(1, AUTH_FAILED);
+        exit(1, error);
     }
 
     private void exit(int code, String error) {
@@ -186,21 +163,6 @@ final class AdminConnection {
         String m = root.getMessage() != null ? root.getMessage() : root.getClass().getName();
         int nl = m.indexOf('\n');
         return (nl >= 0 ? m.substring(0, nl) : m).trim();
-    }
-
-    private static String readLine(InputStream in, int max) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n') {
-            if (buf.size() >= max) {
-                throw new IOException("request line longer than " + max + " bytes");
-            }
-            buf.write(b);
-        }
-        if (b < 0 && buf.size() == 0) {
-            return null;
-        }
-        return buf.toString(StandardCharsets.UTF_8).trim();
     }
 
     private synchronized void frame(byte type, byte[] data, int off, int len) throws IOException {

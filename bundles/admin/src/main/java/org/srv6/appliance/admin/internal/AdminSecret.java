@@ -51,7 +51,7 @@ final class AdminSecret {
             if (existing != null) {
                 if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
                     Files.setPosixFilePermissions(file, OWNER_ONLY);
-                    System.err.println("admin secret " + file + " was readable by others; its mode is now 0600");
+                    AdminLog.warn("admin secret " + file + " was readable by others; its mode is now 0600");
                 }
                 return new AdminSecret(existing);
             }
@@ -60,7 +60,7 @@ final class AdminSecret {
                     continue; // another process created it since the first read
                 }
                 // not 64 hex digits: replace it, the clients read the new one on their next call
-                System.err.println("admin secret " + file + " is not 64 hex digits; a new secret replaces it");
+                AdminLog.warn("admin secret " + file + " is not 64 hex digits; a new secret replaces it");
                 Files.delete(file);
             }
             byte[] random = new byte[BYTES];
