@@ -46,7 +46,10 @@ final class IpLink {
         sb.append(p.index()).append(": ").append(p.name()).append(": <BROADCAST,MULTICAST")
                 .append(p.up() ? ",UP,LOWER_UP" : "").append("> mtu ").append(p.mtu())
                 .append(" state ").append(p.up() ? "UP" : "DOWN").append('\n')
-                .append("    link/ether ").append(p.mac()).append(" brd ff:ff:ff:ff:ff:ff\n");
+                .append("    link/ether ").append(p.mac()).append(" brd ff:ff:ff:ff:ff:ff")
+                .append(p.netns() == null ? "" : " link-netns " + p.netns()
+                        + (p.ifname() == null ? "" : " ifname " + p.ifname()))
+                .append('\n');
     }
 
     private static String show(PortService ps, List<String> a, boolean stats) throws DataplaneException {
@@ -76,9 +79,11 @@ final class IpLink {
     }
 
     private static void add(PortService ps, List<String> a) throws DataplaneException {
-        String name = next(a, "port name; expected ip link add NAME type tap [queues N]");
+        String name = next(a, "port name; expected ip link add NAME type tap [queues N] [netns NS [name IFNAME]]");
         int queues = 1;
         String type = null;
+        String netns = null;
+        String ifname = null;
         String in = null;
         String out = null;
         while (!a.isEmpty()) {
@@ -88,11 +93,16 @@ final class IpLink {
                 case "queues", "numrxqueues", "numtxqueues" -> queues = number(next(a, "queue count"), "queue count");
                 case "in" -> in = next(a, "pcap file after in");
                 case "out" -> out = next(a, "pcap file after out");
+                case "netns" -> netns = next(a, "network namespace after netns");
+                case "name" -> ifname = next(a, "interface name after name");
                 default -> throw fail("unknown link option '" + k
-                        + "'; expected type tap [queues N] or type pcap [in FILE] [out FILE]");
+                        + "'; expected type tap [queues N] [netns NS [name IFNAME]] or type pcap [in FILE] [out FILE]");
             }
         }
         if ("pcap".equals(type)) {
+            if (netns != null || ifname != null) {
+                throw fail("netns and name belong to type tap; a pcap port takes [in FILE] [out FILE]");
+            }
             if (in == null && out == null) {
                 throw fail("a pcap port needs in FILE, out FILE or both");
             }
@@ -103,9 +113,13 @@ final class IpLink {
             throw fail("unsupported link type '" + type + "'; expected type tap or type pcap");
         }
         if (in != null || out != null) {
-            throw fail("in/out FILE belong to type pcap; a tap port takes [queues N]");
+            throw fail("in/out FILE belong to type pcap; a tap port takes [queues N] [netns NS [name IFNAME]]");
         }
-        ps.addTap(name, queues);
+        if (netns == null && ifname == null) {
+            ps.addTap(name, queues);
+        } else {
+            ps.addTap(name, queues, netns, ifname);
+        }
     }
 
     private static void set(PortService ps, List<String> a) throws DataplaneException {

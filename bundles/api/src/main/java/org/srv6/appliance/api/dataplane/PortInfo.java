@@ -10,6 +10,14 @@ package org.srv6.appliance.api.dataplane;
  * @param mtu     bytes of L3 payload
  * @param up      administratively up
  * @param queues  TAP queues
+ * @param netns   the network namespace a TAP's netdev was made in ({@code netns NS}), or null
+ * @param ifname  the netdev's name there, or null when it is the port's name
  */
-public record PortInfo(int index, String name, String type, String mac, int mtu, boolean up, int queues) {
+public record PortInfo(int index, String name, String type, String mac, int mtu, boolean up, int queues, String netns,
+        String ifname) {
+
+    /** A port whose netdev (if any) lives in the appliance's own namespace under the port's name. */
+    public PortInfo(int index, String name, String type, String mac, int mtu, boolean up, int queues) {
+        this(index, name, type, mac, mtu, up, queues, null, null);
+    }
 }

@@ -12,6 +12,14 @@ public interface PortService {
     /** {@code ip link add NAME type tap [queues N]}: creates the kernel TAP device and opens it. */
     PortInfo addTap(String name, int queues) throws DataplaneException;
 
+    /**
+     * {@code ip link add NAME type tap [queues N] netns NS [name IFNAME]}: the TAP's netdev is made
+     * in network namespace NS as IFNAME (default NAME) and kept across stops of the appliance, with
+     * what its host configured on it; the next start attaches to it again. {@code ip link del}
+     * removes it. With NS null this is {@link #addTap(String, int)}.
+     */
+    PortInfo addTap(String name, int queues, String netns, String ifname) throws DataplaneException;
+
     /** A port whose frames tests inject and collect in memory. */
     MemoryPort addMemory(String name) throws DataplaneException;
 

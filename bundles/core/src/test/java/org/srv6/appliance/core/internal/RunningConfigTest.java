@@ -65,6 +65,7 @@ public class RunningConfigTest {
             "ip link set " + A + " address 02:00:00:00:bb:01",
             "ip link set " + A + " mtu 1400",
             "ip link add " + B + " type tap",
+            "ip link set " + B + " address 02:00:00:00:bb:0b",
             "ip link set " + B + " down",
             "ip -6 addr add 2001:db8:5::1/64 dev " + A,
             "ip -4 addr add 10.5.0.1/24 dev " + A,
@@ -89,6 +90,7 @@ public class RunningConfigTest {
         d.addresses().add("m0", "2001:db8:9::1/64");
         d.ports().setMac(A, "02:00:00:00:bb:01");
         d.ports().setMtu(A, 1400);
+        d.ports().setMac(B, "02:00:00:00:bb:0b");
         d.ports().setUp(B, false);
         d.addresses().add(A, "2001:db8:5::1/64");
         d.addresses().add(A, "10.5.0.1/24");
@@ -143,6 +145,15 @@ public class RunningConfigTest {
         assertFalse("replayed only once", second.config().replayOnce(line -> "again"));
         assertEquals(String.join("\n", EXPECTED), String.join("\n", second.config().running()));
         assertEquals("file after replay", EXPECTED, ConfigStore.read(copy));
+    }
+
+    @Test
+    public void aTapPortKeepsTheMacItWasGivenAtCreationAcrossARestart() throws Exception {
+        Dataplane d = open(file);
+        d.ports().addTap(A, 1);
+        String mac = d.ports().get(A).mac();
+        assertEquals(List.of("ip link add " + A + " type tap", "ip link set " + A + " address " + mac),
+                d.config().running());
     }
 
     @Test

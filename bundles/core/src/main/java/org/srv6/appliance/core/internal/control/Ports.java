@@ -51,16 +51,28 @@ public final class Ports implements PortService {
 
     @Override
     public PortInfo addTap(String name, int queues) throws DataplaneException {
+        return addTap(name, queues, null, null);
+    }
+
+    @Override
+    public PortInfo addTap(String name, int queues, String netns, String ifname) throws DataplaneException {
         synchronized (state.lock) {
             checkNewPort(name);
             if (queues < 1 || queues > 16) {
                 throw new DataplaneException("queues " + queues + " out of range; expected 1..16");
             }
+            if (ifname != null && !PORT_NAME.matcher(ifname).matches()) {
+                throw new DataplaneException("bad interface name '" + ifname + "'; expected 1-15 letters, digits, . _ - :");
+            }
+            if (ifname != null && netns == null) {
+                throw new DataplaneException("name IFNAME goes with netns NS; without a namespace the netdev is named " + name);
+            }
             TapPort tap;
             try {
-                tap = state.rt.openTap(state.freeIndex(), name, queues);
+                tap = state.rt.openTap(state.freeIndex(), name, queues, netns, ifname);
             } catch (IOException | RuntimeException e) {
-                throw new DataplaneException("cannot create TAP device " + name + ": " + e.getMessage());
+                throw new DataplaneException("cannot create TAP device " + (ifname == null ? name : ifname)
+                        + (netns == null ? "" : " in network namespace " + netns) + ": " + e.getMessage());
             }
             PortCfg p = new PortCfg(tap, "tap", queues);
             state.ports.put(name, p);
@@ -121,7 +133,11 @@ public final class Ports implements PortService {
             neighbors.forgetStatic(name);
             state.ports.remove(name);
             state.publish();
-            p.io.close();
+            if (p.io instanceof TapPort t) {
+                t.destroy(); // a netdev kept in a namespace goes with the port
+            } else {
+                p.io.close();
+            }
             registry.retire(old);
             // once no loop works on the old snapshot any more, nothing can queue on the port's neighbors
             registry.afterLoops(() -> state.engine.forget(index));
@@ -170,7 +186,10 @@ public final class Ports implements PortService {
     }
 
     private static PortInfo info(PortCfg p) {
-        return new PortInfo(p.index(), p.name(), p.type, Prefixes.mac(p.io.mac()), p.io.mtu(), p.io.up(), p.queues);
+        String netns = p.io instanceof TapPort t ? t.netns() : null;
+        String ifname = p.io instanceof TapPort t && !t.ifname().equals(p.name()) ? t.ifname() : null;
+        return new PortInfo(p.index(), p.name(), p.type, Prefixes.mac(p.io.mac()), p.io.mtu(), p.io.up(), p.queues,
+                netns, ifname);
     }
 
     @Override
@@ -219,16 +238,23 @@ public final class Ports implements PortService {
     }
 
     /** The running configuration's {@code ip link} lines: TAP ports and what differs from their defaults. */
+    /** {@code netns NS [name IFNAME]} of a TAP made in a namespace, else nothing. */
+    private static String placement(PortCfg p) {
+        if (p.io instanceof TapPort t && t.netns() != null) {
+            return " netns " + t.netns() + (t.ifname().equals(p.name()) ? "" : " name " + t.ifname());
+        }
+        return "";
+    }
+
     void runningLines(List<String> out) {
         for (PortCfg p : state.ports.values()) {
             if (!p.persistent()) {
                 continue;
             }
             String n = p.name();
-            out.add("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : ""));
-            if (p.macSet) {
-                out.add("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
-            }
+            out.add("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : "") + placement(p));
+            // always: the hosts' neighbor caches know this MAC, so it must be the same after a restart
+            out.add("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
             if (p.io.mtu() != 1500) {
                 out.add("ip link set " + n + " mtu " + p.io.mtu());
             }
