@@ -29,6 +29,13 @@ public final class Appliance implements AutoCloseable {
 
     /** Copies the distribution and starts it in {@code ns}. */
     public static Appliance start(Netns ns) throws IOException {
+        Appliance a = copy(ns);
+        a.boot();
+        return a;
+    }
+
+    /** Copies the distribution for {@code ns} without starting it (e.g. to write its etc/srv6.conf first). */
+    public static Appliance copy(Netns ns) throws IOException {
         String src = System.getProperty("srv6.home");
         if (src == null || !Files.isDirectory(Paths.get(src, "bin"))) {
             throw new IllegalStateException("srv6.home=" + src + " is not a built distribution; build distribution/ first");
@@ -36,14 +43,25 @@ public final class Appliance implements AutoCloseable {
         Path home = Files.createTempDirectory("srv6-kernel-").resolve("home");
         // as built: a README tour in the built home (its etc/srv6.conf, var/) is left out
         PristineHome.copy(Paths.get(src), home);
-        Appliance a = new Appliance(home, ns);
-        Netns.Result r = Netns.run(60, List.of("ip", "netns", "exec", ns.name(), home + "/bin/srv6", "start"));
+        return new Appliance(home, ns);
+    }
+
+    /** {@code bin/srv6 start} in the namespace, then waits for the behaviors; closes this on failure. */
+    public Netns.Result boot() {
+        Netns.Result r = srv6("start");
         if (r.exitCode() != 0) {
-            a.close();
+            close();
             throw new IllegalStateException("appliance did not start: " + r.stderr().trim() + " " + r.stdout().trim());
         }
-        a.awaitDataplane();
-        return a;
+        awaitDataplane();
+        return r;
+    }
+
+    /** Runs {@code bin/srv6 ARGS} in the appliance's namespace. */
+    public Netns.Result srv6(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.name(), home + "/bin/srv6"));
+        cmd.addAll(List.of(args));
+        return Netns.run(100, cmd);
     }
 
     /**
