@@ -162,8 +162,10 @@ public class HomeStateIT {
         start(app);
         List<String> log = Files.readAllLines(app.home.resolve("var/log/srv6.log"));
         assertFalse("a stack trace in the log:\n" + String.join("\n", log), log.stream().anyMatch(l -> l.startsWith("\tat ")));
-        assertEquals("network interface lines:\n" + String.join("\n", log), 1,
-                log.stream().filter(l -> l.contains("network interfaces") || l.contains("loopback interface")).count());
+        // Netty may not look at the interfaces at all in this boot; when it does, it says so in one line
+        assertTrue("network interface lines:\n" + String.join("\n", log),
+                log.stream().filter(l -> l.contains("network interfaces") || l.contains("loopback interface")).count() <= 1);
+        assertTrue("the appliance answers", app.srv6("client", "ip link show").exit == 0);
     }
 
     private static String mode(Path p) throws Exception {

@@ -16,10 +16,11 @@ import org.junit.Before;
 import org.junit.Test;
 
 /**
- * A router that comes back: the appliance runs in namespace r with its port made directly in the
- * host's namespace ({@code ip link add r0 type tap netns H name eth0}); it is stopped and started
- * again and again while the host pings an End SID, and after each start the ping resumes by
- * itself within 2 s, the host keeps its address and the replay is clean. A configuration with a
+ * A router that comes back: the appliance runs in namespace r with its ports made directly in
+ * the hosts' namespaces ({@code ip link add r1 type tap netns H1}); it is stopped and started
+ * again and again while H1 pings H2 through the appliance's End.X SIDs ({@link EndToEndHosts}),
+ * and after each start the ping resumes by itself within 2 s, the hosts keep their addresses and
+ * the replay is clean. A configuration with a
  * bad byte, a garbage line and a half-written journal line applies every good line and keeps and
  * reports the others.
  */
@@ -28,13 +29,15 @@ public class ApplianceRestartIT {
 
     private Netns r;
     private Netns h;
+    private Netns h2;
     private Appliance app;
 
     @Before
     public void setUp() throws IOException {
         Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
         r = Netns.create("krs", "r");
-        h = Netns.create("krs", "h");
+        h = Netns.create("krs", "h1");
+        h2 = Netns.create("krs", "h2");
         app = Appliance.copy(r);
     }
 
@@ -43,32 +46,41 @@ public class ApplianceRestartIT {
         if (app != null) {
             app.close();
         }
-        if (h != null) {
-            h.close(); // takes the persistent eth0 with it
-        }
-        if (r != null) {
-            r.close();
+        for (Netns n : new Netns[] {h, h2, r}) {
+            if (n != null) {
+                n.close(); // a host's namespace takes the appliance's persistent netdev with it
+            }
         }
     }
 
     private void configure() {
-        app.ok("ip link add r0 type tap netns " + h.name() + " name eth0");
-        h.sh("ip link set eth0 up && ip -6 addr add fc00:12::2/64 dev eth0 nodad"
-                + " && ip -6 route add fc00:e::/64 via fc00:12::1");
-        app.ok("ip -6 addr add fc00:12::1/64 dev r0");
-        app.ok("ip -6 route add fc00:e::1 encap seg6local action End dev r0");
+        app.ok("ip link add r1 type tap netns " + h.name());
+        app.ok("ip link add r2 type tap netns " + h2.name());
+        h.sh("sysctl -qw net.ipv6.conf.all.seg6_enabled=1 net.ipv6.conf.all.accept_dad=0"
+                + " && ip -6 addr add fc00:12::1/64 dev r1 nodad");
+        h2.sh("sysctl -qw net.ipv6.conf.all.seg6_enabled=1 net.ipv6.conf.all.accept_dad=0"
+                + " && ip -6 addr add fc00:23::3/64 dev r2 nodad");
+        app.ok("ip -6 addr add fc00:12::2/64 dev r1");
+        app.ok("ip -6 addr add fc00:23::2/64 dev r2");
+        EndToEndHosts.MIDDLE.forEach(app::ok);
+        EndToEndHosts.configure(h, "r1", h2, "r2");
     }
 
-    /** Milliseconds until a ping to the SID is answered, or -1 after {@code limitMillis}. */
+    /** Milliseconds until a ping from H1 to H2 through the appliance is answered, or -1 after {@code limitMillis}. */
     private long pingResumes(long limitMillis) {
         long start = System.currentTimeMillis();
         while (System.currentTimeMillis() - start < limitMillis) {
-            Netns.Result p = h.exec("ping", "-6", "-c", "1", "-W", "1", "-i", "0.2", "fc00:e::1");
+            Netns.Result p = h.exec("ping", "-6", "-c", "1", "-W", "1", "-I", "fc00:a1::1", "fc00:a2::1");
             if (p.exitCode() == 0) {
                 return System.currentTimeMillis() - start;
             }
         }
         return -1;
+    }
+
+    private boolean hostsKeepTheirAddresses() {
+        return h.exec("ip", "-6", "addr", "show", "dev", "r1").check().stdout().contains("fc00:12::1/64")
+                && h2.exec("ip", "-6", "addr", "show", "dev", "r2").check().stdout().contains("fc00:23::3/64");
     }
 
     @Test
@@ -77,20 +89,18 @@ public class ApplianceRestartIT {
         configure();
         assertTrue("ping before any restart", pingResumes(5000) >= 0);
         Process traffic = new ProcessBuilder("ip", "netns", "exec", h.name(), "ping", "-6", "-q", "-i", "0.2",
-                "fc00:e::1").redirectErrorStream(true).start();
+                "-I", "fc00:a1::1", "fc00:a2::1").redirectErrorStream(true).start();
         List<Long> resumed = new ArrayList<>();
         try {
             for (int i = 0; i < RESTARTS; i++) {
                 assertEquals("stop " + i, 0, app.srv6("stop").exitCode());
-                assertTrue("host address kept while stopped (" + i + ")",
-                        h.exec("ip", "-6", "addr", "show", "dev", "eth0").check().stdout().contains("fc00:12::2/64"));
+                assertTrue("host addresses kept while stopped (" + i + ")", hostsKeepTheirAddresses());
                 Netns.Result start = app.srv6("start");
                 assertEquals("start " + i + ": " + start.stderr() + app.logTail(20), 0, start.exitCode());
                 long ms = pingResumes(2000);
                 assertTrue("restart " + i + ": ping did not resume within 2 s\n" + app.logTail(30), ms >= 0);
                 resumed.add(ms);
-                assertTrue("host address after restart " + i,
-                        h.exec("ip", "-6", "addr", "show", "dev", "eth0").check().stdout().contains("fc00:12::2/64"));
+                assertTrue("host addresses after restart " + i, hostsKeepTheirAddresses());
                 String status = app.ok("srv6:config status");
                 assertTrue("replay clean after restart " + i + ": " + status, status.contains(" 0 rejected"));
             }
@@ -99,7 +109,7 @@ public class ApplianceRestartIT {
         }
         System.out.println("ping resumed after each of " + RESTARTS + " restarts within (ms): " + resumed);
         // the configuration did not grow or change with the restarts
-        assertTrue(app.ok("srv6:config show").contains("ip link add r0 type tap netns " + h.name() + " name eth0"));
+        assertTrue(app.ok("srv6:config show").contains("ip link add r1 type tap netns " + h.name() + "\n"));
     }
 
     @Test
