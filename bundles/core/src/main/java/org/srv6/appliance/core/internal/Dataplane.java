@@ -139,13 +139,6 @@ public final class Dataplane implements PortService, RouteService, SrService, Co
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                engine.tick();
-            } catch (RuntimeException ignored) {
-                // the next tick tries again
-            }
-        }, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     @SuppressWarnings("unchecked")
