@@ -25,6 +25,7 @@ final class VerdictExecutor {
 
     private final RateLimitedLog threw = new RateLimitedLog();
     private final RateLimitedLog noVerdict = new RateLimitedLog();
+    private final RateLimitedLog badVerdict = new RateLimitedLog();
     private Input input;
     private Forwarder forwarder;
     private LocalDelivery local;
@@ -71,15 +72,25 @@ final class VerdictExecutor {
                     + "; the packet was dropped (internal), a verdict was expected", null);
             return;
         }
-        execute(s, t, c, v, depth);
+        execute(s, t, r, v, depth);
+    }
+
+    /** A verdict the core cannot carry out: counted against the SID, dropped as internal, logged. */
+    private void badVerdict(Loop s, Route r, String what) {
+        r.counters.errors.increment();
+        s.drop(DropReason.INTERNAL);
+        IoPort in = s.in;
+        badVerdict.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword() + ") returned "
+                + what + " for a packet from " + portName(in) + "; the packet was dropped (internal)", null);
     }
 
     private static String portName(IoPort p) {
         return p == null ? "(no port)" : p.name();
     }
 
-    private void execute(Loop s, Tables t, Route.SidCounters c, Verdict v, int depth) {
+    private void execute(Loop s, Tables t, Route r, Verdict v, int depth) {
         PacketContext ctx = s.ctx;
+        Route.SidCounters c = r.counters;
         switch (v) {
             case FORWARD -> {
                 if (depth >= MAX_DEPTH) {
@@ -90,8 +101,7 @@ final class VerdictExecutor {
                 ByteBuf b = ctx.buf;
                 int l3 = ctx.l3;
                 if (l3 < b.readerIndex() || l3 >= b.writerIndex()) {
-                    c.errors.increment();
-                    s.drop(DropReason.INTERNAL);
+                    badVerdict(s, r, "FORWARD with l3 outside the packet");
                     return;
                 }
                 int version = b.getUnsignedByte(l3) >>> 4;
@@ -150,8 +160,12 @@ final class VerdictExecutor {
             }
             case LOCAL -> local.local6(s, t, true);
             case DROP -> {
+                if (ctx.dropReason == DropReason.NONE) {
+                    badVerdict(s, r, "DROP without a drop reason");
+                    return;
+                }
                 c.errors.increment();
-                s.drop(ctx.dropReason == DropReason.NONE ? DropReason.INTERNAL : ctx.dropReason);
+                s.drop(ctx.dropReason);
             }
             case ICMP_ERROR -> {
                 c.errors.increment();
@@ -163,7 +177,7 @@ final class VerdictExecutor {
                 }
             }
             case CONSUMED -> ctx.buf = null;
-            default -> s.drop(DropReason.INTERNAL);
+            default -> badVerdict(s, r, "a verdict this core does not carry out");
         }
     }
 }
