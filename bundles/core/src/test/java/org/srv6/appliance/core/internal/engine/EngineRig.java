@@ -41,6 +41,7 @@ final class EngineRig implements AutoCloseable {
     /** A port that counts what it is given and frees it. */
     static final class SinkPort extends IoPort {
         final AtomicInteger sent = new AtomicInteger();
+        volatile Thread lastSender;
 
         SinkPort(int index, String name, long mac) {
             super(index, name, mac);
@@ -54,6 +55,7 @@ final class EngineRig implements AutoCloseable {
 
         @Override
         public boolean send(ByteBuf f) {
+            lastSender = Thread.currentThread();
             sent.incrementAndGet();
             f.release();
             return true;

@@ -228,6 +228,21 @@ public class NeighborRaceTest {
         assertEquals(0, e.buffersHeld());
     }
 
+    /** Nobody calls the tick: the engine runs it on loop 0 by itself once it has a runtime. */
+    @Test
+    public void theEngineRetriesResolutionsOnLoopZeroByItself() throws Exception {
+        AtomicReference<Thread> loop0 = new AtomicReference<>();
+        rig.rt.execute(0, () -> loop0.set(Thread.currentThread()));
+        ByteBuf f = EngineRig.udp4(EngineRig.OUT_ADDR + 11);
+        rig.rt.execute(0, () -> rig.engine.onFrame(0, rig.in, f));
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (rig.out.sent.get() < 2 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals("the first probe and one retry", 2, rig.out.sent.get());
+        assertEquals("the retry was sent by loop 0", loop0.get(), rig.out.lastSender);
+    }
+
     /** Called under the table lock; builds a message only when a check fails. */
     private static void assertConsistent(Neighbor n) {
         check(n, n.probes >= 0 && n.probes <= NeighborResolver.MAX_PROBES, "probes out of range");
