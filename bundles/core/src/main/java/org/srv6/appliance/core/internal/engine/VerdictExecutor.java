@@ -56,41 +56,13 @@ final class VerdictExecutor {
         try {
             v = returning ? inst.processReturn(ctx) : inst.process(ctx);
         } catch (RuntimeException e) {
-            c.errors.increment();
-            s.drop(DropReason.INTERNAL);
-            IoPort in = s.in;
-            threw.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword()
-                    + ") threw on a packet from " + portName(in) + "; the packet was dropped (internal)", e);
+            threw(s, r, e);
             return;
         }
         if (v == null) {
-            c.errors.increment();
-            s.drop(DropReason.INTERNAL);
-            IoPort in = s.in;
-            noVerdict.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword()
-                    + ") returned no verdict for a packet from " + portName(in)
-                    + "; the packet was dropped (internal), a verdict was expected", null);
+            noVerdict(s, r);
             return;
         }
-        execute(s, t, r, v, depth);
-    }
-
-    /** A verdict the core cannot carry out: counted against the SID, dropped as internal, logged. */
-    private void badVerdict(Loop s, Route r, String what) {
-        r.counters.errors.increment();
-        s.drop(DropReason.INTERNAL);
-        IoPort in = s.in;
-        badVerdict.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword() + ") returned "
-                + what + " for a packet from " + portName(in) + "; the packet was dropped (internal)", null);
-    }
-
-    private static String portName(IoPort p) {
-        return p == null ? "(no port)" : p.name();
-    }
-
-    private void execute(Loop s, Tables t, Route r, Verdict v, int depth) {
-        PacketContext ctx = s.ctx;
-        Route.SidCounters c = r.counters;
         switch (v) {
             case FORWARD -> {
                 if (depth >= MAX_DEPTH) {
@@ -179,5 +151,36 @@ final class VerdictExecutor {
             case CONSUMED -> ctx.buf = null;
             default -> badVerdict(s, r, "a verdict this core does not carry out");
         }
+    }
+
+    /** The instance threw: counted against the SID, dropped as internal, logged. */
+    private void threw(Loop s, Route r, RuntimeException e) {
+        r.counters.errors.increment();
+        s.drop(DropReason.INTERNAL);
+        IoPort in = s.in;
+        threw.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword()
+                + ") threw on a packet from " + portName(in) + "; the packet was dropped (internal)", e);
+    }
+
+    private void noVerdict(Loop s, Route r) {
+        r.counters.errors.increment();
+        s.drop(DropReason.INTERNAL);
+        IoPort in = s.in;
+        noVerdict.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword()
+                + ") returned no verdict for a packet from " + portName(in)
+                + "; the packet was dropped (internal), a verdict was expected", null);
+    }
+
+    /** A verdict the core cannot carry out: counted against the SID, dropped as internal, logged. */
+    private void badVerdict(Loop s, Route r, String what) {
+        r.counters.errors.increment();
+        s.drop(DropReason.INTERNAL);
+        IoPort in = s.in;
+        badVerdict.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword() + ") returned "
+                + what + " for a packet from " + portName(in) + "; the packet was dropped (internal)", null);
+    }
+
+    private static String portName(IoPort p) {
+        return p == null ? "(no port)" : p.name();
     }
 }
