@@ -16,8 +16,9 @@ import org.srv6.appliance.core.internal.log.RateLimitedLog;
  * Runs the behavior instance of a SID or steering route and carries out the {@link Verdict} it
  * returns: re-dispatch (FORWARD), output to a named next hop (FORWARD_NH, L2_NH), raw output
  * (L2_OUT), local delivery, drop, ICMP error, or nothing (CONSUMED). Owns the route's counters
- * and the log of a failing instance (an exception or no verdict: counted as {@code internal}
- * and logged with the SID, the ingress port and the cause, at most once a second per cause).
+ * and the log of a failing instance: an exception, no verdict or a verdict that cannot be
+ * carried out is counted as {@code internal} and logged with the SID, the ingress port and the
+ * cause, at most once a second per cause.
  */
 final class VerdictExecutor {
     /** Verdicts that re-dispatch a packet, at most; more is a loop between SIDs. */
