@@ -52,7 +52,6 @@ final class LocalDelivery {
         return p;
     }
 
-
     /**
      * The appliance's own upper layer for the IPv6 packet at l3: echo and NDP for its addresses;
      * with {@code fromSid} the RFC 8986 §4.1.1 rule (SPEC D2): echo answered from the SID, any
@@ -109,6 +108,7 @@ final class LocalDelivery {
         }
     }
 
+    /** Link-scope multicast: NDP, and echo to all-nodes; the rest is not for the appliance. */
     void multicast6(Loop s, Tables t, PortState p) {
         PacketContext ctx = s.ctx;
         ByteBuf b = ctx.buf;
@@ -195,6 +195,7 @@ final class LocalDelivery {
         Forwarder.transmit(s, p, unspecified ? MAC_ALL_NODES : requester, Ethernet.TYPE_IPV6);
     }
 
+    /** RFC 4861 §7.2.5: an advertisement updates the entry it answers (none is created). */
     private void neighborAdvertisement(Loop s) {
         PacketContext ctx = s.ctx;
         ByteBuf b = ctx.buf;
@@ -256,6 +257,7 @@ final class LocalDelivery {
         forwarder.originate6(s, t);
     }
 
+    /** The appliance's own IPv4 upper layer: echo answered, UDP refused (port unreachable). */
     void local4(Loop s, Tables t) {
         PacketContext ctx = s.ctx;
         ByteBuf b = ctx.buf;
@@ -283,6 +285,10 @@ final class LocalDelivery {
         s.drop(DropReason.UPPER_LAYER);
     }
 
+    /**
+     * RFC 826: answers a request for one of the port's addresses and learns its sender; any other
+     * ARP packet only refreshes an entry that exists.
+     */
     void arpIn(Loop s, PortState p) {
         PacketContext ctx = s.ctx;
         ByteBuf b = ctx.buf;
@@ -323,6 +329,7 @@ final class LocalDelivery {
         }
     }
 
+    /** Writes a 48-bit MAC (low bits of {@code mac}) at {@code off}. */
     static void setMac(ByteBuf b, int off, long mac) {
         b.setShort(off, (int) (mac >>> 32));
         b.setInt(off + 2, (int) mac);
