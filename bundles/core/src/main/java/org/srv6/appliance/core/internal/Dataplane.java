@@ -104,6 +104,7 @@ public final class Dataplane implements AutoCloseable {
             }
             config.compact(); // the file alone is the configuration again, without a journal
             state.markClosed();
+            engine.close(); // its neighbor tick first
             // loops first: frames still queued on them may park on neighbors until they stop
             rt.close();
             engine.discard(neighborTable.removeIf(n -> true));

@@ -9,9 +9,6 @@ import static org.junit.Assert.fail;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -84,8 +81,6 @@ public abstract class DataplaneTestSupport {
     protected Path configFile;
     /** Packets a test makes the engine count as {@code internal} on purpose. */
     protected long expectedInternal;
-    /** Runs the engine's neighbor tick on loop 0 every 250 ms, as long as the engine does not schedule it itself. */
-    private ScheduledExecutorService ticker;
 
     @Before
     public void startDataplane() throws Exception {
@@ -93,19 +88,6 @@ public abstract class DataplaneTestSupport {
                 System.getProperty("io.netty.leakDetection.level"));
         configFile = tmp.getRoot().toPath().resolve("etc/srv6.conf");
         dp = new Dataplane(configFile, 1);
-        Dataplane d = dp;
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "test-neighbor-tick");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleWithFixedDelay(() -> {
-            try {
-                d.runtime().execute(0, d.engine()::tick);
-            } catch (RuntimeException closed) {
-                // the dataplane is closed: nothing to tick
-            }
-        }, 250, 250, TimeUnit.MILLISECONDS);
         p0 = dp.ports().addMemory("p0");
         p1 = dp.ports().addMemory("p1");
         dp.ports().setMac("p0", P0_MAC);
@@ -124,7 +106,6 @@ public abstract class DataplaneTestSupport {
     @After
     public void stopDataplane() throws Exception {
         if (dp == null) {
-            ticker.shutdownNow();
             return;
         }
         try {
@@ -145,7 +126,6 @@ public abstract class DataplaneTestSupport {
             synchronized (LEAKS) {
                 LEAKS.clear();
             }
-            ticker.shutdownNow();
             dp.close();
         }
     }

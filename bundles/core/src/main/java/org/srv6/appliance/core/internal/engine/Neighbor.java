@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * A neighbor entry: an IPv6 (hi, lo) or IPv4 (lo = address, hi = {@link #V4}) next hop on a
  * port. Its MAC is read on the packet path; packets waiting for resolution are held here.
+ * Written only under the {@link NeighborTable}'s lock (see {@link NeighborResolver}); MAC and
+ * state are volatile for the readers that do not take it.
  */
 public final class Neighbor {
     /** Marks IPv4 entries in {@link #hi}; no IPv6 address of ours starts with these bits. */
@@ -25,10 +27,10 @@ public final class Neighbor {
     /** MAC in the low 48 bits, or -1 while unresolved. */
     public volatile long mac = -1;
     public volatile int state = INCOMPLETE;
-    /** Resolution attempts sent, and when the last one went out. */
+    /** Resolution attempts sent, and when the last one went out (guarded by the table's lock). */
     int probes;
     long lastProbe;
-    /** Held packets (guarded by this). */
+    /** Held packets (guarded by the table's lock). */
     final ByteBuf[] held = new ByteBuf[QUEUE];
     final int[] heldInPort = new int[QUEUE];
     int heldCount;

@@ -7,6 +7,10 @@ import java.util.List;
  * Neighbors by (port, address), copy-on-write: lookups on the packet path read an immutable
  * open-addressing table without locks; insertions (learning, resolution start, {@code ip neigh
  * add}) are rare and copy it under a lock.
+ *
+ * <p>That lock, this table's monitor, is the one lock of all neighbor state: every mutation of
+ * the table and of its entries' resolution state ({@link NeighborResolver}) holds it, from any
+ * thread; readers (the packet path, listings) need it only for the entries' non-volatile fields.
  */
 public final class NeighborTable {
     private volatile Neighbor[] slots = new Neighbor[64];
@@ -83,6 +87,11 @@ public final class NeighborTable {
             slots = copy;
         }
         return gone;
+    }
+
+    /** @return the current slots (nulls included), to scan under this table's lock without a copy */
+    Neighbor[] slots() {
+        return slots;
     }
 
     /** @return every entry (a copy, in no particular order) */

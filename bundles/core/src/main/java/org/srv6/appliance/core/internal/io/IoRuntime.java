@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,6 +72,16 @@ public final class IoRuntime implements AutoCloseable {
 
     public void execute(int loop, Runnable task) {
         loops[loop].execute(task);
+    }
+
+    /** Runs {@code task} on loop {@code loop} every {@code period} after {@code delay}, until cancelled or closed. */
+    public ScheduledFuture<?> scheduleAtFixedRate(int loop, Runnable task, long delay, long period, TimeUnit unit) {
+        return loops[loop].scheduleAtFixedRate(task, delay, period, unit);
+    }
+
+    /** @return true when the calling thread is event loop {@code loop} */
+    public boolean inLoop(int loop) {
+        return loops[loop].inEventLoop();
     }
 
     private int nextLoop() {
