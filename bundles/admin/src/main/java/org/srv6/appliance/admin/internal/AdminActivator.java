@@ -85,7 +85,7 @@ public final class AdminActivator implements BundleActivator {
             @Override
             public void run() {
                 if (!opened.get()) {
-                    System.err.println("srv6-admin: the saved configuration was not replayed within " + waitSeconds
+                    AdminLog.warn("the saved configuration was not replayed within " + waitSeconds
                             + " s; opening the admin socket anyway (see srv6:config status)");
                     openSocket();
                 }
@@ -111,7 +111,7 @@ public final class AdminActivator implements BundleActivator {
         try {
             return v == null || v.isBlank() ? 60 : Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            System.err.println("srv6-admin: " + REPLAY_WAIT_PROPERTY + "=" + v + " is not a number of seconds; using 60");
+            AdminLog.warn(REPLAY_WAIT_PROPERTY + "=" + v + " is not a number of seconds; using 60");
             return 60;
         }
     }
