@@ -16,6 +16,7 @@ import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SidInfo;
 import org.srv6.appliance.core.internal.control.Provider;
+import org.srv6.appliance.testkit.Packets;
 
 /** SPEC §5 at unit level: behaviors come and go while the SID configuration stays. */
 public class HotSwapTest extends DataplaneTestSupport {
@@ -34,13 +35,13 @@ public class HotSwapTest extends DataplaneTestSupport {
     }
 
     private static byte[] toSid(int seq) {
-        return fromHost0(Pkt.ETH_IPV6, Pkt.ipv6(43, 64, HOST0, SID,
-                Pkt.cat(Pkt.srh(17, 1, 1, new byte[0], NEXT, SID), Pkt.udp6(HOST0, NEXT, 7, seq, Pkt.fill(10, seq)))));
+        return fromHost0(Packets.ETH_IPV6, Packets.ipv6(HOST0, SID).hopLimit(64).srh(Packets.srh(1).segments(NEXT, SID))
+                .udp(7, seq, Packets.fill(10, seq)).bytes());
     }
 
     private static byte[] forwarded(int seq) {
-        return Pkt.eth(HOST1_MAC, P1_MAC, Pkt.ETH_IPV6, Pkt.ipv6(43, 63, HOST0, NEXT,
-                Pkt.cat(Pkt.srh(17, 0, 1, new byte[0], NEXT, SID), Pkt.udp6(HOST0, NEXT, 7, seq, Pkt.fill(10, seq)))));
+        return Packets.ethernet(HOST1_MAC, P1_MAC, Packets.ETH_IPV6, Packets.ipv6(HOST0, NEXT).hopLimit(63)
+                .srh(Packets.srh(0).segments(NEXT, SID)).udp(7, seq, Packets.fill(10, seq)).bytes());
     }
 
     private SidInfo sid() {
@@ -131,7 +132,8 @@ public class HotSwapTest extends DataplaneTestSupport {
         assertTrue(dp.sr().sids().isEmpty());
         byte[] frame = toSid(1);
         p0.inject(frame);
-        assertFrame("no route to the former SID", icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, Pkt.slice(frame, 14, frame.length - 14)),
+        assertFrame("no route to the former SID",
+                icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, Packets.slice(frame, 14, frame.length - 14)),
                 poll(p0));
     }
 
