@@ -3,20 +3,15 @@ package org.srv6.appliance.core.internal;
 import static org.junit.Assert.assertEquals;
 
 import java.util.List;
-import java.util.Set;
 
 import org.junit.Test;
+import org.srv6.appliance.api.behavior.AbstractBehavior;
 import org.srv6.appliance.api.behavior.Attribute;
-import org.srv6.appliance.api.behavior.AttributeParser;
-import org.srv6.appliance.api.behavior.Behavior;
-import org.srv6.appliance.api.behavior.BehaviorConfig;
+import org.srv6.appliance.api.behavior.Attributes;
 import org.srv6.appliance.api.behavior.BehaviorContext;
-import org.srv6.appliance.api.behavior.BehaviorDescriptor;
-import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
-import org.srv6.appliance.api.behavior.BehaviorKind;
+import org.srv6.appliance.api.behavior.BehaviorType;
 import org.srv6.appliance.api.behavior.PacketContext;
-import org.srv6.appliance.api.behavior.SimpleConfig;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.core.internal.control.Provider;
@@ -31,23 +26,15 @@ public class ReturnPortTest extends DataplaneTestSupport {
     private static final String SID = "fc00::50";
 
     /** Sends SID traffic to host1 (the "service") on p1, and what host1 returns to host0. */
-    static final class ProxyBehavior implements Behavior {
-        final BehaviorDescriptor descriptor = new BehaviorDescriptor("End.PX", BehaviorKind.ENDPOINT, "test proxy",
-                "none", Set.of(Attribute.OIF), Set.of(), Set.of());
-
-        @Override
-        public BehaviorDescriptor descriptor() {
-            return descriptor;
+    @BehaviorType(behavior = "End.PX")
+    static final class ProxyBehavior extends AbstractBehavior {
+        ProxyBehavior() {
+            super(d -> d.definition("test proxy").reference("none").required(Attribute.OIF));
         }
 
         @Override
-        public BehaviorConfig parse(List<String> tokens) throws BehaviorException {
-            return new SimpleConfig("End.PX", AttributeParser.parse(descriptor, tokens));
-        }
-
-        @Override
-        public BehaviorInstance create(BehaviorConfig config, BehaviorContext context) {
-            int service = context.portIndex(config.attributes().oif());
+        protected BehaviorInstance instance(Attributes attributes, BehaviorContext context) {
+            int service = context.portIndex(attributes.oif());
             return new BehaviorInstance() {
                 @Override
                 public Verdict process(PacketContext ctx) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Function;
 
 import org.junit.Test;
-import org.srv6.appliance.api.behavior.BehaviorKind;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
@@ -21,7 +20,7 @@ public class VerdictTest extends DataplaneTestSupport {
     private static final String SID = "fc00::7";
 
     private void sid(Function<PacketContext, Verdict> script) throws Exception {
-        dp.behaviors().addProvider(new Provider("T", "ENDPOINT", new ScriptedBehavior("T", BehaviorKind.ENDPOINT, script),
+        dp.behaviors().addProvider(new Provider("T", "ENDPOINT", ScriptedBehavior.endpoint(script),
                 1, 0, 1, "test.t", "1.0.0"));
         dp.routes().add(new RouteSpec(6, SID + "/128", null, null, 254, 0, "seg6local", "T", List.of()));
     }
@@ -124,11 +123,10 @@ public class VerdictTest extends DataplaneTestSupport {
 
     @Test
     public void portSteeringHandsEveryNonLocalPacketToTheTransitBehavior() throws Exception {
-        dp.behaviors().addProvider(new Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode", BehaviorKind.TRANSIT,
-                ctx -> {
-                    System.arraycopy(Packets.ip6(HOST1), 0, ctx.nextHop6, 0, 16);
-                    return Verdict.FORWARD_NH6;
-                }), 2, 0, 2, "test.tmode", "1.0.0"));
+        dp.behaviors().addProvider(new Provider("tmode", "TRANSIT", ScriptedBehavior.transit(ctx -> {
+            System.arraycopy(Packets.ip6(HOST1), 0, ctx.nextHop6, 0, 16);
+            return Verdict.FORWARD_NH6;
+        }), 2, 0, 2, "test.tmode", "1.0.0"));
         dp.sr().addSteer("p0", "tmode", List.of("segs", "fc00::1"));
         assertEquals(List.of("iif p0 mode tmode segs fc00::1"), dp.sr().steers());
         String dst = "2001:db8:99::1"; // no route: steering comes first
