@@ -1,23 +1,14 @@
 package org.srv6.appliance.benchmarks;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
@@ -30,13 +21,7 @@ import org.srv6.appliance.testkit.Packets;
 import org.srv6.appliance.testkit.TestBehaviorContext;
 
 /** ns per packet of process(); the frame is restored from a copy before each operation. */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-public class BehaviorBenchmark {
+public class BehaviorBenchmark extends NsPerOperation {
     /**
      * fc00::1 to {@code dst} through an SRH (Segments Left 2, tag 0x1234, a PadN TLV) over
      * fc00::100, fc00::2, fc00::3, then a UDP header: 72 bytes after the IPv6 header.

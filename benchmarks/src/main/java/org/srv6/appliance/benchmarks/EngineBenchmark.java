@@ -1,22 +1,13 @@
 package org.srv6.appliance.benchmarks;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.Ipv6;
 import org.srv6.appliance.behavior.end.internal.EndBehavior;
@@ -39,13 +30,7 @@ import org.srv6.appliance.testkit.TestBehaviorContext;
  * hop limit, neighbor, Ethernet rewrite, counters. The ports are sinks that release the frame,
  * so the figure leaves out exactly the TAP read and write system calls.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-public class EngineBenchmark {
+public class EngineBenchmark extends NsPerOperation {
     private static final long IN_MAC = 0x02_00_00_00_00_01L;
     private static final long OUT_MAC = 0x02_00_00_00_00_02L;
     private static final long PEER_MAC = 0x02_00_00_00_00_03L;
