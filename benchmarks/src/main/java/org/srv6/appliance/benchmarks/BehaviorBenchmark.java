@@ -1,24 +1,14 @@
 package org.srv6.appliance.benchmarks;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
@@ -27,19 +17,20 @@ import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.behavior.end.internal.EndBehavior;
 import org.srv6.appliance.behavior.endx.internal.EndXBehavior;
 import org.srv6.appliance.behavior.tencaps.internal.TEncapsBehavior;
+import org.srv6.appliance.testkit.Packets;
+import org.srv6.appliance.testkit.TestBehaviorContext;
 
 /** ns per packet of process(); the frame is restored from a copy before each operation. */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-public class BehaviorBenchmark {
-    static final String FRAME = "60000000" + "0048" + "2b" + "40"
-            + "fc000000000000000000000000000001" + "fc000000000000000000000000000100"
-            + "1107040202001234" + "fc000000000000000000000000000003" + "fc000000000000000000000000000002"
-            + "fc000000000000000000000000000100" + "0406000000000000" + "0001000200080000";
+public class BehaviorBenchmark extends NsPerOperation {
+    /**
+     * fc00::1 to {@code dst} through an SRH (Segments Left 2, tag 0x1234, a PadN TLV) over
+     * fc00::100, fc00::2, fc00::3, then a UDP header: 72 bytes after the IPv6 header.
+     */
+    static byte[] packet(String dst) {
+        return Packets.ipv6("fc00::1", dst)
+                .srh(Packets.srh(2).segments("fc00::3", "fc00::2", "fc00::100").tag(0x1234).tlvs(Packets.padN(8)))
+                .payload(Packets.PROTO_UDP, Packets.unhex("0001000200080000")).bytes();
+    }
 
     @Param({"End", "End.X", "encap"})
     public String behavior;
@@ -52,15 +43,7 @@ public class BehaviorBenchmark {
 
     @Setup
     public void setup() throws Exception {
-        BehaviorContext c = new BehaviorContext() {
-            public byte[] prefix() { return new byte[16]; }
-            public int prefixLength() { return 128; }
-            public int table() { return 254; }
-            public int devPort() { return 0; }
-            public int portIndex(String name) { return 1; }
-            public byte[] tunnelSource(int port) { return new byte[16]; }
-            public HmacKey hmacKey(int keyId) { return null; }
-        };
+        BehaviorContext c = new TestBehaviorContext();
         Behavior b;
         List<String> tokens;
         switch (behavior) {
@@ -69,7 +52,7 @@ public class BehaviorBenchmark {
             default -> { b = new EndBehavior(); tokens = List.of(); }
         }
         instance = b.create(b.parse(tokens), c);
-        byte[] f = ByteBufUtil.decodeHexDump(FRAME);
+        byte[] f = packet("fc00::100");
         original = Unpooled.directBuffer(f.length).writeBytes(f);
         buf = Unpooled.directBuffer(PacketContext.HEADROOM + 14 + f.length);
         l3 = PacketContext.HEADROOM + 14;

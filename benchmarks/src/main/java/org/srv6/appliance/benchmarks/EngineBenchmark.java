@@ -1,24 +1,13 @@
 package org.srv6.appliance.benchmarks;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.Ipv6;
 import org.srv6.appliance.behavior.end.internal.EndBehavior;
@@ -32,6 +21,8 @@ import org.srv6.appliance.core.internal.fib.Fib4;
 import org.srv6.appliance.core.internal.fib.Fib6;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.testkit.Packets;
+import org.srv6.appliance.testkit.TestBehaviorContext;
 
 /**
  * ns per frame of the whole Java packet path, from a received Ethernet frame to the output port:
@@ -39,13 +30,7 @@ import org.srv6.appliance.core.internal.io.IoRuntime;
  * hop limit, neighbor, Ethernet rewrite, counters. The ports are sinks that release the frame,
  * so the figure leaves out exactly the TAP read and write system calls.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
-public class EngineBenchmark {
+public class EngineBenchmark extends NsPerOperation {
     private static final long IN_MAC = 0x02_00_00_00_00_01L;
     private static final long OUT_MAC = 0x02_00_00_00_00_02L;
     private static final long PEER_MAC = 0x02_00_00_00_00_03L;
@@ -103,15 +88,7 @@ public class EngineBenchmark {
         RouteSpec sid = new RouteSpec(6, "fc00::100", null, "bench1", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of());
         Route end = new Route(sid, Route.SID, fc00, 0x100, 0, 128, false, 0, 0, 0, 1, 1024, false, null);
         EndBehavior b = new EndBehavior();
-        end.instance = b.create(b.parse(List.of()), new BehaviorContext() {
-            public byte[] prefix() { return new byte[16]; }
-            public int prefixLength() { return 128; }
-            public int table() { return 254; }
-            public int devPort() { return 1; }
-            public int portIndex(String name) { return -1; }
-            public byte[] tunnelSource(int port) { return new byte[16]; }
-            public HmacKey hmacKey(int keyId) { return null; }
-        });
+        end.instance = b.create(b.parse(List.of()), new TestBehaviorContext().devPort(1));
         main.add(fc00, 0x100, 128, end);
 
         Neighbor peer = neighbors.getOrCreate(2, 0xfc00_0023_0000_0000L, 3);
@@ -122,12 +99,8 @@ public class EngineBenchmark {
         rt = new IoRuntime(1, engine);
         engine.runtime(rt);
 
-        String dst = path.equals("End") ? "fc000000000000000000000000000100" : "fc000000000000000000000000000009";
-        frame = ByteBufUtil.decodeHexDump("020000000001" + "0200000000aa" + "86dd"
-                + "60000000" + "0048" + "2b" + "40"
-                + "fc000000000000000000000000000001" + dst
-                + "1107040202001234" + "fc000000000000000000000000000003" + "fc000000000000000000000000000002"
-                + "fc000000000000000000000000000100" + "0406000000000000" + "0001000200080000");
+        frame = Packets.ethernet(Packets.mac(IN_MAC), Packets.mac(0x02_00_00_00_00_aaL), Packets.ETH_IPV6,
+                BehaviorBenchmark.packet(path.equals("End") ? "fc00::100" : "fc00::9"));
         if (Ipv6.LENGTH + 0x48 + 14 != frame.length) {
             throw new IllegalStateException("frame length " + frame.length);
         }

@@ -1,29 +1,16 @@
 package org.srv6.appliance.benchmarks;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.srv6.appliance.core.internal.fib.Fib6;
 
 /** ns per IPv6 longest-prefix lookup in the core's Fib6 with 10, 10k and 1M routes of mixed lengths. */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgs = "-Xmx2g")
-public class FibLookupBenchmark {
+public class FibLookupBenchmark extends NsPerOperation {
     private static final int[] LENGTHS = {32, 48, 56, 64, 96, 128};
 
     @Param({"10", "10000", "1000000"})

@@ -155,6 +155,11 @@ public final class Packets {
                 u32(ip4(targetIp)));
     }
 
+    /** {@link #arp(int, String, String, String, String)} from MACs in the low 48 bits of a long and addresses as ints. */
+    public static byte[] arp(int operation, long senderMac, int senderIp, long targetMac, int targetIp) {
+        return cat(unhex("000108000604"), u16(operation), mac(senderMac), u32(senderIp), mac(targetMac), u32(targetIp));
+    }
+
     /** ICMP (IPv4) message: type, code, checksum, then {@code rest}. */
     public static byte[] icmp4(int type, int code, byte[] rest) {
         byte[] m = cat(bytes(type, code, 0, 0), rest);
@@ -238,6 +243,11 @@ public final class Packets {
 
     public static byte[] mac(String s) {
         return InetAddrs.parseMac(s);
+    }
+
+    /** @return the 6 bytes of a MAC held in the low 48 bits of {@code m} */
+    public static byte[] mac(long m) {
+        return bytes((int) (m >>> 40), (int) (m >>> 32), (int) (m >>> 24), (int) (m >>> 16), (int) (m >>> 8), (int) m);
     }
 
     public static byte[] ip6(String s) {

@@ -108,4 +108,11 @@ public class PacketsTest {
         assertEquals("0001080006040001" + "020000000001" + "0a000001" + "000000000000" + "0a000002",
                 Packets.hex(Packets.arp(1, "02:00:00:00:00:01", "10.0.0.1", "00:00:00:00:00:00", "10.0.0.2")));
     }
+
+    @Test
+    public void macAndArpFromNumbers() {
+        assertEquals("020000000a0b", Packets.hex(Packets.mac(0x02_00_00_00_0a_0bL)));
+        assertEquals("0001080006040002" + "02000000000a" + "0a010003" + "020000000002" + "0a010001",
+                Packets.hex(Packets.arp(2, 0x02_00_00_00_00_0aL, 0x0a_01_00_03, 0x02_00_00_00_00_02L, 0x0a_01_00_01)));
+    }
 }

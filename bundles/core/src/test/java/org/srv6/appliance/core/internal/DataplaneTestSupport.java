@@ -20,6 +20,7 @@ import org.junit.Rule;
 import org.junit.rules.TemporaryFolder;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.MemoryPort;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * Two memory ports with addresses and a host on each, a fresh {@link Dataplane} per test, and
@@ -134,7 +135,7 @@ public abstract class DataplaneTestSupport {
     private void pingP1(int round) throws InterruptedException {
         int id = 0x7e00 + round;
         for (int i = 0; i < 5; i++) {
-            p1.inject(fromHost1(Pkt.ETH_IPV6, echoRequest6(HOST1, P1_ADDR, 64, id, i, 16)));
+            p1.inject(fromHost1(Packets.ETH_IPV6, echoRequest6(HOST1, P1_ADDR, 64, id, i, 16)));
         }
         boolean[] seen = new boolean[5];
         int answered = 0;
@@ -142,8 +143,8 @@ public abstract class DataplaneTestSupport {
         while (answered < 5) {
             byte[] f = p1.poll(Math.max(1, (end - System.nanoTime()) / 1_000_000));
             assertNotNull("p1 stopped answering pings (" + answered + " of 5 answered)", f);
-            if (f.length >= 62 && (f[54] & 0xff) == 129 && Pkt.u16(f, 58) == id && !seen[Pkt.u16(f, 60)]) {
-                seen[Pkt.u16(f, 60)] = true;
+            if (f.length >= 62 && (f[54] & 0xff) == 129 && Packets.u16(f, 58) == id && !seen[Packets.u16(f, 60)]) {
+                seen[Packets.u16(f, 60)] = true;
                 answered++;
             }
         }
@@ -201,42 +202,42 @@ public abstract class DataplaneTestSupport {
 
     static void assertNothingSent(MemoryPort p, long millis) throws InterruptedException {
         byte[] f = p.poll(millis);
-        assertNull("unexpected frame on " + p.name() + ": " + Pkt.hex(f), f);
+        assertNull("unexpected frame on " + p.name() + ": " + Packets.hex(f), f);
     }
 
     static void assertFrame(String what, byte[] expected, byte[] actual) {
-        assertEquals(what, Pkt.hex(expected), Pkt.hex(actual));
+        assertEquals(what, Packets.hex(expected), Packets.hex(actual));
     }
 
     /** An ICMPv6 Echo Request as an IPv6 packet. */
     static byte[] echoRequest6(String src, String dst, int hl, int id, int seq, int dataLen) {
-        return Pkt.ip6icmp(hl, src, dst, 128, 0, Pkt.cat(Pkt.u16(id), Pkt.u16(seq), Pkt.fill(dataLen, seq)));
+        return Packets.ipv6(src, dst).hopLimit(hl).icmpEchoRequest(id, seq, Packets.fill(dataLen, seq)).bytes();
     }
 
     /** An Ethernet frame from host0 to p0. */
     static byte[] fromHost0(int type, byte[] l3) {
-        return Pkt.eth(P0_MAC, HOST0_MAC, type, l3);
+        return Packets.ethernet(P0_MAC, HOST0_MAC, type, l3);
     }
 
     static byte[] fromHost1(int type, byte[] l3) {
-        return Pkt.eth(P1_MAC, HOST1_MAC, type, l3);
+        return Packets.ethernet(P1_MAC, HOST1_MAC, type, l3);
     }
 
     /** The ICMPv6 error p0 sends host0 about {@code quoted} (already cut by the caller). */
     static byte[] icmp6ErrorToHost0(String from, int type, int code, int param, byte[] quoted) {
-        return Pkt.eth(HOST0_MAC, P0_MAC, Pkt.ETH_IPV6,
-                Pkt.ip6icmp(64, from, HOST0, type, code, Pkt.cat(Pkt.u32(param), quoted)));
+        return Packets.ethernet(HOST0_MAC, P0_MAC, Packets.ETH_IPV6,
+                Packets.ipv6(from, HOST0).hopLimit(64).icmpv6Error(type, code, param, quoted).bytes());
     }
 
     /** A UDP datagram from host0 as an IPv6 packet. */
     static byte[] udp6Packet(String src, String dst, int hl, int dataLen) {
-        return Pkt.ipv6(17, hl, src, dst, Pkt.udp6(src, dst, 40000, 9, Pkt.fill(dataLen, 3)));
+        return Packets.ipv6(src, dst).hopLimit(hl).udp(40000, 9, Packets.fill(dataLen, 3)).bytes();
     }
 
     /** Checks that p0 still answers a ping after whatever went before (nothing stuck, nothing queued). */
     void assertStillAnswers() throws InterruptedException {
-        p0.inject(fromHost0(Pkt.ETH_IPV6, echoRequest6(HOST0, P0_ADDR, 64, 0x1111, 1, 8)));
+        p0.inject(fromHost0(Packets.ETH_IPV6, echoRequest6(HOST0, P0_ADDR, 64, 0x1111, 1, 8)));
         byte[] r = poll(p0);
-        assertEquals("first frame after the bad input is the echo reply: " + Pkt.hex(r), 129, r[14 + 40] & 0xff);
+        assertEquals("first frame after the bad input is the echo reply: " + Packets.hex(r), 129, r[14 + 40] & 0xff);
     }
 }

@@ -13,9 +13,11 @@ import org.junit.Before;
 import org.junit.Test;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.MemoryPort;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SidInfo;
 import org.srv6.appliance.core.internal.control.Provider;
+import org.srv6.appliance.testkit.Packets;
 
 /** SPEC §5 at unit level: behaviors come and go while the SID configuration stays. */
 public class HotSwapTest extends DataplaneTestSupport {
@@ -34,13 +36,48 @@ public class HotSwapTest extends DataplaneTestSupport {
     }
 
     private static byte[] toSid(int seq) {
-        return fromHost0(Pkt.ETH_IPV6, Pkt.ipv6(43, 64, HOST0, SID,
-                Pkt.cat(Pkt.srh(17, 1, 1, new byte[0], NEXT, SID), Pkt.udp6(HOST0, NEXT, 7, seq, Pkt.fill(10, seq)))));
+        return fromHost0(Packets.ETH_IPV6, Packets.ipv6(HOST0, SID).hopLimit(64).srh(Packets.srh(1).segments(NEXT, SID))
+                .udp(7, seq, Packets.fill(10, seq)).bytes());
     }
 
     private static byte[] forwarded(int seq) {
-        return Pkt.eth(HOST1_MAC, P1_MAC, Pkt.ETH_IPV6, Pkt.ipv6(43, 63, HOST0, NEXT,
-                Pkt.cat(Pkt.srh(17, 0, 1, new byte[0], NEXT, SID), Pkt.udp6(HOST0, NEXT, 7, seq, Pkt.fill(10, seq)))));
+        return Packets.ethernet(HOST1_MAC, P1_MAC, Packets.ETH_IPV6, Packets.ipv6(HOST0, NEXT).hopLimit(63)
+                .srh(Packets.srh(0).segments(NEXT, SID)).udp(7, seq, Packets.fill(10, seq)).bytes());
+    }
+
+    /** Packets to the SID from a thread of its own, one every 0.2 ms, until closed. */
+    private final class Traffic implements AutoCloseable {
+        final AtomicInteger injected = new AtomicInteger();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread = new Thread(() -> {
+            while (!stop.get()) {
+                p0.inject(toSid(injected.incrementAndGet() & 0xffff));
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+
+        Traffic() {
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+        }
+    }
+
+    /** @return how many frames {@code p} sent, polled until none comes for a second */
+    private static int countSent(MemoryPort p) throws InterruptedException {
+        int out = 0;
+        while (p.poll(1000) != null) {
+            out++;
+        }
+        return out;
     }
 
     private SidInfo sid() {
@@ -85,20 +122,8 @@ public class HotSwapTest extends DataplaneTestSupport {
         TestEndBehavior old = new TestEndBehavior();
         dp.behaviors().addProvider(provider(old, 1, 0));
         dp.routes().add(SID_ROUTE);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger injected = new AtomicInteger();
-        Thread traffic = new Thread(() -> {
-            while (!stop.get()) {
-                p0.inject(toSid(injected.incrementAndGet() & 0xffff));
-                try {
-                    Thread.sleep(0, 200_000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        traffic.start();
-        try {
+        Traffic traffic = new Traffic();
+        try (traffic) {
             await("traffic through the old instance", () -> old.processed() > 50, 3000);
             // A higher-ranked provider of the same keyword takes over (bundle update).
             TestEndBehavior updated = new TestEndBehavior();
@@ -107,15 +132,9 @@ public class HotSwapTest extends DataplaneTestSupport {
             await("the old instance closed", () -> old.closed() == 1, 3000);
             assertEquals("the new instance is not closed", 0, updated.closed());
             assertEquals("the old instance was not used after close", 0, old.usedAfterClose.get());
-        } finally {
-            stop.set(true);
-            traffic.join();
         }
-        int n = injected.get();
-        int out = 0;
-        while (p1.poll(1000) != null) {
-            out++;
-        }
+        int n = traffic.injected.get();
+        int out = countSent(p1);
         assertEquals("every packet forwarded across the swap, none dropped: " + dp.counters().drops(), n, out);
         assertEquals("SID packets", n, sid().packets());
         assertEquals("SID drops", 0, sid().drops());
@@ -131,7 +150,8 @@ public class HotSwapTest extends DataplaneTestSupport {
         assertTrue(dp.sr().sids().isEmpty());
         byte[] frame = toSid(1);
         p0.inject(frame);
-        assertFrame("no route to the former SID", icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, Pkt.slice(frame, 14, frame.length - 14)),
+        assertFrame("no route to the former SID",
+                icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, Packets.slice(frame, 14, frame.length - 14)),
                 poll(p0));
     }
 
@@ -156,33 +176,15 @@ public class HotSwapTest extends DataplaneTestSupport {
         TestEndBehavior end = new TestEndBehavior();
         dp.behaviors().addProvider(provider(end, 1, 0));
         dp.routes().add(SID_ROUTE);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger injected = new AtomicInteger();
-        Thread traffic = new Thread(() -> {
-            while (!stop.get()) {
-                p0.inject(toSid(injected.incrementAndGet() & 0xffff));
-                try {
-                    Thread.sleep(0, 200_000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        traffic.start();
-        try {
+        Traffic traffic = new Traffic();
+        try (traffic) {
             await("traffic through the instance", () -> end.processed() > 50, 3000);
             dp.behaviors().removeProvider(1);
             await("packets counted behavior-absent", () -> drop(DropReason.BEHAVIOR_ABSENT) > 50, 3000);
             await("the instance closed", () -> end.closed() == 1, 3000);
-        } finally {
-            stop.set(true);
-            traffic.join();
         }
-        int n = injected.get();
-        int out = 0;
-        while (p1.poll(1000) != null) {
-            out++;
-        }
+        int n = traffic.injected.get();
+        int out = countSent(p1);
         assertEquals("the closed instance was never run", 0, end.usedAfterClose.get());
         assertEquals("forwarded by the instance", end.processed(), out);
         assertEquals("every packet forwarded or counted behavior-absent", n, out + drop(DropReason.BEHAVIOR_ABSENT));

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import org.junit.Test;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.MemoryPort;
+import org.srv6.appliance.testkit.Packets;
 
 /** Packets waiting for a next hop (RFC 4861 §7.2.2, RFC 826): held, sent, or released, never leaked. */
 public class NeighborTest extends DataplaneTestSupport {
@@ -13,18 +14,18 @@ public class NeighborTest extends DataplaneTestSupport {
     private static final String TARGET_MAC = "02:00:00:00:01:03";
 
     private static byte[] toTarget(int seq) {
-        return Pkt.ipv6(17, 64, HOST0, TARGET, Pkt.udp6(HOST0, TARGET, 1, seq, Pkt.fill(20, seq)));
+        return Packets.ipv6(HOST0, TARGET).hopLimit(64).udp(1, seq, Packets.fill(20, seq)).bytes();
     }
 
     private static byte[] forwardedToTarget(int seq) {
         byte[] p = toTarget(seq);
         p[7] = 63;
-        return Pkt.eth(TARGET_MAC, P1_MAC, Pkt.ETH_IPV6, p);
+        return Packets.ethernet(TARGET_MAC, P1_MAC, Packets.ETH_IPV6, p);
     }
 
     private void holdOne(int seq) throws Exception {
         long held = dp.counters().buffersHeld();
-        p0.inject(fromHost0(Pkt.ETH_IPV6, toTarget(seq)));
+        p0.inject(fromHost0(Packets.ETH_IPV6, toTarget(seq)));
         await("held", () -> dp.counters().buffersHeld() == held + 1, 2000);
     }
 
@@ -34,12 +35,12 @@ public class NeighborTest extends DataplaneTestSupport {
             holdOne(i);
         }
         assertEquals("one solicitation for the three", 135, poll(p1)[54] & 0xff);
-        p0.inject(fromHost0(Pkt.ETH_IPV6, toTarget(4)));
+        p0.inject(fromHost0(Packets.ETH_IPV6, toTarget(4)));
         awaitDrop(DropReason.NEIGHBOR_QUEUE_FULL, 1);
         assertEquals(3, dp.counters().buffersHeld());
-        byte[] na = Pkt.ip6icmp(255, TARGET, P1_ADDR, 136, 0,
-                Pkt.cat(Pkt.u32(0x60000000), Pkt.a6(TARGET), Pkt.bytes(2, 1), Pkt.mac(TARGET_MAC)));
-        p1.inject(Pkt.eth(P1_MAC, TARGET_MAC, Pkt.ETH_IPV6, na));
+        byte[] na = Packets.ipv6(TARGET, P1_ADDR).hopLimit(255).icmpv6(136, 0, Packets.cat(Packets.u32(0x60000000),
+                Packets.ip6(TARGET), Packets.bytes(2, 1), Packets.mac(TARGET_MAC))).bytes();
+        p1.inject(Packets.ethernet(P1_MAC, TARGET_MAC, Packets.ETH_IPV6, na));
         for (int i = 1; i <= 3; i++) {
             assertFrame("held packet " + i + ", in order", forwardedToTarget(i), poll(p1));
         }
@@ -49,13 +50,13 @@ public class NeighborTest extends DataplaneTestSupport {
     /** A PERMANENT entry (ip neigh add) is not changed by advertisements, as in Linux. */
     @Test
     public void advertisementDoesNotOverrideAStaticNeighbor() throws Exception {
-        byte[] na = Pkt.ip6icmp(255, HOST1, P1_ADDR, 136, 0,
-                Pkt.cat(Pkt.u32(0x20000000), Pkt.a6(HOST1), Pkt.bytes(2, 1), Pkt.mac("02:00:00:00:66:66")));
-        p1.inject(Pkt.eth(P1_MAC, "02:00:00:00:66:66", Pkt.ETH_IPV6, na));
-        byte[] pkt = Pkt.ipv6(17, 64, HOST0, HOST1, Pkt.udp6(HOST0, HOST1, 1, 2, Pkt.fill(8, 0)));
-        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        byte[] na = Packets.ipv6(HOST1, P1_ADDR).hopLimit(255).icmpv6(136, 0, Packets.cat(Packets.u32(0x20000000),
+                Packets.ip6(HOST1), Packets.bytes(2, 1), Packets.mac("02:00:00:00:66:66"))).bytes();
+        p1.inject(Packets.ethernet(P1_MAC, "02:00:00:00:66:66", Packets.ETH_IPV6, na));
+        byte[] pkt = Packets.ipv6(HOST0, HOST1).hopLimit(64).udp(1, 2, Packets.fill(8, 0)).bytes();
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
         byte[] out = poll(p1);
-        assertFrame("still to the static MAC", Pkt.mac(HOST1_MAC), Pkt.slice(out, 0, 6));
+        assertFrame("still to the static MAC", Packets.mac(HOST1_MAC), Packets.slice(out, 0, 6));
     }
 
     @Test
@@ -89,7 +90,8 @@ public class NeighborTest extends DataplaneTestSupport {
         MemoryPort p2 = dp.ports().addMemory("p2");
         dp.addresses().add("p2", "2001:db8:2::1/64");
         String t = "2001:db8:2::5";
-        p0.inject(fromHost0(Pkt.ETH_IPV6, Pkt.ipv6(17, 64, HOST0, t, Pkt.udp6(HOST0, t, 1, 2, Pkt.fill(20, 0)))));
+        p0.inject(fromHost0(Packets.ETH_IPV6, Packets.ipv6(HOST0, t).hopLimit(64).udp(1, 2, Packets.fill(20, 0))
+                .bytes()));
         assertEquals("solicitation on p2", 135, poll(p2)[54] & 0xff);
         await("held", () -> dp.counters().buffersHeld() == 1, 2000);
         dp.ports().delete("p2");
@@ -110,26 +112,26 @@ public class NeighborTest extends DataplaneTestSupport {
         holdOne(2);
         byte[] ns = poll(p1);
         assertEquals("a new solicitation", 135, ns[54] & 0xff);
-        byte[] na = Pkt.ip6icmp(255, TARGET, P1_ADDR, 136, 0,
-                Pkt.cat(Pkt.u32(0x60000000), Pkt.a6(TARGET), Pkt.bytes(2, 1), Pkt.mac(TARGET_MAC)));
-        p1.inject(Pkt.eth(P1_MAC, TARGET_MAC, Pkt.ETH_IPV6, na));
+        byte[] na = Packets.ipv6(TARGET, P1_ADDR).hopLimit(255).icmpv6(136, 0, Packets.cat(Packets.u32(0x60000000),
+                Packets.ip6(TARGET), Packets.bytes(2, 1), Packets.mac(TARGET_MAC))).bytes();
+        p1.inject(Packets.ethernet(P1_MAC, TARGET_MAC, Packets.ETH_IPV6, na));
         assertFrame("sent once resolved", forwardedToTarget(2), poll(p1));
     }
 
     @Test
     public void unresolvedIpv4NextHopIsResolvedWithArp() throws Exception {
-        int target = Pkt.a4("10.1.0.3");
-        byte[] pkt = Pkt.ipv4(0, 9, 0, 64, 17, Pkt.a4(HOST0_4), target, Pkt.fill(30, 0));
-        p0.inject(fromHost0(Pkt.ETH_IPV4, pkt));
-        byte[] request = Pkt.eth("ff:ff:ff:ff:ff:ff", P1_MAC, Pkt.ETH_ARP, Pkt.cat(Pkt.unhex("0001080006040001"),
-                Pkt.mac(P1_MAC), Pkt.u32(Pkt.a4(P1_ADDR4)), new byte[6], Pkt.u32(target)));
+        String target = "10.1.0.3";
+        byte[] pkt = Packets.ipv4(HOST0_4, target).id(9).ttl(64).payload(17, Packets.fill(30, 0)).bytes();
+        p0.inject(fromHost0(Packets.ETH_IPV4, pkt));
+        byte[] request = Packets.ethernet("ff:ff:ff:ff:ff:ff", P1_MAC, Packets.ETH_ARP,
+                Packets.arp(1, P1_MAC, P1_ADDR4, "00:00:00:00:00:00", target));
         assertFrame("ARP request", request, poll(p1));
         await("held", () -> dp.counters().buffersHeld() == 1, 2000);
-        byte[] reply = Pkt.eth(P1_MAC, TARGET_MAC, Pkt.ETH_ARP, Pkt.cat(Pkt.unhex("0001080006040002"),
-                Pkt.mac(TARGET_MAC), Pkt.u32(target), Pkt.mac(P1_MAC), Pkt.u32(Pkt.a4(P1_ADDR4))));
+        byte[] reply = Packets.ethernet(P1_MAC, TARGET_MAC, Packets.ETH_ARP,
+                Packets.arp(2, TARGET_MAC, target, P1_MAC, P1_ADDR4));
         p1.inject(reply);
-        byte[] expected = Pkt.ipv4(0, 9, 0, 63, 17, Pkt.a4(HOST0_4), target, Pkt.fill(30, 0));
-        assertFrame("the held IPv4 packet", Pkt.eth(TARGET_MAC, P1_MAC, Pkt.ETH_IPV4, expected), poll(p1));
+        byte[] expected = Packets.ipv4(HOST0_4, target).id(9).ttl(63).payload(17, Packets.fill(30, 0)).bytes();
+        assertFrame("the held IPv4 packet", Packets.ethernet(TARGET_MAC, P1_MAC, Packets.ETH_IPV4, expected), poll(p1));
     }
 
     /**
@@ -140,7 +142,7 @@ public class NeighborTest extends DataplaneTestSupport {
     public void closeWithFramesInFlightLeaksNoBuffer() throws Exception {
         assertNoLeakReported(0);
         for (int i = 0; i < 2000; i++) {
-            p0.inject(fromHost0(Pkt.ETH_IPV6, echoRequest6(HOST0, P0_ADDR, 64, 0x2222, i, 32)));
+            p0.inject(fromHost0(Packets.ETH_IPV6, echoRequest6(HOST0, P0_ADDR, 64, 0x2222, i, 32)));
         }
         Dataplane closing = dp;
         dp = null; // let the collector find whatever the closed dataplane still references

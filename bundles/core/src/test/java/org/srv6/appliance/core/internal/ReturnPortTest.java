@@ -3,23 +3,19 @@ package org.srv6.appliance.core.internal;
 import static org.junit.Assert.assertEquals;
 
 import java.util.List;
-import java.util.Set;
 
 import org.junit.Test;
+import org.srv6.appliance.api.behavior.AbstractBehavior;
 import org.srv6.appliance.api.behavior.Attribute;
-import org.srv6.appliance.api.behavior.AttributeParser;
-import org.srv6.appliance.api.behavior.Behavior;
-import org.srv6.appliance.api.behavior.BehaviorConfig;
+import org.srv6.appliance.api.behavior.Attributes;
 import org.srv6.appliance.api.behavior.BehaviorContext;
-import org.srv6.appliance.api.behavior.BehaviorDescriptor;
-import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
-import org.srv6.appliance.api.behavior.BehaviorKind;
+import org.srv6.appliance.api.behavior.BehaviorType;
 import org.srv6.appliance.api.behavior.PacketContext;
-import org.srv6.appliance.api.behavior.SimpleConfig;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.core.internal.control.Provider;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * A proxy-style instance claims its service's port ({@code BehaviorInstance.returnPort}): what
@@ -30,27 +26,19 @@ public class ReturnPortTest extends DataplaneTestSupport {
     private static final String SID = "fc00::50";
 
     /** Sends SID traffic to host1 (the "service") on p1, and what host1 returns to host0. */
-    static final class ProxyBehavior implements Behavior {
-        final BehaviorDescriptor descriptor = new BehaviorDescriptor("End.PX", BehaviorKind.ENDPOINT, "test proxy",
-                "none", Set.of(Attribute.OIF), Set.of(), Set.of());
-
-        @Override
-        public BehaviorDescriptor descriptor() {
-            return descriptor;
+    @BehaviorType(behavior = "End.PX")
+    static final class ProxyBehavior extends AbstractBehavior {
+        ProxyBehavior() {
+            super(d -> d.definition("test proxy").reference("none").required(Attribute.OIF));
         }
 
         @Override
-        public BehaviorConfig parse(List<String> tokens) throws BehaviorException {
-            return new SimpleConfig("End.PX", AttributeParser.parse(descriptor, tokens));
-        }
-
-        @Override
-        public BehaviorInstance create(BehaviorConfig config, BehaviorContext context) {
-            int service = context.portIndex(config.attributes().oif());
+        protected BehaviorInstance instance(Attributes attributes, BehaviorContext context) {
+            int service = context.portIndex(attributes.oif());
             return new BehaviorInstance() {
                 @Override
                 public Verdict process(PacketContext ctx) {
-                    System.arraycopy(Pkt.a6(HOST1), 0, ctx.nextHop6, 0, 16);
+                    System.arraycopy(Packets.ip6(HOST1), 0, ctx.nextHop6, 0, 16);
                     ctx.outPort = service;
                     return Verdict.FORWARD_NH6;
                 }
@@ -62,7 +50,7 @@ public class ReturnPortTest extends DataplaneTestSupport {
 
                 @Override
                 public Verdict processReturn(PacketContext ctx) {
-                    System.arraycopy(Pkt.a6(HOST0), 0, ctx.nextHop6, 0, 16);
+                    System.arraycopy(Packets.ip6(HOST0), 0, ctx.nextHop6, 0, 16);
                     return Verdict.FORWARD_NH6;
                 }
             };
@@ -75,24 +63,25 @@ public class ReturnPortTest extends DataplaneTestSupport {
         dp.routes().add(new RouteSpec(6, SID + "/128", null, "p0", 254, 0, "seg6local", "End.PX", List.of("oif", "p1")));
 
         byte[] toSid = udp6Packet(HOST0, SID, 64, 8);
-        p0.inject(fromHost0(Pkt.ETH_IPV6, toSid));
+        p0.inject(fromHost0(Packets.ETH_IPV6, toSid));
         byte[] toService = toSid.clone();
         toService[7] = 63;
-        assertFrame("to the service", Pkt.eth(HOST1_MAC, P1_MAC, Pkt.ETH_IPV6, toService), poll(p1));
+        assertFrame("to the service", Packets.ethernet(HOST1_MAC, P1_MAC, Packets.ETH_IPV6, toService), poll(p1));
 
         String elsewhere = "2001:db8:77::1"; // no route: only the claim can place it
         byte[] back = udp6Packet(HOST1, elsewhere, 64, 8);
-        p1.inject(fromHost1(Pkt.ETH_IPV6, back));
+        p1.inject(fromHost1(Packets.ETH_IPV6, back));
         byte[] returned = back.clone();
         returned[7] = 63;
-        assertFrame("returned through processReturn", Pkt.eth(HOST0_MAC, P0_MAC, Pkt.ETH_IPV6, returned), poll(p0));
+        assertFrame("returned through processReturn", Packets.ethernet(HOST0_MAC, P0_MAC, Packets.ETH_IPV6, returned),
+                poll(p0));
 
         // the service still reaches the appliance itself
-        p1.inject(fromHost1(Pkt.ETH_IPV6, echoRequest6(HOST1, P1_ADDR, 64, 0x2222, 1, 8)));
+        p1.inject(fromHost1(Packets.ETH_IPV6, echoRequest6(HOST1, P1_ADDR, 64, 0x2222, 1, 8)));
         assertEquals("echo reply to the service", 129, poll(p1)[14 + 40] & 0xff);
 
         dp.behaviors().removeProvider(7);
-        p1.inject(fromHost1(Pkt.ETH_IPV6, back));
+        p1.inject(fromHost1(Packets.ETH_IPV6, back));
         assertEquals("unclaimed: Destination Unreachable", 1, poll(p1)[14 + 40] & 0xff);
         assertNothingSent(p0, 100);
     }

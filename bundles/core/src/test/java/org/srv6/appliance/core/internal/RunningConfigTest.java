@@ -54,8 +54,7 @@ public class RunningConfigTest {
         Dataplane d = new Dataplane(f, 1);
         opened.add(d);
         d.behaviors().addProvider(new Provider("End", "ENDPOINT", new TestEndBehavior(), 1, 0, 1, "test.end", "1.0.0"));
-        d.behaviors().addProvider(new Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode",
-                org.srv6.appliance.api.behavior.BehaviorKind.TRANSIT,
+        d.behaviors().addProvider(new Provider("tmode", "TRANSIT", ScriptedBehavior.transit(
                 ctx -> ctx.drop(org.srv6.appliance.api.behavior.DropReason.NONE)), 2, 0, 2, "test.tmode", "1.0.0"));
         return d;
     }

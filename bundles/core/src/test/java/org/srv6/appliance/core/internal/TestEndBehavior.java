@@ -1,58 +1,38 @@
 package org.srv6.appliance.core.internal;
 
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.srv6.appliance.api.behavior.AbstractBehavior;
 import org.srv6.appliance.api.behavior.Attribute;
-import org.srv6.appliance.api.behavior.AttributeParser;
-import org.srv6.appliance.api.behavior.Behavior;
-import org.srv6.appliance.api.behavior.BehaviorConfig;
+import org.srv6.appliance.api.behavior.Attributes;
 import org.srv6.appliance.api.behavior.BehaviorContext;
-import org.srv6.appliance.api.behavior.BehaviorDescriptor;
-import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
-import org.srv6.appliance.api.behavior.BehaviorKind;
+import org.srv6.appliance.api.behavior.BehaviorType;
 import org.srv6.appliance.api.behavior.Endpoint;
 import org.srv6.appliance.api.behavior.Flavor;
 import org.srv6.appliance.api.behavior.PacketContext;
-import org.srv6.appliance.api.behavior.SimpleConfig;
 import org.srv6.appliance.api.behavior.Verdict;
 
 /**
  * An End behavior for the core's tests (RFC 8986 §4.1 through {@link Endpoint#advance}, then a
  * lookup in the ingress table), which records how its instances are created, used and closed.
  */
-final class TestEndBehavior implements Behavior {
-    private final BehaviorDescriptor descriptor;
+@BehaviorType(behavior = "End")
+final class TestEndBehavior extends AbstractBehavior {
     final List<Instance> instances = new CopyOnWriteArrayList<>();
     /** Packets an instance processed after it had been closed: must stay 0. */
     final AtomicInteger usedAfterClose = new AtomicInteger();
 
     TestEndBehavior() {
-        this("End");
-    }
-
-    TestEndBehavior(String keyword) {
-        this.descriptor = new BehaviorDescriptor(keyword, BehaviorKind.ENDPOINT, "Endpoint (test)", "RFC 8986 §4.1",
-                Set.of(), Set.of(Attribute.FLAVORS), EnumSet.of(Flavor.PSP, Flavor.USP, Flavor.USD));
+        super(d -> d.definition("Endpoint (test)").reference("RFC 8986 §4.1").optional(Attribute.FLAVORS)
+                .flavors(Flavor.PSP, Flavor.USP, Flavor.USD));
     }
 
     @Override
-    public BehaviorDescriptor descriptor() {
-        return descriptor;
-    }
-
-    @Override
-    public BehaviorConfig parse(List<String> tokens) throws BehaviorException {
-        return new SimpleConfig(descriptor.keyword(), AttributeParser.parse(descriptor, tokens));
-    }
-
-    @Override
-    public BehaviorInstance create(BehaviorConfig config, BehaviorContext context) {
-        Instance i = new Instance(Endpoint.flavorBits(config.attributes().flavors()));
+    protected BehaviorInstance instance(Attributes attributes, BehaviorContext context) {
+        Instance i = new Instance(Endpoint.flavorBits(attributes.flavors()));
         instances.add(i);
         return i;
     }

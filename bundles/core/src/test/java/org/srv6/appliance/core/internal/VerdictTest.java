@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Function;
 
 import org.junit.Test;
-import org.srv6.appliance.api.behavior.BehaviorKind;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
@@ -14,32 +13,34 @@ import org.srv6.appliance.api.dataplane.MemoryPort;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.Ipv6;
 import org.srv6.appliance.core.internal.control.Provider;
+import org.srv6.appliance.testkit.Packets;
 
 /** The core carries out every verdict a behavior instance returns (api Verdict), buffers accounted for. */
 public class VerdictTest extends DataplaneTestSupport {
     private static final String SID = "fc00::7";
 
     private void sid(Function<PacketContext, Verdict> script) throws Exception {
-        dp.behaviors().addProvider(new Provider("T", "ENDPOINT", new ScriptedBehavior("T", BehaviorKind.ENDPOINT, script),
+        dp.behaviors().addProvider(new Provider("T", "ENDPOINT", ScriptedBehavior.endpoint(script),
                 1, 0, 1, "test.t", "1.0.0"));
         dp.routes().add(new RouteSpec(6, SID + "/128", null, null, 254, 0, "seg6local", "T", List.of()));
     }
 
     private static byte[] toSid() {
-        return Pkt.ipv6(17, 64, HOST0, SID, Pkt.udp6(HOST0, SID, 1, 2, Pkt.fill(16, 0)));
+        return Packets.ipv6(HOST0, SID).hopLimit(64).udp(1, 2, Packets.fill(16, 0)).bytes();
     }
 
     @Test
     public void forwardNh6SendsToTheNextHopThroughItsRoute() throws Exception {
         sid(ctx -> {
-            System.arraycopy(Pkt.a6(HOST1), 0, ctx.nextHop6, 0, 16);
+            System.arraycopy(Packets.ip6(HOST1), 0, ctx.nextHop6, 0, 16);
             return Verdict.FORWARD_NH6;
         });
         byte[] pkt = toSid();
-        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
         byte[] expected = pkt.clone();
         expected[7] = 63;
-        assertFrame("to host1, hop limit - 1", Pkt.eth(HOST1_MAC, P1_MAC, Pkt.ETH_IPV6, expected), poll(p1));
+        assertFrame("to host1, hop limit - 1", Packets.ethernet(HOST1_MAC, P1_MAC, Packets.ETH_IPV6, expected),
+                poll(p1));
     }
 
     @Test
@@ -53,20 +54,20 @@ public class VerdictTest extends DataplaneTestSupport {
             return Verdict.L2_NH4;
         });
         byte[] pkt = toSid();
-        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
         byte[] label = {0x00, 0x3e, (byte) 0x81, 63};
-        assertFrame("MPLS to host1, the packet untouched", Pkt.eth(HOST1_MAC, P1_MAC, 0x8847, Pkt.cat(label, pkt)),
-                poll(p1));
+        assertFrame("MPLS to host1, the packet untouched",
+                Packets.ethernet(HOST1_MAC, P1_MAC, 0x8847, Packets.cat(label, pkt)), poll(p1));
     }
 
     @Test
     public void forwardNh6WithoutRouteToTheNextHopGetsDestinationUnreachable() throws Exception {
         sid(ctx -> {
-            System.arraycopy(Pkt.a6("2001:db8:99::9"), 0, ctx.nextHop6, 0, 16);
+            System.arraycopy(Packets.ip6("2001:db8:99::9"), 0, ctx.nextHop6, 0, 16);
             return Verdict.FORWARD_NH6;
         });
         byte[] pkt = toSid();
-        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
         assertFrame("Destination Unreachable", icmp6ErrorToHost0(P0_ADDR, 1, 0, 0, pkt), poll(p0));
         assertEquals("SID errors", 1, dp.sr().sids().get(0).drops());
     }
@@ -79,7 +80,7 @@ public class VerdictTest extends DataplaneTestSupport {
             ctx.outPort = index;
             return Verdict.L2_OUT;
         });
-        byte[] frame = fromHost0(Pkt.ETH_IPV6, toSid());
+        byte[] frame = fromHost0(Packets.ETH_IPV6, toSid());
         p0.inject(frame);
         assertFrame("the frame unchanged", frame, poll(p2));
     }
@@ -98,22 +99,22 @@ public class VerdictTest extends DataplaneTestSupport {
             Ipv6.payloadLength(ctx.buf, l3, ctx.l3Length() - 40);
             Ipv6.nextHeader(ctx.buf, l3, 59); // opaque: only the room matters here
             Ipv6.hopLimit(ctx.buf, l3, 64);
-            Ipv6.src(ctx.buf, l3, Pkt.a6(P1_ADDR));
-            Ipv6.dst(ctx.buf, l3, Pkt.a6(HOST1));
+            Ipv6.src(ctx.buf, l3, Packets.ip6(P1_ADDR));
+            Ipv6.dst(ctx.buf, l3, Packets.ip6(HOST1));
             return ctx.forward(254);
         });
         byte[] pkt = toSid();
-        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
         byte[] out = poll(p1);
         assertEquals("frame length", 14 + push + pkt.length, out.length);
         assertEquals("outer hop limit", 63, out[14 + 7] & 0xff);
-        assertFrame("inner packet untouched", pkt, Pkt.slice(out, 14 + push, pkt.length));
+        assertFrame("inner packet untouched", pkt, Packets.slice(out, 14 + push, pkt.length));
     }
 
     @Test
     public void dropVerdictIsCountedUnderItsReasonAndOnTheSid() throws Exception {
         sid(ctx -> ctx.drop(DropReason.UNSUPPORTED_PAYLOAD));
-        p0.inject(fromHost0(Pkt.ETH_IPV6, toSid()));
+        p0.inject(fromHost0(Packets.ETH_IPV6, toSid()));
         awaitDrop(DropReason.UNSUPPORTED_PAYLOAD, 1);
         assertEquals("SID drops", 1, dp.sr().sids().get(0).drops());
         assertNothingSent(p0, 50);
@@ -122,22 +123,21 @@ public class VerdictTest extends DataplaneTestSupport {
 
     @Test
     public void portSteeringHandsEveryNonLocalPacketToTheTransitBehavior() throws Exception {
-        dp.behaviors().addProvider(new Provider("tmode", "TRANSIT", new ScriptedBehavior("tmode", BehaviorKind.TRANSIT,
-                ctx -> {
-                    System.arraycopy(Pkt.a6(HOST1), 0, ctx.nextHop6, 0, 16);
-                    return Verdict.FORWARD_NH6;
-                }), 2, 0, 2, "test.tmode", "1.0.0"));
+        dp.behaviors().addProvider(new Provider("tmode", "TRANSIT", ScriptedBehavior.transit(ctx -> {
+            System.arraycopy(Packets.ip6(HOST1), 0, ctx.nextHop6, 0, 16);
+            return Verdict.FORWARD_NH6;
+        }), 2, 0, 2, "test.tmode", "1.0.0"));
         dp.sr().addSteer("p0", "tmode", List.of("segs", "fc00::1"));
         assertEquals(List.of("iif p0 mode tmode segs fc00::1"), dp.sr().steers());
         String dst = "2001:db8:99::1"; // no route: steering comes first
-        byte[] pkt = Pkt.ipv6(17, 64, HOST0, dst, Pkt.udp6(HOST0, dst, 1, 2, Pkt.fill(4, 0)));
-        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        byte[] pkt = Packets.ipv6(HOST0, dst).hopLimit(64).udp(1, 2, Packets.fill(4, 0)).bytes();
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
         byte[] expected = pkt.clone();
         expected[7] = 63;
-        assertFrame("steered to host1", Pkt.eth(HOST1_MAC, P1_MAC, Pkt.ETH_IPV6, expected), poll(p1));
+        assertFrame("steered to host1", Packets.ethernet(HOST1_MAC, P1_MAC, Packets.ETH_IPV6, expected), poll(p1));
         assertStillAnswers(); // local traffic is not steered
         dp.sr().deleteSteer("p0");
-        p0.inject(fromHost0(Pkt.ETH_IPV6, pkt));
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
         assertEquals("unsteered: no route", 1, poll(p0)[54] & 0xff);
     }
 
@@ -147,7 +147,7 @@ public class VerdictTest extends DataplaneTestSupport {
             throw new IllegalStateException("broken behavior");
         });
         expectedInternal = 1;
-        p0.inject(fromHost0(Pkt.ETH_IPV6, toSid()));
+        p0.inject(fromHost0(Packets.ETH_IPV6, toSid()));
         awaitDrop(DropReason.INTERNAL, 1);
         assertEquals("SID errors", 1, dp.sr().sids().get(0).drops());
         assertNothingSent(p1, 50);
@@ -158,7 +158,7 @@ public class VerdictTest extends DataplaneTestSupport {
     public void behaviorReturningNoVerdictCostsOnlyItsPacket() throws Exception {
         sid(ctx -> null);
         expectedInternal = 1;
-        p0.inject(fromHost0(Pkt.ETH_IPV6, toSid()));
+        p0.inject(fromHost0(Packets.ETH_IPV6, toSid()));
         awaitDrop(DropReason.INTERNAL, 1);
         assertNothingSent(p1, 50);
         assertStillAnswers();

@@ -71,6 +71,12 @@ public class EngineLogTest {
         }
     }
 
+    private static void assertNamesSidPortAndCause(String line, String cause) {
+        assertTrue("the SID in " + line, line.contains("fc00::7/128"));
+        assertTrue("the ingress port in " + line, line.contains("in0"));
+        assertTrue("the exception in " + line, line.contains(cause));
+    }
+
     /** The packet path still forwards: a datagram to a static neighbor behind the out port leaves. */
     private void assertStillForwards() throws InterruptedException {
         rig.engine.setStatic(2, Neighbor.V4, (EngineRig.OUT_ADDR + 5) & 0xffff_ffffL, 0x02_00_00_00_05_05L);
@@ -95,10 +101,7 @@ public class EngineLogTest {
         List<String> l = logged();
         assertTrue("at least one line, at most one per second started: " + l,
                 !l.isEmpty() && l.size() <= 1 + took / 1_000_000_000L);
-        String line = l.get(0);
-        assertTrue("the SID in " + line, line.contains("fc00::7/128"));
-        assertTrue("the ingress port in " + line, line.contains("in0"));
-        assertTrue("the exception in " + line, line.contains("IllegalStateException: broken behavior"));
+        assertNamesSidPortAndCause(l.get(0), "IllegalStateException: broken behavior");
         assertStillForwards();
     }
 
@@ -114,10 +117,7 @@ public class EngineLogTest {
         assertEquals("ingress port drops", PACKETS, rig.in.rxDropped.sum());
         List<String> l = logged();
         assertTrue("one line: " + l, l.size() >= 1);
-        String line = l.get(0);
-        assertTrue("the SID in " + line, line.contains("fc00::7/128"));
-        assertTrue("the ingress port in " + line, line.contains("in0"));
-        assertTrue("the exception in " + line, line.contains("IndexOutOfBoundsException"));
+        assertNamesSidPortAndCause(l.get(0), "IndexOutOfBoundsException");
         assertStillForwards();
     }
 

@@ -11,13 +11,11 @@ import io.netty.buffer.Unpooled;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.Arp;
-import org.srv6.appliance.api.packet.Ethernet;
-import org.srv6.appliance.api.packet.Ipv4;
-import org.srv6.appliance.api.packet.Ipv6;
 import org.srv6.appliance.core.internal.fib.Fib4;
 import org.srv6.appliance.core.internal.fib.Fib6;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * An engine on a real runtime with two sink ports and no control plane, for tests of the stages:
@@ -100,57 +98,29 @@ final class EngineRig implements AutoCloseable {
         return new Route(spec, Route.UNICAST, 0, 0, addr, 24, false, 0, 0, 0, port, 0, true, null);
     }
 
-    private static ByteBuf frame(long dst, long src, int type, int l3Length) {
+    /** {@code frame} in an unpooled buffer, after the headroom the engine expects. */
+    private static ByteBuf frame(byte[] frame) {
         ByteBuf b = Unpooled.buffer(IoRuntime.FRAME_CAPACITY);
-        b.setIndex(PacketContext.HEADROOM, PacketContext.HEADROOM + Ethernet.LENGTH + l3Length);
-        int e = PacketContext.HEADROOM;
-        Ethernet.dstMac(b, e, dst);
-        Ethernet.srcMac(b, e, src);
-        Ethernet.type(b, e, type);
-        return b;
+        b.setIndex(PacketContext.HEADROOM, PacketContext.HEADROOM);
+        return b.writeBytes(frame);
     }
 
-    /** A UDP datagram from the host to {@code dst}, as received on {@code in}. */
+    /** A UDP datagram (8 zero bytes) from the host to {@code dst}, as received on {@code in}. */
     static ByteBuf udp4(int dst) {
-        ByteBuf b = frame(IN_MAC, HOST_MAC, Ethernet.TYPE_IPV4, 28);
-        int l3 = PacketContext.HEADROOM + Ethernet.LENGTH;
-        b.setByte(l3, 0x45);
-        b.setShort(l3 + Ipv4.TOTAL_LENGTH, 28);
-        b.setByte(l3 + Ipv4.TTL, 64);
-        b.setByte(l3 + Ipv4.PROTOCOL, Ipv4.PROTO_UDP);
-        Ipv4.src(b, l3, HOST);
-        Ipv4.dst(b, l3, dst);
-        Ipv4.updateChecksum(b, l3);
-        return b;
+        return frame(Packets.ethernet(Packets.mac(IN_MAC), Packets.mac(HOST_MAC), Packets.ETH_IPV4,
+                Packets.ipv4(HOST, dst).payload(Packets.PROTO_UDP, new byte[8]).bytes()));
     }
 
     /** An ARP reply from {@code sender} (MAC {@code mac}) to the out port, as received on {@code out}. */
     static ByteBuf arpReply(int sender, long mac) {
-        ByteBuf b = frame(OUT_MAC, mac, Ethernet.TYPE_ARP, Arp.LENGTH);
-        int a = PacketContext.HEADROOM + Ethernet.LENGTH;
-        b.setShort(a + Arp.HTYPE, 1);
-        b.setShort(a + Arp.PTYPE, Ethernet.TYPE_IPV4);
-        b.setByte(a + Arp.HLEN, 6);
-        b.setByte(a + Arp.PLEN, 4);
-        b.setShort(a + Arp.OPER, Arp.REPLY);
-        LocalDelivery.setMac(b, a + Arp.SHA, mac);
-        b.setInt(a + Arp.SPA, sender);
-        LocalDelivery.setMac(b, a + Arp.THA, OUT_MAC);
-        b.setInt(a + Arp.TPA, OUT_ADDR);
-        return b;
+        return frame(Packets.ethernet(Packets.mac(OUT_MAC), Packets.mac(mac), Packets.ETH_ARP,
+                Packets.arp(Arp.REPLY, mac, sender, OUT_MAC, OUT_ADDR)));
     }
 
-    /** A UDP-less IPv6 packet from fc00::1 to the SID, as received on {@code in}. */
+    /** An IPv6 packet from fc00::1 to the SID (next header UDP, 8 zero bytes), as received on {@code in}. */
     static ByteBuf toSid() {
-        ByteBuf b = frame(IN_MAC, HOST_MAC, Ethernet.TYPE_IPV6, Ipv6.LENGTH + 8);
-        int l3 = PacketContext.HEADROOM + Ethernet.LENGTH;
-        Ipv6.versionTcFlow(b, l3, 0, 0);
-        Ipv6.payloadLength(b, l3, 8);
-        Ipv6.nextHeader(b, l3, Ipv6.PROTO_UDP);
-        Ipv6.hopLimit(b, l3, 64);
-        Ipv6.src(b, l3, SID_HI, 1);
-        Ipv6.dst(b, l3, SID_HI, SID_LO);
-        return b;
+        return frame(Packets.ethernet(Packets.mac(IN_MAC), Packets.mac(HOST_MAC), Packets.ETH_IPV6,
+                Packets.ipv6("fc00::1", "fc00::7").payload(Packets.PROTO_UDP, new byte[8]).bytes()));
     }
 
     /** Waits until loop {@code i} has run what was queued on it so far. */
