@@ -41,7 +41,7 @@ import java.util.Set;
  * </ul>
  */
 public final class ConfigStore {
-    private static final String HEADER = "# SRv6 appliance running configuration; replayed at boot, rewritten on every change\n";
+    private static final String HEADER = "# SRv6 appliance running configuration; replayed at boot, then srv6.conf.journal (the route changes since)\n";
     private static final int MAX_LINE = 64 * 1024;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     /** The journal is forced to disk at most this often; a kill -9 loses nothing written before it. */
