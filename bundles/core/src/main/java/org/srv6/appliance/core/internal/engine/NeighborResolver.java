@@ -46,11 +46,8 @@ final class NeighborResolver {
     private final AtomicLong held = new AtomicLong();
     private final RateLimitedLog failLog = new RateLimitedLog();
     private volatile LongSupplier clock = System::nanoTime;
-    /** Per-port solicitation token bucket, in thousandths of a token, and when it was last filled (table lock). */
-    private long[] tokens = new long[0];
-    private long[] filled = new long[0];
+    private final SolicitRate rate;
     private volatile long unresolvedLimited;
-    private volatile long solicitLimited;
     private IcmpErrors errors;
     private IoRuntime rt;
     private Loop loop0;
@@ -58,6 +55,7 @@ final class NeighborResolver {
     NeighborResolver(NeighborTable table, Engine engine) {
         this.table = table;
         this.limits = table.limits();
+        this.rate = new SolicitRate(limits.solicitPerSecond());
         this.engine = engine;
     }
 
@@ -91,32 +89,7 @@ final class NeighborResolver {
 
     /** Solicitations not sent because of the per-port rate (they count as sent and lost). */
     long solicitLimited() {
-        return solicitLimited;
-    }
-
-    /** Takes a solicitation token for the port (under the table lock). */
-    private boolean allow(int port, long now) {
-        if (port >= tokens.length) {
-            int n = Math.max(port + 1, tokens.length * 2);
-            int from = tokens.length;
-            tokens = Arrays.copyOf(tokens, n);
-            filled = Arrays.copyOf(filled, n);
-            for (int i = from; i < n; i++) {
-                tokens[i] = limits.solicitPerSecond() * 1000L;
-                filled[i] = now;
-            }
-        }
-        long rate = limits.solicitPerSecond();
-        long elapsed = Math.min(Math.max(now - filled[port], 0), 10_000_000_000L);
-        filled[port] = now;
-        long t = Math.min(tokens[port] + elapsed * rate / 1_000_000L, rate * 1000L);
-        if (t < 1000) {
-            tokens[port] = t;
-            solicitLimited++;
-            return false;
-        }
-        tokens[port] = t - 1000;
-        return true;
+        return rate.limited();
     }
 
     /** Queues the packet on an unresolved neighbor and probes it (NDP NS / ARP request). */
@@ -167,7 +140,7 @@ final class NeighborResolver {
                     if (n.probes == 0) {
                         n.probes = 1;
                         n.lastProbe = now;
-                        probe = allow(port, now);
+                        probe = rate.allow(port, now);
                     }
                 }
             }
@@ -375,7 +348,7 @@ final class NeighborResolver {
                         if (n.probes < MAX_PROBES) {
                             n.probes++;
                             n.lastProbe = now;
-                            if (allow(n.port, now)) {
+                            if (rate.allow(n.port, now)) {
                                 (probe == null ? probe = new ArrayList<>() : probe).add(new Probe(n, n.mac));
                             }
                             continue;
@@ -408,7 +381,7 @@ final class NeighborResolver {
                             table.state(n, Neighbor.PROBE, now);
                             n.probes = 1;
                             n.lastProbe = now;
-                            if (allow(n.port, now)) {
+                            if (rate.allow(n.port, now)) {
                                 (probe == null ? probe = new ArrayList<>() : probe).add(new Probe(n, n.mac));
                             }
                         }
