@@ -177,7 +177,7 @@ final class LocalDelivery {
             return;
         }
         // RFC 4861 §7.2.3: only an on-link source with a link-layer option makes an entry; DAD none
-        if (option && !unspecified && p.onLink6(shi, slo)) {
+        if (option && !unspecified && p.onLink6(shi, slo) && !p.owns6(shi, slo)) {
             resolver.learnStale(p.io.index(), shi, slo, requester, true);
         }
         // The advertisement is written over the solicitation.
@@ -324,7 +324,7 @@ final class LocalDelivery {
             return;
         }
         // only a sender in one of the port's subnets is learnt (off-subnet ones are still answered)
-        boolean onLink = spa != 0 && p.onLink4(spa);
+        boolean onLink = spa != 0 && p.onLink4(spa) && !p.owns4(spa);
         if (p.owns4(tpa)) {
             if (onLink && op == Arp.REQUEST) {
                 resolver.learnStale(port, Neighbor.V4, spa & 0xffff_ffffL, sha, true);
