@@ -202,6 +202,9 @@ public class NeighborStateTest {
         rig.p1.inject(NeighborFrames.arp(NeighborRig.P1_MAC, mac, 2, mac, "10.2.3.4", NeighborRig.P1_MAC, "10.2.0.1"));
         awaitState("10.2.3.4", "REACHABLE");
         assertNull("off-subnet sender not learnt", rig.state("10.9.9.9"));
+        rig.p1.inject(NeighborFrames.arp(0xffff_ffff_ffffL, mac, 1, mac, "10.2.0.1", 0, "10.1.0.1"));
+        next("ARP reply to a sender claiming our address");
+        assertNull("our own address is not learnt", rig.state("10.2.0.1"));
         List<?> all = rig.entries();
         assertEquals(3, all.size());
     }
