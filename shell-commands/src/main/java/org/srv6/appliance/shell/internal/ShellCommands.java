@@ -114,6 +114,13 @@ public final class ShellCommands implements Ip.Services {
             for (Map.Entry<String, Long> e : c.drops().entrySet()) {
                 sb.append(String.format("  %-24s %d%n", e.getKey(), e.getValue()));
             }
+            Map<String, Long> neigh = c.neighbors();
+            if (!neigh.isEmpty()) {
+                sb.append("neighbors:\n");
+                for (Map.Entry<String, Long> e : neigh.entrySet()) {
+                    sb.append(String.format("  %-24s %d%n", e.getKey(), e.getValue()));
+                }
+            }
         }
         return stripNl(sb.toString());
     }

@@ -27,7 +27,9 @@ public enum DropReason {
     NOT_FOR_US("frame addressed to another MAC"),
     ICMP_RATE_LIMITED("ICMP error suppressed by the rate limit"),
     TX_FAILED("the port refused the frame"),
-    INTERNAL("behavior threw; packet dropped");
+    INTERNAL("behavior threw; packet dropped"),
+    NEIGHBOR_TABLE_FULL("no neighbor entry for the next hop: table (gc_thresh3) or the port's unresolved entries full"),
+    NEIGHBOR_BAD_SENDER("ARP/NDP with an all-zero, broadcast or multicast link-layer address: not learnt");
 
     private final String description;
 

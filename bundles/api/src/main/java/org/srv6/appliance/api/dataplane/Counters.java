@@ -11,6 +11,14 @@ public interface Counters {
     /** @return drop reason label ({@code behavior-absent}, ...) → packets, every reason listed */
     Map<String, Long> drops();
 
+    /**
+     * @return the neighbor table's counters ({@code entries}, {@code refused}, {@code evicted},
+     *         {@code collected}, ...) in a stable order; empty when the provider keeps none
+     */
+    default Map<String, Long> neighbors() {
+        return Map.of();
+    }
+
     /** @return total packets the appliance received */
     long rxPackets();
 

@@ -34,6 +34,7 @@ import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.SrService;
 import org.srv6.appliance.core.internal.control.Provider;
+import org.srv6.appliance.core.internal.engine.NeighborLimits;
 import org.srv6.appliance.core.internal.log.CoreLog;
 
 /**
@@ -80,7 +81,7 @@ public final class CoreComponent {
         } catch (NumberFormatException e) {
             CoreLog.warn("srv6.loops=" + loops + " is not a number; using 1");
         }
-        Dataplane d = new Dataplane(conf, n);
+        Dataplane d = new Dataplane(conf, n, NeighborLimits.from(bc::getProperty));
         synchronized (this) {
             dataplane = d;
             context = bc;

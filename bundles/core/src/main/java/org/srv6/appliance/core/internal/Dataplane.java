@@ -14,6 +14,7 @@ import org.srv6.appliance.core.internal.control.RunningConfig;
 import org.srv6.appliance.core.internal.control.SnapshotBuilder;
 import org.srv6.appliance.core.internal.control.SrSettings;
 import org.srv6.appliance.core.internal.engine.Engine;
+import org.srv6.appliance.core.internal.engine.NeighborLimits;
 import org.srv6.appliance.core.internal.engine.NeighborTable;
 import org.srv6.appliance.core.internal.io.IoRuntime;
 
@@ -26,7 +27,7 @@ import org.srv6.appliance.core.internal.io.IoRuntime;
 public final class Dataplane implements AutoCloseable {
     private final Engine engine;
     private final IoRuntime rt;
-    private final NeighborTable neighborTable = new NeighborTable();
+    private final NeighborTable neighborTable;
     private final ControlState state;
     private final BehaviorRegistry registry;
     private final Ports ports;
@@ -38,6 +39,11 @@ public final class Dataplane implements AutoCloseable {
     private final EngineCounters counters;
 
     public Dataplane(Path configFile, int loops) {
+        this(configFile, loops, NeighborLimits.DEFAULTS);
+    }
+
+    public Dataplane(Path configFile, int loops, NeighborLimits neighborLimits) {
+        neighborTable = new NeighborTable(neighborLimits);
         engine = new Engine(neighborTable, SnapshotBuilder.emptyTables());
         rt = new IoRuntime(loops, engine);
         engine.runtime(rt);

@@ -27,6 +27,11 @@ public final class EngineCounters implements Counters {
     }
 
     @Override
+    public Map<String, Long> neighbors() {
+        return engine.neighborCounters();
+    }
+
+    @Override
     public long rxPackets() {
         return engine.rxPackets();
     }

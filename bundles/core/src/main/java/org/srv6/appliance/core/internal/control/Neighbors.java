@@ -39,7 +39,10 @@ public final class Neighbors implements NeighborService {
             }
             long hi = a.family() == 6 ? a.hi() : Neighbor.V4;
             long lo = a.family() == 6 ? a.lo() : a.v4() & 0xffff_ffffL;
-            state.engine.setStatic(p.index(), hi, lo, m);
+            if (!state.engine.setStatic(p.index(), hi, lo, m)) {
+                throw new DataplaneException("neighbor table full (gc_thresh3 entries, none evictable); "
+                        + "raise srv6.neigh.gc_thresh3 or flush entries");
+            }
             String addrText = a.host();
             staticNeighbors.put(addrText + " dev " + port, "ip -" + a.family() + " neigh add " + addrText + " lladdr "
                     + Prefixes.mac(m) + " dev " + port);

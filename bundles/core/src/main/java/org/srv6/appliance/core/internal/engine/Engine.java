@@ -41,6 +41,7 @@ public final class Engine implements FrameHandler {
     private final VerdictExecutor verdicts = new VerdictExecutor();
     private final Forwarder forwarder = new Forwarder();
     private final NeighborResolver resolver;
+    private final NeighborTable neighbors;
     private final LocalDelivery local = new LocalDelivery();
     private final IcmpErrors errors = new IcmpErrors();
     private Loop[] loops;
@@ -48,6 +49,7 @@ public final class Engine implements FrameHandler {
 
     public Engine(NeighborTable neighbors, Tables initial) {
         this.tables = initial;
+        this.neighbors = neighbors;
         for (int i = 0; i < drops.length; i++) {
             drops[i] = new LongAdder();
         }
@@ -122,9 +124,33 @@ public final class Engine implements FrameHandler {
         input.onFrame(loops[loop], port, frame);
     }
 
-    /** {@code ip neigh add}: a PERMANENT entry; packets waiting for it leave now. Any thread (table lock). */
-    public void setStatic(int port, long hi, long lo, long mac) {
-        resolver.setStatic(port, hi, lo, mac);
+    /**
+     * {@code ip neigh add}: a PERMANENT entry; packets waiting for it leave now. Any thread (table lock).
+     * @return false when the table is at gc_thresh3 and nothing could be evicted
+     */
+    public boolean setStatic(int port, long hi, long lo, long mac) {
+        return resolver.setStatic(port, hi, lo, mac);
+    }
+
+    /** Replaces the clock (nanoseconds) of the neighbor timers: tests run them without waiting. */
+    void clock(java.util.function.LongSupplier nanos) {
+        resolver.clock(nanos);
+    }
+
+    /**
+     * The neighbor table's counters: entries now, refused (table full), evicted (to make room),
+     * collected (aged out), packets refused by the per-port INCOMPLETE limit, solicitations held
+     * back by the per-port rate.
+     */
+    public java.util.Map<String, Long> neighborCounters() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("entries", (long) neighbors.size());
+        m.put("refused", neighbors.refused());
+        m.put("evicted", neighbors.evicted());
+        m.put("collected", neighbors.collected());
+        m.put("unresolved-limited", resolver.unresolvedLimited());
+        m.put("solicit-rate-limited", resolver.solicitLimited());
+        return m;
     }
 
     /**
@@ -132,7 +158,7 @@ public final class Engine implements FrameHandler {
      * {@link #runtime} is set; safe from any thread (decisions under the table lock, sends on loop 0).
      */
     public void tick() {
-        resolver.tick(System.nanoTime());
+        resolver.tick(resolver.now());
     }
 
     /** {@link #tick()} at a given time: lets a test make probes due without waiting. */

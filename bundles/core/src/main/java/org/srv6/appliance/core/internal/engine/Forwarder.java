@@ -124,6 +124,9 @@ final class Forwarder {
         if (n != null) {
             long mac = n.mac;
             if (mac >= 0) {
+                if (n.state == Neighbor.STALE && !n.used) {
+                    n.used = true; // RFC 4861 §7.3.3: the tick moves it to DELAY
+                }
                 transmit(s, op, mac, etherType);
                 return;
             }

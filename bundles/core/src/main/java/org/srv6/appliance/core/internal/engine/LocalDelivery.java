@@ -160,6 +160,7 @@ final class LocalDelivery {
         long slo = Ipv6.srcLo(b, l3);
         boolean unspecified = shi == 0 && slo == 0;
         long requester = Ethernet.srcMac(b, l3 - Ethernet.LENGTH);
+        boolean option = false;
         for (int o = icmp + 24; o + 8 <= end;) {
             int len = b.getUnsignedByte(o + 1) * 8;
             if (len == 0) {
@@ -167,11 +168,17 @@ final class LocalDelivery {
             }
             if (b.getUnsignedByte(o) == Icmp6.OPT_SOURCE_LLADDR && len >= 8) {
                 requester = getMac(b, o + 2);
+                option = true;
             }
             o += len;
         }
-        if (!unspecified) {
-            resolver.learnStale(p.io.index(), shi, slo, requester);
+        if (!Solicitation.unicastMac(requester)) {
+            s.drop(DropReason.NEIGHBOR_BAD_SENDER); // neither learnt nor answered: the answer would go to everyone
+            return;
+        }
+        // RFC 4861 §7.2.3: only an on-link source with a link-layer option makes an entry; DAD none
+        if (option && !unspecified && p.onLink6(shi, slo) && !p.owns6(shi, slo)) {
+            resolver.learnStale(p.io.index(), shi, slo, requester, true);
         }
         // The advertisement is written over the solicitation.
         int flags = Icmp6.NA_ROUTER | Icmp6.NA_OVERRIDE | (unspecified ? 0 : Icmp6.NA_SOLICITED);
@@ -208,6 +215,7 @@ final class LocalDelivery {
         }
         long thi = b.getLong(icmp + 8);
         long tlo = b.getLong(icmp + 16);
+        int flags = b.getUnsignedByte(icmp + 4);
         long mac = Ethernet.srcMac(b, l3 - Ethernet.LENGTH);
         for (int o = icmp + 24; o + 8 <= end;) {
             int len = b.getUnsignedByte(o + 1) * 8;
@@ -219,9 +227,14 @@ final class LocalDelivery {
             }
             o += len;
         }
+        if (!Solicitation.unicastMac(mac)) {
+            s.drop(DropReason.NEIGHBOR_BAD_SENDER);
+            return;
+        }
         int port = ctx.inPort;
         s.release();
-        resolver.learn(port, thi, tlo, mac, false);
+        resolver.advertised(port, thi, tlo, mac, (flags & Icmp6.NA_SOLICITED) != 0, (flags & Icmp6.NA_OVERRIDE) != 0,
+                false);
     }
 
     private void echoReply6(Loop s, Tables t, int ul) {
@@ -306,8 +319,16 @@ final class LocalDelivery {
         long sha = Arp.senderMac(b, a);
         int tpa = Arp.targetIp(b, a);
         int port = p.io.index();
+        if (!Solicitation.unicastMac(sha)) {
+            s.drop(DropReason.NEIGHBOR_BAD_SENDER); // a zero or group sender MAC would cut the host off
+            return;
+        }
+        // only a sender in one of the port's subnets is learnt (off-subnet ones are still answered)
+        boolean onLink = spa != 0 && p.onLink4(spa) && !p.owns4(spa);
         if (p.owns4(tpa)) {
-            if (spa != 0) {
+            if (onLink && op == Arp.REQUEST) {
+                resolver.learnStale(port, Neighbor.V4, spa & 0xffff_ffffL, sha, true);
+            } else if (onLink) {
                 resolver.learn(port, Neighbor.V4, spa & 0xffff_ffffL, sha, true);
             }
             if (op == Arp.REQUEST) {
@@ -324,8 +345,8 @@ final class LocalDelivery {
             return;
         }
         s.release();
-        if (spa != 0) {
-            resolver.learn(port, Neighbor.V4, spa & 0xffff_ffffL, sha, false);
+        if (onLink) {
+            resolver.learnStale(port, Neighbor.V4, spa & 0xffff_ffffL, sha, false);
         }
     }
 

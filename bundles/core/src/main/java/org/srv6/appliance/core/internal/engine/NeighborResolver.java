@@ -3,24 +3,29 @@ package org.srv6.appliance.core.internal.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
-import org.srv6.appliance.api.packet.Arp;
 import org.srv6.appliance.api.packet.Ethernet;
 import org.srv6.appliance.api.packet.Icmp4;
 import org.srv6.appliance.api.packet.Icmp6;
-import org.srv6.appliance.api.packet.Ipv6;
 import org.srv6.appliance.core.internal.io.IoRuntime;
 import org.srv6.appliance.core.internal.log.RateLimitedLog;
 
 /**
- * Neighbor resolution, the NDP (RFC 4861 §7.2) and ARP (RFC 826) state machine: holds packets for
- * an unresolved next hop and probes it, learns answers and sends what waited, retries and fails
- * resolutions on the tick, makes static entries, and frees what removed entries held.
+ * Neighbor resolution, the NDP (RFC 4861 §7.2-7.3) and ARP (RFC 826) state machine with Linux's
+ * timers: INCOMPLETE (multicast solicitations {@link #PROBE_INTERVAL_NANOS} apart, {@link #MAX_PROBES}
+ * of them, then FAILED), REACHABLE (a confirmation's randomized base_reachable_time), STALE (still
+ * used; the first use moves it to DELAY), DELAY ({@link #DELAY_NANOS}), PROBE (unicast
+ * solicitations), PERMANENT. Holds packets for an unresolved next hop, learns answers and sends
+ * what waited, runs the timers on the tick, makes static entries, and frees what removed entries
+ * held. Bounds: the per-port INCOMPLETE limit and solicitation rate here, the table size in
+ * {@link NeighborTable}.
  *
  * <p>One lock: the {@link NeighborTable}'s monitor guards every write to the table and to its
  * entries (state, MAC, probes, held packets), whichever thread writes: the loops (hold, learn),
@@ -31,19 +36,26 @@ import org.srv6.appliance.core.internal.log.RateLimitedLog;
 final class NeighborResolver {
     static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
     static final int MAX_PROBES = 3;
-    private static final long MAC_BROADCAST = 0xffff_ffff_ffffL;
+    /** DELAY_FIRST_PROBE_TIME (RFC 4861 §10, Linux delay_first_probe_time). */
+    static final long DELAY_NANOS = 5_000_000_000L;
 
     private final NeighborTable table;
+    private final NeighborLimits limits;
     private final Engine engine;
     /** Frames held by entries (written under the table lock, read by anyone). */
     private final AtomicLong held = new AtomicLong();
     private final RateLimitedLog failLog = new RateLimitedLog();
+    private volatile LongSupplier clock = System::nanoTime;
+    private final SolicitRate rate;
+    private volatile long unresolvedLimited;
     private IcmpErrors errors;
     private IoRuntime rt;
     private Loop loop0;
 
     NeighborResolver(NeighborTable table, Engine engine) {
         this.table = table;
+        this.limits = table.limits();
+        this.rate = new SolicitRate(limits.solicitPerSecond());
         this.engine = engine;
     }
 
@@ -57,42 +69,85 @@ final class NeighborResolver {
         this.rt = runtime;
     }
 
+    /** Replaces the clock (nanoseconds) the timers read: tests run them without waiting. */
+    void clock(LongSupplier c) {
+        this.clock = c;
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
     long held() {
         return held.get();
+    }
+
+    /** Packets dropped because their port had {@code unres_max} INCOMPLETE entries. */
+    long unresolvedLimited() {
+        return unresolvedLimited;
+    }
+
+    /** Solicitations not sent because of the per-port rate (they count as sent and lost). */
+    long solicitLimited() {
+        return rate.limited();
     }
 
     /** Queues the packet on an unresolved neighbor and probes it (NDP NS / ARP request). */
     void hold(Loop s, PortState op, long hi, long lo, int etherType) {
         PacketContext ctx = s.ctx;
+        int port = op.io.index();
+        long now = clock.getAsLong();
         Neighbor n;
-        long mac;
+        long mac = -1;
         boolean full = false;
         boolean probe = false;
+        boolean refused = false;
         synchronized (table) {
-            n = table.getOrCreate(op.io.index(), hi, lo);
-            mac = n.mac;
-            if (mac < 0) {
-                if (n.state == Neighbor.FAILED) {
-                    n.state = Neighbor.INCOMPLETE;
+            n = table.get(port, hi, lo);
+            if (n == null) {
+                if (table.unresolved(port) >= limits.unresolvedPerPort()) {
+                    unresolvedLimited++;
+                    refused = true;
+                } else {
+                    n = table.create(port, hi, lo, now);
+                    refused = n == null;
+                }
+            } else if (n.state == Neighbor.FAILED) {
+                if (table.unresolved(port) >= limits.unresolvedPerPort()) {
+                    unresolvedLimited++;
+                    refused = true;
+                } else {
+                    table.state(n, Neighbor.INCOMPLETE, now);
                     n.probes = 0;
                 }
-                if (n.heldCount >= Neighbor.QUEUE) {
-                    full = true;
+            }
+            if (!refused) {
+                mac = n.mac;
+                if (mac >= 0) {
+                    n.used = true; // a STALE entry in use starts its DELAY on the tick
                 } else {
-                    ctx.buf.readerIndex(ctx.l3 - Ethernet.LENGTH);
-                    Ethernet.type(ctx.buf, ctx.l3 - Ethernet.LENGTH, etherType); // kept until the neighbor answers
-                    n.held[n.heldCount] = ctx.buf;
-                    n.heldInPort[n.heldCount] = ctx.inPort;
-                    n.heldCount++;
-                    held.incrementAndGet();
-                    ctx.buf = null;
-                }
-                if (n.probes == 0) {
-                    n.probes = 1;
-                    n.lastProbe = System.nanoTime();
-                    probe = true;
+                    if (n.heldCount >= Neighbor.QUEUE) {
+                        full = true;
+                    } else {
+                        ctx.buf.readerIndex(ctx.l3 - Ethernet.LENGTH);
+                        Ethernet.type(ctx.buf, ctx.l3 - Ethernet.LENGTH, etherType); // kept until the neighbor answers
+                        n.held[n.heldCount] = ctx.buf;
+                        n.heldInPort[n.heldCount] = ctx.inPort;
+                        n.heldCount++;
+                        held.incrementAndGet();
+                        ctx.buf = null;
+                    }
+                    if (n.probes == 0) {
+                        n.probes = 1;
+                        n.lastProbe = now;
+                        probe = rate.allow(port, now);
+                    }
                 }
             }
+        }
+        if (refused) {
+            s.drop(DropReason.NEIGHBOR_TABLE_FULL);
+            return;
         }
         if (mac >= 0) {
             Forwarder.transmit(s, op, mac, etherType); // answered since the caller looked
@@ -102,84 +157,43 @@ final class NeighborResolver {
             s.drop(DropReason.NEIGHBOR_QUEUE_FULL);
         }
         if (probe) {
-            solicit(op, n);
+            solicit(op, n, -1);
         }
     }
 
-    /** Sends a Neighbor Solicitation (RFC 4861 §7.2.2) or an ARP request for {@code n}. */
-    private void solicit(PortState op, Neighbor n) {
+    /** Sends a solicitation for {@code n}: multicast, or unicast to {@code unicastMac} when it is >= 0. */
+    private void solicit(PortState op, Neighbor n, long unicastMac) {
         ByteBuf f = rt.newFrame();
-        int e = f.writerIndex();
-        long mac = op.io.mac();
-        if (n.isV4()) {
-            f.writerIndex(e + Ethernet.LENGTH + Arp.LENGTH);
-            Ethernet.dstMac(f, e, MAC_BROADCAST);
-            Ethernet.srcMac(f, e, mac);
-            Ethernet.type(f, e, Ethernet.TYPE_ARP);
-            int a = e + Ethernet.LENGTH;
-            f.setShort(a + Arp.HTYPE, 1);
-            f.setShort(a + Arp.PTYPE, Ethernet.TYPE_IPV4);
-            f.setByte(a + Arp.HLEN, 6);
-            f.setByte(a + Arp.PLEN, 4);
-            f.setShort(a + Arp.OPER, Arp.REQUEST);
-            LocalDelivery.setMac(f, a + Arp.SHA, mac);
-            f.setInt(a + Arp.SPA, op.addr4.length > 0 ? op.addr4[0] : 0);
-            LocalDelivery.setMac(f, a + Arp.THA, 0);
-            f.setInt(a + Arp.TPA, (int) n.lo);
-        } else {
-            int l3 = e + Ethernet.LENGTH;
-            f.writerIndex(l3 + Ipv6.LENGTH + 32);
-            Ethernet.dstMac(f, e, 0x3333_ff00_0000L | (n.lo & 0xffffff));
-            Ethernet.srcMac(f, e, mac);
-            Ethernet.type(f, e, Ethernet.TYPE_IPV6);
-            Ipv6.versionTcFlow(f, l3, 0, 0);
-            Ipv6.payloadLength(f, l3, 32);
-            Ipv6.nextHeader(f, l3, Ipv6.PROTO_ICMPV6);
-            Ipv6.hopLimit(f, l3, 255);
-            if (op.hi6.length > 0 && !PortState.isLinkLocal(n.hi)) {
-                Ipv6.src(f, l3, op.hi6[0], op.lo6[0]);
-            } else {
-                // a link-local target is solicited from the link-local address (RFC 6724 scope rule)
-                Ipv6.src(f, l3, op.llHi, op.llLo);
-            }
-            Ipv6.dst(f, l3, 0xff02_0000_0000_0000L, 0x0000_0001_ff00_0000L | (n.lo & 0xffffff));
-            int icmp = l3 + Ipv6.LENGTH;
-            f.setInt(icmp, Icmp6.NEIGHBOR_SOLICITATION << 24);
-            f.setInt(icmp + 4, 0);
-            f.setLong(icmp + 8, n.hi);
-            f.setLong(icmp + 16, n.lo);
-            f.setByte(icmp + 24, Icmp6.OPT_SOURCE_LLADDR);
-            f.setByte(icmp + 25, 1);
-            LocalDelivery.setMac(f, icmp + 26, mac);
-            Icmp6.updateChecksum(f, l3, icmp, 32);
-        }
+        Solicitation.write(f, op, n, unicastMac);
         op.io.send(f);
     }
 
-    /** A solicitation's sender becomes a neighbor (STALE in Linux terms: known, not confirmed). */
-    void learnStale(int port, long hi, long lo, long mac) {
+    /**
+     * A solicitation's sender (NS with a source link-layer option, ARP request for us) or an ARP
+     * packet's sender: RFC 4861 §7.2.3 — a new entry is STALE; an INCOMPLETE one becomes STALE and
+     * sends what waited; a different MAC replaces the known one and makes it STALE. Unless
+     * {@code create}, only an entry that exists is updated.
+     */
+    void learnStale(int port, long hi, long lo, long mac, boolean create) {
         Neighbor n = table.get(port, hi, lo);
         if (n != null && n.mac == mac && n.state != Neighbor.INCOMPLETE) {
-            return;
+            return; // nothing new: no lock on the hot path of a chatty neighbor
         }
-        learn(port, hi, lo, mac, true);
-    }
-
-    /**
-     * Records a neighbor's MAC and sends what was waiting for it. Unless {@code create}, only an
-     * entry that exists is updated (an unsolicited advertisement creates nothing, as in Linux).
-     */
-    void learn(int port, long hi, long lo, long mac, boolean create) {
         ByteBuf[] out;
         int count;
+        long now = clock.getAsLong();
         synchronized (table) {
-            Neighbor n = create ? table.getOrCreate(port, hi, lo) : table.get(port, hi, lo);
-            if (n == null || n.state == Neighbor.PERMANENT) {
+            n = table.get(port, hi, lo);
+            if (n == null && create) {
+                n = table.create(port, hi, lo, now);
+            }
+            if (n == null || n.state == Neighbor.PERMANENT || (n.mac == mac && n.state != Neighbor.INCOMPLETE)) {
                 return;
             }
             n.mac = mac;
-            n.state = Neighbor.REACHABLE;
             n.probes = 0;
+            n.used = false;
+            table.state(n, Neighbor.STALE, now);
             count = n.heldCount;
             if (count == 0) {
                 return;
@@ -189,23 +203,89 @@ final class NeighborResolver {
         send(port, mac, out, count);
     }
 
-    /** {@code ip neigh add}: a PERMANENT entry; packets waiting for it leave now. */
-    void setStatic(int port, long hi, long lo, long mac) {
+    /**
+     * A confirmation (solicited advertisement, ARP reply for us): REACHABLE for a randomized
+     * base_reachable_time, and what waited is sent. Unless {@code create}, only an entry that
+     * exists is updated (an unsolicited advertisement creates nothing, as in Linux).
+     */
+    void learn(int port, long hi, long lo, long mac, boolean create) {
+        advertised(port, hi, lo, mac, true, true, create);
+    }
+
+    /**
+     * RFC 4861 §7.2.5: an advertisement for an entry. Solicited confirms (REACHABLE); an
+     * unsolicited one with override and a new MAC makes it STALE; without override a different
+     * MAC only makes a REACHABLE entry STALE. An INCOMPLETE entry takes the MAC either way.
+     */
+    void advertised(int port, long hi, long lo, long mac, boolean solicited, boolean override, boolean create) {
         ByteBuf[] out;
         int count;
+        long now = clock.getAsLong();
         synchronized (table) {
-            Neighbor n = table.getOrCreate(port, hi, lo);
-            boolean was = n.state == Neighbor.PERMANENT;
+            Neighbor n = table.get(port, hi, lo);
+            if (n == null && create) {
+                n = table.create(port, hi, lo, now);
+            }
+            if (n == null || n.state == Neighbor.PERMANENT) {
+                return;
+            }
+            boolean incomplete = n.mac < 0;
+            boolean changed = n.mac != mac;
+            if (!incomplete && changed && !override) {
+                if (n.state == Neighbor.REACHABLE) {
+                    table.state(n, Neighbor.STALE, now);
+                    n.used = false;
+                }
+                return;
+            }
+            if (!incomplete && !changed && !solicited) {
+                return; // nothing new
+            }
             n.mac = mac;
-            n.state = Neighbor.PERMANENT;
             n.probes = 0;
+            n.used = false;
+            if (solicited) {
+                n.confirmed = now;
+                long base = limits.baseReachableMillis() * 1_000_000L;
+                n.reachableNanos = base / 2 + (long) (ThreadLocalRandom.current().nextDouble() * base);
+                table.state(n, Neighbor.REACHABLE, now);
+            } else {
+                table.state(n, Neighbor.STALE, now);
+            }
             count = n.heldCount;
-            if (was || count == 0) {
+            if (count == 0) {
                 return;
             }
             out = takeHeld(n);
         }
         send(port, mac, out, count);
+    }
+
+    /** {@code ip neigh add}: a PERMANENT entry; packets waiting for it leave now. @return false when the table is full */
+    boolean setStatic(int port, long hi, long lo, long mac) {
+        ByteBuf[] out;
+        int count;
+        long now = clock.getAsLong();
+        synchronized (table) {
+            Neighbor n = table.get(port, hi, lo);
+            if (n == null) {
+                n = table.create(port, hi, lo, now);
+                if (n == null) {
+                    return false;
+                }
+            }
+            boolean was = n.state == Neighbor.PERMANENT;
+            n.mac = mac;
+            table.state(n, Neighbor.PERMANENT, now);
+            n.probes = 0;
+            count = n.heldCount;
+            if (was || count == 0) {
+                return true;
+            }
+            out = takeHeld(n);
+        }
+        send(port, mac, out, count);
+        return true;
     }
 
     /** Empties an entry's queue (under the table lock). @return the frames, in arrival order */
@@ -236,50 +316,94 @@ final class NeighborResolver {
     private record Failed(boolean v4, ByteBuf[] frames, int[] inPorts, int count) {
     }
 
+    /** A solicitation the tick decided on: multicast ({@code mac} < 0) or unicast to {@code mac}. */
+    private record Probe(Neighbor n, long mac) {
+    }
+
     /**
-     * Retries resolutions whose last probe is {@link #PROBE_INTERVAL_NANOS} old and fails those
-     * probed {@link #MAX_PROBES} times. Decides under the lock; the probes and the errors for the
-     * failed entries' packets then go out on loop 0 (here when called there).
+     * Runs the timers (under the lock): collects old entries, retries INCOMPLETE resolutions whose
+     * last probe is {@link #PROBE_INTERVAL_NANOS} old and fails those probed {@link #MAX_PROBES}
+     * times, ages REACHABLE to STALE, moves a used STALE entry to DELAY, DELAY to PROBE, and fails a
+     * PROBE entry that did not answer. The probes and the errors for the failed entries' packets
+     * then go out on loop 0 (here when called there).
      */
     void tick(long now) {
         IoRuntime r = rt;
         if (r == null) {
             return;
         }
-        List<Neighbor> probe = null;
+        List<Probe> probe = null;
         List<Failed> failed = null;
         synchronized (table) {
+            table.collect(now);
             for (Neighbor n : table.slots()) {
-                if (n == null || n.state != Neighbor.INCOMPLETE || n.probes == 0
-                        || now - n.lastProbe < PROBE_INTERVAL_NANOS) {
+                if (!NeighborTable.live(n)) {
                     continue;
                 }
-                if (n.probes < MAX_PROBES) {
-                    n.probes++;
-                    n.lastProbe = now;
-                    (probe == null ? probe = new ArrayList<>() : probe).add(n);
-                } else {
-                    n.state = Neighbor.FAILED;
-                    n.probes = 0;
-                    int count = n.heldCount;
-                    int[] inPorts = n.heldInPort.clone();
-                    Failed f = new Failed(n.isV4(), takeHeld(n), inPorts, count);
-                    (failed == null ? failed = new ArrayList<>() : failed).add(f);
+                switch (n.state) {
+                    case Neighbor.INCOMPLETE, Neighbor.PROBE -> {
+                        if (n.probes == 0 || now - n.lastProbe < PROBE_INTERVAL_NANOS) {
+                            continue;
+                        }
+                        if (n.probes < MAX_PROBES) {
+                            n.probes++;
+                            n.lastProbe = now;
+                            if (rate.allow(n.port, now)) {
+                                (probe == null ? probe = new ArrayList<>() : probe).add(new Probe(n, n.mac));
+                            }
+                            continue;
+                        }
+                        boolean resolving = n.state == Neighbor.INCOMPLETE;
+                        table.state(n, Neighbor.FAILED, now);
+                        n.mac = -1; // the next packet starts a new resolution
+                        n.probes = 0;
+                        if (resolving && n.heldCount > 0) {
+                            int count = n.heldCount;
+                            int[] inPorts = n.heldInPort.clone();
+                            Failed f = new Failed(n.isV4(), takeHeld(n), inPorts, count);
+                            (failed == null ? failed = new ArrayList<>() : failed).add(f);
+                        }
+                    }
+                    case Neighbor.REACHABLE -> {
+                        if (now - n.confirmed >= n.reachableNanos) {
+                            n.used = false;
+                            table.state(n, Neighbor.STALE, now);
+                        }
+                    }
+                    case Neighbor.STALE -> {
+                        if (n.used) {
+                            n.used = false;
+                            table.state(n, Neighbor.DELAY, now);
+                        }
+                    }
+                    case Neighbor.DELAY -> {
+                        if (now - n.updated >= DELAY_NANOS) {
+                            table.state(n, Neighbor.PROBE, now);
+                            n.probes = 1;
+                            n.lastProbe = now;
+                            if (rate.allow(n.port, now)) {
+                                (probe == null ? probe = new ArrayList<>() : probe).add(new Probe(n, n.mac));
+                            }
+                        }
+                    }
+                    default -> {
+                        // FAILED waits for a packet or the collector; PERMANENT never changes
+                    }
                 }
             }
         }
         if (probe == null && failed == null) {
             return;
         }
-        List<Neighbor> p = probe;
+        List<Probe> p = probe;
         List<Failed> fl = failed;
         Runnable work = () -> {
             Tables t = engine.tables();
             if (p != null) {
-                for (Neighbor n : p) {
-                    PortState op = t.port(n.port);
+                for (Probe x : p) {
+                    PortState op = t.port(x.n.port);
                     if (op != null && op.io.up()) {
-                        solicit(op, n);
+                        solicit(op, x.n, x.mac);
                     }
                 }
             }

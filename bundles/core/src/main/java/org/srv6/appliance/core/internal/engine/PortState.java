@@ -73,6 +73,38 @@ public final class PortState {
         return false;
     }
 
+    /** @return whether hi:lo is link-local or in one of this port's IPv6 prefixes (on-link, RFC 4861 §7.2.3) */
+    public boolean onLink6(long hi, long lo) {
+        if (isLinkLocal(hi)) {
+            return true;
+        }
+        for (int i = 0; i < hi6.length; i++) {
+            int len = len6[i];
+            boolean in = len <= 64 ? ((hi ^ hi6[i]) & mask(len)) == 0
+                    : hi == hi6[i] && ((lo ^ lo6[i]) & mask(len - 64)) == 0;
+            if (in) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether a is in one of this port's IPv4 subnets */
+    public boolean onLink4(int a) {
+        for (int i = 0; i < addr4.length; i++) {
+            int len = len4[i];
+            int m = len == 0 ? 0 : -1 << (32 - len);
+            if (((a ^ addr4[i]) & m) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long mask(int len) {
+        return len == 0 ? 0 : -1L << (64 - len);
+    }
+
     /** The EUI-64 interface identifier of a MAC (RFC 4291 appendix A) under fe80::/64. */
     public static long linkLocalLo(long mac) {
         long oui = (mac >>> 24) & 0xffffff;

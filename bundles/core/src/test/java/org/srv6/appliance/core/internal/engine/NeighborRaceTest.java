@@ -247,10 +247,15 @@ public class NeighborRaceTest {
     private static void assertConsistent(Neighbor n) {
         check(n, n.probes >= 0 && n.probes <= NeighborResolver.MAX_PROBES, "probes out of range");
         switch (n.state) {
-            case Neighbor.REACHABLE, Neighbor.PERMANENT -> {
+            case Neighbor.REACHABLE, Neighbor.PERMANENT, Neighbor.STALE, Neighbor.DELAY -> {
                 check(n, n.mac >= 0, "resolved without a MAC");
                 check(n, n.probes == 0, "resolved but still probing");
                 check(n, n.heldCount == 0, "resolved but still holding");
+            }
+            case Neighbor.PROBE -> {
+                check(n, n.mac >= 0, "probing without a MAC");
+                check(n, n.probes > 0, "probing without a probe");
+                check(n, n.heldCount == 0, "probing but holding");
             }
             case Neighbor.INCOMPLETE -> {
                 check(n, n.mac < 0, "incomplete with a MAC");
