@@ -38,7 +38,7 @@ public final class RunningConfig implements ConfigService {
 
     /** Saves the running configuration; not while replaying it (it is being rebuilt) nor once closed. */
     void persist() {
-        if (state.replaying || state.closed) {
+        if (state.replaying || state.batches > 0 || state.closed) {
             return;
         }
         try {
@@ -53,7 +53,7 @@ public final class RunningConfig implements ConfigService {
      * configuration itself, rewrites the file (so the cost per change stays constant on average).
      */
     void journal(String line) {
-        if (state.replaying || state.closed) {
+        if (state.replaying || state.batches > 0 || state.closed) {
             return;
         }
         try {
@@ -172,6 +172,22 @@ public final class RunningConfig implements ConfigService {
             CoreLog.error("cannot keep " + rejected.size() + " rejected configuration lines in "
                     + store.rejectedFile() + "; " + store.file() + " is left as it was", e);
             return false;
+        }
+    }
+
+    @Override
+    public void batch(Runnable work) {
+        synchronized (state.lock) {
+            state.batches++;
+        }
+        try {
+            work.run();
+        } finally {
+            synchronized (state.lock) {
+                if (--state.batches == 0) {
+                    persist(); // the whole configuration once, instead of a journal line per change
+                }
+            }
         }
     }
 

@@ -44,11 +44,11 @@ public final class SrSettings implements SrService {
     public List<SidInfo> sids() {
         synchronized (state.lock) {
             List<SidInfo> out = new ArrayList<>();
-            for (Route r : state.routes) {
+            for (Route r : state.routes.withBehavior()) {
                 if (r.kind != Route.SID) {
                     continue;
                 }
-                out.add(new SidInfo(r.spec.prefix(), r.spec.table(), r.spec.keyword(), Routes.params(r),
+                out.add(new SidInfo(r.prefix(), r.table, r.spec().keyword(), Routes.params(r),
                         r.instance != null, r.counters.packets.sum(), r.counters.bytes.sum(),
                         r.counters.errors.sum()));
             }
@@ -165,7 +165,7 @@ public final class SrSettings implements SrService {
                 if (p.steer != null) {
                     Route r = p.steer;
                     String params = Routes.params(r);
-                    out.add("iif " + p.name() + " mode " + r.spec.keyword() + (params.isEmpty() ? "" : " " + params));
+                    out.add("iif " + p.name() + " mode " + r.spec().keyword() + (params.isEmpty() ? "" : " " + params));
                 }
             }
             return out;
@@ -191,8 +191,8 @@ public final class SrSettings implements SrService {
         for (PortCfg p : state.ports.values()) {
             if (p.persistent() && p.steer != null) {
                 Route r = p.steer;
-                out.add("ip sr steer add iif " + p.name() + " mode " + r.spec.keyword()
-                        + (r.spec.params().isEmpty() ? "" : " " + String.join(" ", r.spec.params())));
+                out.add("ip sr steer add iif " + p.name() + " mode " + r.spec().keyword()
+                        + (r.spec().params().isEmpty() ? "" : " " + String.join(" ", r.spec().params())));
             }
         }
     }
