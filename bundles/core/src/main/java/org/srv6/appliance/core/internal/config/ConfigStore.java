@@ -1,8 +1,13 @@
 package org.srv6.appliance.core.internal.config;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -20,6 +25,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The persisted configuration: {@code srv6.conf}, a file of shell lines, and its journal
@@ -85,6 +91,11 @@ public final class ConfigStore {
 
     /** Rewrites the configuration as {@code lines}, keeps the previous file as .bak and empties the journal. */
     public synchronized void write(List<String> lines) throws IOException {
+        write(lines::forEach);
+    }
+
+    /** {@link #write(List)} of the lines {@code lines} hands out, one at a time (a million need not be held at once). */
+    public synchronized void write(Consumer<Consumer<String>> lines) throws IOException {
         if (Files.exists(file)) {
             Path bak = backupFile();
             Path tmp = file.resolveSibling("." + bak.getFileName() + ".tmp");
@@ -141,20 +152,33 @@ public final class ConfigStore {
 
     /** Writes {@code lines} atomically to {@code target}, readable by its owner only. */
     public static void write(Path target, List<String> lines) throws IOException {
+        write(target, lines::forEach);
+    }
+
+    /** {@link #write(Path, List)} of the lines {@code lines} hands out, streamed to the file. */
+    public static void write(Path target, Consumer<Consumer<String>> lines) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        StringBuilder sb = new StringBuilder(HEADER);
-        for (String l : lines) {
-            sb.append(l).append('\n');
-        }
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
-            ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+            // replaces what cannot be encoded, as String.getBytes does
+            Writer w = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8), 1 << 16);
+            w.write(HEADER);
+            try {
+                lines.accept(l -> {
+                    try {
+                        w.write(l);
+                        w.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
+            w.flush();
             ch.force(true);
         }
         try {

@@ -2,6 +2,7 @@ package org.srv6.appliance.core.internal.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.behavior.BehaviorConfig;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -232,7 +233,7 @@ public final class Routes implements RouteService {
     }
 
     /** The running configuration's {@code ip route add} lines: plain routes, then SIDs, then transit routes. */
-    void runningLines(List<String> out) {
+    void runningLines(Consumer<String> out) {
         for (int pass = 0; pass < 3; pass++) {
             for (Route r : state.routes) {
                 int order = r.kind == Route.SID ? 1 : r.kind == Route.STEER ? 2 : 0;
@@ -243,7 +244,7 @@ public final class Routes implements RouteService {
                 if (dev != null && !dev.persistent()) {
                     continue;
                 }
-                out.add("ip -" + r.family + " route add " + text(r, true));
+                out.accept("ip -" + r.family + " route add " + text(r, true));
             }
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.dataplane.ConfigService;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -42,7 +43,7 @@ public final class RunningConfig implements ConfigService {
             return;
         }
         try {
-            store.write(running());
+            store.write(this::lines); // streamed: a million routes are never all text at once
         } catch (IOException e) {
             CoreLog.warn("cannot save " + store.file() + ": " + e.getMessage());
         }
@@ -81,20 +82,27 @@ public final class RunningConfig implements ConfigService {
     public List<String> running() {
         synchronized (state.lock) {
             List<String> out = new ArrayList<>();
-            ports.runningLines(out);
-            addresses.runningLines(out);
-            neighbors.runningLines(out);
-            sr.settingLines(out);
-            routes.runningLines(out);
-            sr.steerLines(out);
+            lines(out::add);
             return out;
         }
+    }
+
+    /** Hands out the running configuration's lines, in an order that replays; called with the lock held. */
+    private void lines(Consumer<String> out) {
+        ports.runningLines(out);
+        addresses.runningLines(out);
+        neighbors.runningLines(out);
+        sr.settingLines(out);
+        routes.runningLines(out);
+        sr.steerLines(out);
     }
 
     @Override
     public void save(Path file) throws DataplaneException {
         try {
-            ConfigStore.write(file, running());
+            synchronized (state.lock) {
+                ConfigStore.write(file, this::lines);
+            }
         } catch (IOException e) {
             throw new DataplaneException("cannot save " + file + ": " + e.getMessage());
         }
