@@ -10,8 +10,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROUTES=${1:-1000000}
 SIDS=${2:-100000}
 SRC_HOME=${SRV6_HOME:-$HERE/../../distribution/target/srv6-appliance}
-# a million routes need about 300 MB of heap; the serial collector gives memory back after a load
-export SRV6_JAVA_OPTS="${SRV6_JAVA_OPTS:--Xmx1g -XX:+UseSerialGC}"
+# a million routes take about 250 MB of heap; the serial collector with a small young generation
+# and little free heap kept gives the memory of a load back to the system
+GC_OPTS="-Xmx1g -Xmn64m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
+export SRV6_JAVA_OPTS="${SRV6_JAVA_OPTS:-$GC_OPTS}"
 TAP=rt$$
 WORK=$(mktemp -d)
 H=$WORK/home
@@ -88,7 +90,7 @@ echo "stop (configuration written once): $(ms "$t0" "$t1") ms, $(( $(wc -l < "$H
 echo "--- in one process (core only, forwarding through memory ports during the loads)"
 JAR=$HERE/../target/benchmarks.jar
 if [ -f "$JAR" ]; then
-	java -Xmx1g -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
+	java $GC_OPTS -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
 		org.srv6.appliance.benchmarks.RouteScale "$ROUTES" "$SIDS"
 else
 	echo "no $JAR; build it: mvn -B -pl benchmarks -am package -DskipTests"
