@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 public final class RouteGrammar {
     /** Compiled once: a configuration of a million lines goes through these. */
     private static final Pattern SPACES = Pattern.compile("\\s+");
-    private static final Pattern V6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
     private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     /** The main table, where a route without {@code table} goes. */
     public static final int MAIN = 254;
@@ -231,6 +230,17 @@ public final class RouteGrammar {
         };
     }
 
+    /** True when {@code s} is one or more of {@code [0-9a-fA-F:.]}. */
+    private static boolean v6Chars(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
     /**
      * Checks an address or prefix ({@code A} or {@code A/LEN}).
      *
@@ -254,7 +264,7 @@ public final class RouteGrammar {
                 throw fail("invalid prefix '" + p + "'; expected ADDRESS/LEN with LEN 0-" + (fam == 6 ? 128 : 32));
             }
         }
-        boolean ok = fam == 6 ? V6_CHARS.matcher(addr).matches() && addr.contains(":")
+        boolean ok = fam == 6 ? v6Chars(addr) && addr.contains(":")
                 : V4.matcher(addr).matches();
         if (ok && fam == 4) {
             for (String part : addr.split("\\.")) {

@@ -211,8 +211,8 @@ public final class Routes implements RouteService {
     private String text(Route r, boolean withTable) {
         PortCfg dev = state.portByIndex(r.port);
         String params = r.hasBehavior() ? params(r) : "";
-        RouteSpec shown = new RouteSpec(r.family, r.prefix(), r.spec().via(), dev == null ? null : dev.name(),
-                r.table, r.metric, r.hasBehavior() ? r.spec().encap() : null, r.spec().keyword(),
+        RouteSpec shown = new RouteSpec(r.family, r.prefix(), r.via(), dev == null ? null : dev.name(),
+                r.table, r.metric, r.hasBehavior() ? r.spec().encap() : null, r.keyword(),
                 params.isEmpty() ? List.of() : List.of(params));
         String scope = null;
         String src = null;

@@ -110,6 +110,18 @@ public final class Route {
         return s != null ? s : new RouteSpec(family, prefix(), via, dev, table, metric, null, null, List.of());
     }
 
+    /** The next hop as typed, or null. */
+    public String via() {
+        RouteSpec s = spec;
+        return s != null ? s.via() : via;
+    }
+
+    /** The seg6local action or seg6 mode, null for a plain route. */
+    public String keyword() {
+        RouteSpec s = spec;
+        return s != null ? s.keyword() : null;
+    }
+
     /** The canonical prefix text, as {@code ip route} prints it ({@code default} for length 0). */
     public String prefix() {
         RouteSpec s = spec;
