@@ -108,18 +108,7 @@ public final class RouteScale {
             // batch load of a second file of the same size (other prefixes), as srv6:config load does
             flow.reset();
             t0 = System.nanoTime();
-            List<String> loadLines = Files.readAllLines(load);
-            int n = loadLines.size();
-            dp.config().batch(() -> {
-                int k = 0;
-                for (String line : loadLines) {
-                    k++;
-                    String e = apply(dp, line);
-                    if (e != null) {
-                        throw new IllegalStateException(load + " line " + k + ": " + e);
-                    }
-                }
-            });
+            int n = load(dp, load);
             double loadS = (System.nanoTime() - t0) / 1e9;
             System.out.printf("config load: %d lines in %.2f s = %.0f routes/s%n", n, loadS, (routes + sids) / loadS);
             flow.report("during config load");
@@ -140,6 +129,22 @@ public final class RouteScale {
         }
     }
 
+    /** Applies a file's lines as one batch, as {@code srv6:config load} does; @return the number of lines */
+    private static int load(Dataplane dp, Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        dp.config().batch(() -> {
+            int k = 0;
+            for (String line : lines) {
+                k++;
+                String e = apply(dp, line);
+                if (e != null) {
+                    throw new IllegalStateException(file + " line " + k + ": " + e);
+                }
+            }
+        });
+        return lines.size();
+    }
+
     /** Runs one route line through the shared grammar into the route service, as the shell does. */
     static String apply(Dataplane dp, String line) {
         List<String> w = RouteGrammar.words(line);
@@ -148,7 +153,7 @@ public final class RouteScale {
                 dp.ports().addTap(w.get(3), 1);
                 return null;
             }
-            if (w.get(1).equals("link") || !w.get(2).equals("route") || !w.get(3).equals("add")) {
+            if (!w.get(2).equals("route") || !w.get(3).equals("add")) {
                 return "not a route line";
             }
             RouteSpec spec = RouteGrammar.parse(w.subList(4, w.size()), w.get(1).equals("-6") ? 6 : 4);
