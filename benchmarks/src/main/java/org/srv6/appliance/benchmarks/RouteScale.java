@@ -86,9 +86,9 @@ public final class RouteScale {
 
             long heap = heap();
             long rss = rss();
-            System.out.printf("memory at %d routes: heap %.0f B/route, RSS %.0f B/route (heap %d MB, RSS %d MB)%n",
+            System.out.printf("memory at %d routes: heap %.0f B/route, RSS %.0f B/route (heap %d MB of %d MB committed, RSS %d MB)%n",
                     routes + sids, (double) (heap - heapBase) / (routes + sids), (double) (rss - rssBase) / (routes + sids),
-                    heap >> 20, rss >> 20);
+                    heap >> 20, Runtime.getRuntime().totalMemory() >> 20, rss >> 20);
 
             // single adds at full size, journaled as typed at the shell
             long[] ns = new long[2000];
