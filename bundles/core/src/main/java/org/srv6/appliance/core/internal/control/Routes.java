@@ -91,10 +91,13 @@ public final class Routes implements RouteService {
             throw new DataplaneException(kind == Route.SID ? "missing action; expected encap seg6local action ACTION"
                     : "missing mode; expected encap seg6 mode MODE");
         }
-        RouteSpec canonical = new RouteSpec(family, pf.text(), spec.via(), spec.dev(), table, metric, spec.encap(),
-                keyword, spec.params());
+        // texts that repeat over many routes are shared instances: next hops, port names, keywords
+        String via = hasVia ? spec.via().intern() : null;
+        String encap = kind == Route.SID ? RouteSpec.SEG6LOCAL : kind == Route.STEER ? RouteSpec.SEG6 : null;
+        RouteSpec canonical = new RouteSpec(family, pf.text(), via, dev, table, metric, encap,
+                keyword == null ? null : keyword.intern(), spec.params());
         Route r = kind == Route.UNICAST
-                ? Route.plain(canonical, hasVia ? spec.via().intern() : null, dev, pf.hi(), pf.lo(), pf.v4(), pf.len(),
+                ? Route.plain(canonical, via, dev, pf.hi(), pf.lo(), pf.v4(), pf.len(),
                         hasVia, viaHi, viaLo, via4, port, metric, counters)
                 : new Route(canonical, kind, pf.hi(), pf.lo(), pf.v4(), pf.len(), hasVia, viaHi, viaLo, via4, port,
                         metric, false, counters);

@@ -29,13 +29,14 @@ public final class Route {
     private final String via;
     private final String dev;
     public final int table;
-    public final int kind;
-    public final int family;
+    /** Narrow fields: a million routes, each a few bytes smaller. */
+    public final byte kind;
+    public final byte family;
     /** Prefix as two longs (IPv6) or an int (IPv4, in {@link #addr4}). */
     public final long hi;
     public final long lo;
     public final int addr4;
-    public final int len;
+    public final short len;
     public final boolean hasVia;
     public final long viaHi;
     public final long viaLo;
@@ -74,12 +75,12 @@ public final class Route {
         this.via = via;
         this.dev = dev;
         this.table = table;
-        this.kind = kind;
-        this.family = family;
+        this.kind = (byte) kind;
+        this.family = (byte) family;
         this.hi = hi;
         this.lo = lo;
         this.addr4 = addr4;
-        this.len = len;
+        this.len = (short) len;
         this.hasVia = hasVia;
         this.viaHi = viaHi;
         this.viaLo = viaLo;
