@@ -124,26 +124,21 @@ public final class RunningConfig implements ConfigService {
 
     @Override
     public boolean replayOnce(LineExecutor executor) {
-        List<ConfigStore.Line> lines;
         boolean journal;
         synchronized (state.lock) {
             if (replayed) {
                 return false;
             }
             replayed = true;
-            try {
-                lines = store.load();
-                journal = Files.exists(store.journalFile());
-            } catch (IOException e) {
-                CoreLog.warn("cannot read " + store.file() + ": " + e.getMessage());
-                return true;
-            }
+            journal = Files.exists(store.journalFile());
             state.replaying = true;
         }
         List<ConfigStore.Line> rejected = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
+        boolean read = false;
         try {
-            for (ConfigStore.Line line : lines) {
+            // streamed: each line is executed as it is read, without the lock (the executor takes it)
+            store.load(line -> {
                 String error;
                 try {
                     error = executor.execute(line.file(), line.number(), line.text(), line.problem());
@@ -154,11 +149,15 @@ public final class RunningConfig implements ConfigService {
                     rejected.add(line);
                     reasons.add(error);
                 }
-            }
+            });
+            read = true;
+        } catch (IOException e) {
+            CoreLog.warn("cannot read " + store.file() + ": " + e.getMessage());
         } finally {
             synchronized (state.lock) {
                 state.replaying = false;
-                if (keep(rejected, reasons) && (journal || !rejected.isEmpty())) {
+                // a file that could not be read to its end is left as it was
+                if (keep(rejected, reasons) && read && (journal || !rejected.isEmpty())) {
                     persist(); // one file again, of what was applied; the rest is in .rejected and .bak
                 }
             }
