@@ -161,13 +161,22 @@ public final class ShellCommands implements Ip.Services {
                 if (args.length != 2) {
                     throw new IllegalArgumentException("missing file; expected srv6:config load FILE");
                 }
-                int n = 0;
-                for (String line : Files.readAllLines(Path.of(args[1]))) {
-                    n++;
-                    String err = ip.run(line);
-                    if (err != null) {
-                        throw new IllegalArgumentException(args[1] + " line " + n + ": " + err);
+                List<String> lines = Files.readAllLines(Path.of(args[1]));
+                String[] rejected = {null};
+                // one batch: no journal line per change, the configuration is written once at the end
+                c.batch(() -> {
+                    int n = 0;
+                    for (String line : lines) {
+                        n++;
+                        String err = ip.run(line);
+                        if (err != null) {
+                            rejected[0] = args[1] + " line " + n + ": " + err;
+                            return;
+                        }
                     }
+                });
+                if (rejected[0] != null) {
+                    throw new IllegalArgumentException(rejected[0]);
                 }
                 return null;
             }

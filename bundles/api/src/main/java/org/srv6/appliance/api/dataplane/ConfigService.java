@@ -34,6 +34,15 @@ public interface ConfigService {
      */
     boolean replayOnce(LineExecutor executor);
 
+    /**
+     * Runs {@code work} (the lines of {@code srv6:config load}) as one batch: the changes it makes
+     * are not journaled one by one; the configuration is written once when it ends, also when it
+     * ends early (what was applied stays applied and saved).
+     */
+    default void batch(Runnable work) {
+        work.run();
+    }
+
     /** @return true while a replay is running (SIDs of absent behaviors are then accepted) */
     boolean replaying();
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The iproute2 route line, both ways: {@link #parse} turns the words after {@code ip route add}
@@ -19,6 +20,9 @@ import java.util.Set;
  * </pre>
  */
 public final class RouteGrammar {
+    /** Compiled once: a configuration of a million lines goes through these. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     /** The main table, where a route without {@code table} goes. */
     public static final int MAIN = 254;
     /** The local table, where the routes of local addresses go. */
@@ -52,7 +56,7 @@ public final class RouteGrammar {
     /** Splits a line into words as a shell would for these commands (no quoting). */
     public static List<String> words(String line) {
         String t = line.trim();
-        return t.isEmpty() ? List.of() : Arrays.asList(t.split("\\s+"));
+        return t.isEmpty() ? List.of() : Arrays.asList(SPACES.split(t));
     }
 
     /** {@link #parse(List, int)} of a line's words. */
@@ -226,6 +230,17 @@ public final class RouteGrammar {
         };
     }
 
+    /** True when {@code s} is one or more of {@code [0-9a-fA-F:.]}. */
+    private static boolean v6Chars(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
     /**
      * Checks an address or prefix ({@code A} or {@code A/LEN}).
      *
@@ -249,8 +264,8 @@ public final class RouteGrammar {
                 throw fail("invalid prefix '" + p + "'; expected ADDRESS/LEN with LEN 0-" + (fam == 6 ? 128 : 32));
             }
         }
-        boolean ok = fam == 6 ? addr.matches("[0-9a-fA-F:.]+") && addr.contains(":")
-                : addr.matches("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+        boolean ok = fam == 6 ? v6Chars(addr) && addr.contains(":")
+                : V4.matcher(addr).matches();
         if (ok && fam == 4) {
             for (String part : addr.split("\\.")) {
                 ok &= Integer.parseInt(part) < 256;

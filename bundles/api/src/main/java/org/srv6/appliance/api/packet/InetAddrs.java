@@ -43,33 +43,41 @@ public final class InetAddrs {
         return out;
     }
 
+    /** The 16-bit groups of {@code part} (colon-separated hex, perhaps ending in a dotted quad), read in place. */
     private static int[] groups(String part, String whole, boolean mayEndWithV4) {
         if (part.isEmpty()) {
             return new int[0];
         }
-        String[] g = part.split(":", -1);
-        int[] out = new int[g.length + 1];
+        int[] out = new int[part.length() / 2 + 2];
         int n = 0;
-        for (int i = 0; i < g.length; i++) {
-            String x = g[i];
-            if (i == g.length - 1 && mayEndWithV4 && x.indexOf('.') >= 0) {
-                int v4 = parse4(x);
+        for (int start = 0;;) {
+            int end = part.indexOf(':', start);
+            boolean last = end < 0;
+            if (last) {
+                end = part.length();
+            }
+            if (last && mayEndWithV4 && part.indexOf('.', start) >= 0) {
+                int v4 = parse4(part.substring(start));
                 out[n++] = v4 >>> 16;
                 out[n++] = v4 & 0xffff;
-                continue;
+                break;
             }
-            if (x.isEmpty() || x.length() > 4) {
+            if (end == start || end - start > 4) {
                 throw new IllegalArgumentException("not an IPv6 address: " + whole);
             }
             int v = 0;
-            for (int j = 0; j < x.length(); j++) {
-                int d = Character.digit(x.charAt(j), 16);
+            for (int j = start; j < end; j++) {
+                int d = Character.digit(part.charAt(j), 16);
                 if (d < 0) {
                     throw new IllegalArgumentException("not an IPv6 address: " + whole);
                 }
                 v = v << 4 | d;
             }
             out[n++] = v;
+            if (last) {
+                break;
+            }
+            start = end + 1;
         }
         return Arrays.copyOf(out, n);
     }
@@ -156,10 +164,24 @@ public final class InetAddrs {
             if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
                 sb.append(':');
             }
-            sb.append(Integer.toHexString(word(a, off, i)));
+            appendHex(sb, word(a, off, i));
         }
         return sb.toString();
     }
+
+    /** Appends a 16-bit group in lower-case hex without leading zeros (no string per group). */
+    private static void appendHex(StringBuilder sb, int w) {
+        boolean started = false;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            int d = (w >>> shift) & 0xf;
+            if (d != 0 || started || shift == 0) {
+                sb.append(HEX[d]);
+                started = true;
+            }
+        }
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** @return the RFC 5952 text of a 16-byte address */
     public static String format6(byte[] a) {

@@ -1,8 +1,14 @@
 package org.srv6.appliance.core.internal.config;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -17,9 +23,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The persisted configuration: {@code srv6.conf}, a file of shell lines, and its journal
@@ -85,6 +93,11 @@ public final class ConfigStore {
 
     /** Rewrites the configuration as {@code lines}, keeps the previous file as .bak and empties the journal. */
     public synchronized void write(List<String> lines) throws IOException {
+        write(lines::forEach);
+    }
+
+    /** {@link #write(List)} of the lines {@code lines} hands out, one at a time (a million need not be held at once). */
+    public synchronized void write(Consumer<Consumer<String>> lines) throws IOException {
         if (Files.exists(file)) {
             Path bak = backupFile();
             Path tmp = file.resolveSibling("." + bak.getFileName() + ".tmp");
@@ -141,20 +154,33 @@ public final class ConfigStore {
 
     /** Writes {@code lines} atomically to {@code target}, readable by its owner only. */
     public static void write(Path target, List<String> lines) throws IOException {
+        write(target, lines::forEach);
+    }
+
+    /** {@link #write(Path, List)} of the lines {@code lines} hands out, streamed to the file. */
+    public static void write(Path target, Consumer<Consumer<String>> lines) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        StringBuilder sb = new StringBuilder(HEADER);
-        for (String l : lines) {
-            sb.append(l).append('\n');
-        }
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
-            ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+            // replaces what cannot be encoded, as String.getBytes does
+            Writer w = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8), 1 << 16);
+            w.write(HEADER);
+            try {
+                lines.accept(l -> {
+                    try {
+                        w.write(l);
+                        w.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
+            w.flush();
             ch.force(true);
         }
         try {
@@ -172,20 +198,32 @@ public final class ConfigStore {
 
     /** @return the file's lines, then the journal's: what boot replays, problems included */
     public synchronized List<Line> load() throws IOException {
-        List<Line> out = new ArrayList<>(lines(file));
+        List<Line> out = new ArrayList<>();
+        load(out::add);
+        return out;
+    }
+
+    /**
+     * {@link #load()} handed out one line at a time, the file read a block at a time (a million
+     * lines are never all in memory). Holds no lock while it hands out: {@code out} may change
+     * the configuration.
+     */
+    public void load(Consumer<Line> out) throws IOException {
+        forEachLine(file, out);
         Path j = journalFile();
         if (Files.exists(j)) {
             List<Line> jl = lines(j);
-            journalLines = jl.size();
-            out.addAll(jl);
+            synchronized (this) {
+                journalLines = jl.size();
+            }
             byte[] all = Files.readAllBytes(j);
             if (all.length > 0 && all[all.length - 1] != '\n' && !jl.isEmpty()) {
                 Line last = jl.get(jl.size() - 1);
-                out.set(out.size() - 1, new Line(last.file(), last.number(), last.text(),
+                jl.set(jl.size() - 1, new Line(last.file(), last.number(), last.text(),
                         "half-written last line of the journal (no newline)"));
             }
+            jl.forEach(out);
         }
-        return out;
     }
 
     /** @return the stored lines that can be applied (file, then journal) */
@@ -214,42 +252,64 @@ public final class ConfigStore {
      */
     public static List<Line> lines(Path source) throws IOException {
         List<Line> out = new ArrayList<>();
+        forEachLine(source, out::add);
+        return out;
+    }
+
+    /** {@link #lines(Path)} handed out one at a time, read a block at a time; nothing when absent. */
+    public static void forEachLine(Path source, Consumer<Line> out) throws IOException {
         if (!Files.exists(source)) {
-            return out;
+            return;
         }
-        byte[] all = Files.readAllBytes(source);
         String name = source.getFileName().toString();
         CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        byte[] block = new byte[1 << 16];
+        byte[] line = new byte[256];
+        int len = 0;
         int number = 0;
-        for (int start = 0; start < all.length;) {
-            int end = start;
-            while (end < all.length && all[end] != '\n') {
-                end++;
+        try (InputStream in = Files.newInputStream(source)) {
+            for (int n; (n = in.read(block)) >= 0;) {
+                for (int i = 0; i < n; i++) {
+                    byte b = block[i];
+                    if (b == '\n') {
+                        line(name, ++number, line, len, strict, out);
+                        len = 0;
+                    } else {
+                        if (len == line.length) {
+                            line = Arrays.copyOf(line, len * 2);
+                        }
+                        line[len++] = b;
+                    }
+                }
             }
-            number++;
-            String problem = null;
-            String text;
-            try {
-                CharBuffer c = strict.reset().decode(ByteBuffer.wrap(all, start, end - start));
-                text = c.toString();
-            } catch (CharacterCodingException e) {
-                text = new String(all, start, end - start, StandardCharsets.UTF_8);
-                problem = "not valid UTF-8";
-            }
-            text = text.strip();
-            if (problem == null && text.length() > MAX_LINE) {
-                problem = "line longer than " + MAX_LINE + " characters";
-            }
-            if (problem == null && text.chars().anyMatch(ch -> ch < 0x20 && ch != '\t')) {
-                problem = "control characters in the line";
-            }
-            if (!text.isEmpty() && !text.startsWith("#")) {
-                out.add(new Line(name, number, text, problem));
-            }
-            start = end + 1;
         }
-        return out;
+        if (len > 0) {
+            line(name, ++number, line, len, strict, out); // the last line, without a newline
+        }
+    }
+
+    /** Hands out one line unless it is blank or a comment, with the problem that keeps it from being applied. */
+    private static void line(String name, int number, byte[] b, int len, CharsetDecoder strict, Consumer<Line> out) {
+        String problem = null;
+        String text;
+        try {
+            CharBuffer c = strict.reset().decode(ByteBuffer.wrap(b, 0, len));
+            text = c.toString();
+        } catch (CharacterCodingException e) {
+            text = new String(b, 0, len, StandardCharsets.UTF_8);
+            problem = "not valid UTF-8";
+        }
+        text = text.strip();
+        if (problem == null && text.length() > MAX_LINE) {
+            problem = "line longer than " + MAX_LINE + " characters";
+        }
+        if (problem == null && text.chars().anyMatch(ch -> ch < 0x20 && ch != '\t')) {
+            problem = "control characters in the line";
+        }
+        if (!text.isEmpty() && !text.startsWith("#")) {
+            out.accept(new Line(name, number, text, problem));
+        }
     }
 
     /** Keeps lines that could not be applied in srv6.conf.rejected, each under a comment saying when and why. */

@@ -3,6 +3,7 @@ package org.srv6.appliance.core.internal.control;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.dataplane.AddressInfo;
 import org.srv6.appliance.api.dataplane.AddressService;
@@ -69,11 +70,11 @@ public final class Addresses implements AddressService {
     }
 
     /** The running configuration's {@code ip addr add} lines of the TAP ports. */
-    void runningLines(List<String> out) {
+    void runningLines(Consumer<String> out) {
         for (PortCfg p : state.ports.values()) {
             if (p.persistent()) {
                 for (Prefixes.Addr a : p.addrs) {
-                    out.add("ip -" + a.family() + " addr add " + a.text() + " dev " + p.name());
+                    out.accept("ip -" + a.family() + " addr add " + a.text() + " dev " + p.name());
                 }
             }
         }

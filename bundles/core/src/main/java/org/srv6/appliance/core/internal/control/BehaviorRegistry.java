@@ -164,9 +164,9 @@ public final class BehaviorRegistry {
             }
             Provider p = e.getValue().get(0);
             List<String> sids = new ArrayList<>();
-            for (Route r : state.routes) {
-                if (r.hasBehavior() && e.getKey().equals(r.spec.keyword())) {
-                    sids.add(r.spec.prefix());
+            for (Route r : state.routes.withBehavior()) {
+                if (r.hasBehavior() && e.getKey().equals(r.spec().keyword())) {
+                    sids.add(r.prefix());
                 }
             }
             String syntax;
@@ -192,7 +192,7 @@ public final class BehaviorRegistry {
         Provider p = active(keyword);
         List<BehaviorInstance> old = new ArrayList<>();
         for (Route r : state.behaviorRoutes()) {
-            if (keyword.equals(r.spec.keyword())) {
+            if (keyword.equals(r.spec().keyword())) {
                 renew(r, p, old);
             }
         }
@@ -207,7 +207,7 @@ public final class BehaviorRegistry {
     void recreateAll() {
         List<BehaviorInstance> old = new ArrayList<>();
         for (Route r : state.behaviorRoutes()) {
-            Provider p = active(r.spec.keyword());
+            Provider p = active(r.spec().keyword());
             if (p != null) {
                 renew(r, p, old);
             }
@@ -226,7 +226,7 @@ public final class BehaviorRegistry {
             try {
                 instantiate(r, p);
             } catch (DataplaneException e) {
-                CoreLog.warn(r.spec.prefix() + " stays inactive: " + e.getMessage());
+                CoreLog.warn(r.prefix() + " stays inactive: " + e.getMessage());
                 r.instance = null;
             }
         } else {
@@ -240,14 +240,14 @@ public final class BehaviorRegistry {
     /** Parses the route's stored text with {@code p} and creates its instance (not yet published). */
     void instantiate(Route r, Provider p) throws DataplaneException {
         try {
-            BehaviorConfig cfg = p.behavior().parse(new ArrayList<>(r.spec.params()));
+            BehaviorConfig cfg = p.behavior().parse(new ArrayList<>(r.spec().params()));
             BehaviorInstance inst = p.behavior().create(cfg, new SidContext(r, state));
             r.config = cfg;
             r.instance = inst;
         } catch (BehaviorException e) {
             throw new DataplaneException(e.getMessage());
         } catch (RuntimeException e) {
-            throw new DataplaneException(r.spec.keyword() + " failed: " + e);
+            throw new DataplaneException(r.spec().keyword() + " failed: " + e);
         }
     }
 

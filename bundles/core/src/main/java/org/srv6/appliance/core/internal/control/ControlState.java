@@ -2,11 +2,10 @@ package org.srv6.appliance.core.internal.control;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -31,7 +30,7 @@ public final class ControlState {
 
     final Map<String, PortCfg> ports = new LinkedHashMap<>();
     /** The configured routes in the order they were added (the running configuration's order). */
-    final Set<Route> routes = new LinkedHashSet<>();
+    final RouteList routes = new RouteList();
     final Engine engine;
     final IoRuntime rt;
     final NeighborTable neighbors;
@@ -39,6 +38,8 @@ public final class ControlState {
     final Map<Integer, BehaviorContext.HmacKey> hmacKeys = new TreeMap<>();
     /** True while the saved configuration is replayed: nothing is saved and unknown behaviors are accepted. */
     volatile boolean replaying;
+    /** Batches running ({@code srv6:config load}): changes are not journaled; the file is written when the last ends. */
+    int batches;
     boolean closed;
     private int nextIndex = 1;
     private SnapshotBuilder snapshot;
@@ -89,13 +90,16 @@ public final class ControlState {
      * only when the route claims one, and the change is journaled as {@code line} instead of
      * rewriting the whole configuration.
      */
-    void routeChanged(Route r, String line) {
+    void routeChanged(Route r, Supplier<String> line) {
         if (SnapshotBuilder.claims(r)) {
             publish();
         }
+        if (replaying || batches > 0 || closed) {
+            return; // the file is written once the replay or batch ends: no line to make
+        }
         PortCfg dev = portByIndex(r.port);
         if (dev == null || dev.persistent()) {
-            config.journal(line);
+            config.journal(line.get());
         }
     }
 
@@ -131,10 +135,8 @@ public final class ControlState {
     /** Routes with a behavior: the SIDs and transit routes, then every port's steering. */
     List<Route> behaviorRoutes() {
         List<Route> out = new ArrayList<>();
-        for (Route r : routes) {
-            if (r.hasBehavior()) {
-                out.add(r);
-            }
+        for (Route r : routes.withBehavior()) {
+            out.add(r);
         }
         for (PortCfg p : ports.values()) {
             if (p.steer != null) {

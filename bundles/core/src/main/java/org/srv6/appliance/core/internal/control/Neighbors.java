@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.NeighborInfo;
@@ -110,12 +111,12 @@ public final class Neighbors implements NeighborService {
     }
 
     /** The running configuration's {@code ip neigh add} lines on TAP ports. */
-    void runningLines(List<String> out) {
+    void runningLines(Consumer<String> out) {
         for (Map.Entry<String, String> e : staticNeighbors.entrySet()) {
             String port = e.getKey().substring(e.getKey().indexOf(" dev ") + 5);
             PortCfg p = state.ports.get(port);
             if (p != null && p.persistent()) {
-                out.add(e.getValue());
+                out.accept(e.getValue());
             }
         }
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -246,20 +247,20 @@ public final class Ports implements PortService {
         return "";
     }
 
-    void runningLines(List<String> out) {
+    void runningLines(Consumer<String> out) {
         for (PortCfg p : state.ports.values()) {
             if (!p.persistent()) {
                 continue;
             }
             String n = p.name();
-            out.add("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : "") + placement(p));
+            out.accept("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : "") + placement(p));
             // always: the hosts' neighbor caches know this MAC, so it must be the same after a restart
-            out.add("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
+            out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
             if (p.io.mtu() != 1500) {
-                out.add("ip link set " + n + " mtu " + p.io.mtu());
+                out.accept("ip link set " + n + " mtu " + p.io.mtu());
             }
             if (!p.io.up()) {
-                out.add("ip link set " + n + " down");
+                out.accept("ip link set " + n + " down");
             }
         }
     }

@@ -2,6 +2,7 @@ package org.srv6.appliance.core.internal.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.behavior.BehaviorConfig;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -37,8 +38,11 @@ public final class Routes implements RouteService {
         }
         int metric = spec.metric() > 0 ? spec.metric() : (family == 6 ? 1024 : 0);
         int port = -1;
+        String dev = null;
         if (spec.dev() != null) {
-            port = state.port(spec.dev()).index();
+            PortCfg p = state.port(spec.dev());
+            port = p.index();
+            dev = p.name(); // one instance per port, not one per route
         }
         boolean hasVia = spec.via() != null;
         long viaHi = 0;
@@ -87,10 +91,16 @@ public final class Routes implements RouteService {
             throw new DataplaneException(kind == Route.SID ? "missing action; expected encap seg6local action ACTION"
                     : "missing mode; expected encap seg6 mode MODE");
         }
-        RouteSpec canonical = new RouteSpec(family, pf.text(), spec.via(), spec.dev(), table, metric, spec.encap(),
-                keyword, spec.params());
-        Route r = new Route(canonical, kind, pf.hi(), pf.lo(), pf.v4(), pf.len(), hasVia, viaHi, viaLo, via4, port,
-                metric, false, counters);
+        // texts that repeat over many routes are shared instances: next hops, port names, keywords
+        String via = hasVia ? spec.via().intern() : null;
+        String encap = kind == Route.SID ? RouteSpec.SEG6LOCAL : kind == Route.STEER ? RouteSpec.SEG6 : null;
+        RouteSpec canonical = new RouteSpec(family, pf.text(), via, dev, table, metric, encap,
+                keyword == null ? null : keyword.intern(), spec.params());
+        Route r = kind == Route.UNICAST
+                ? Route.plain(canonical, via, dev, pf.hi(), pf.lo(), pf.v4(), pf.len(),
+                        hasVia, viaHi, viaLo, via4, port, metric, counters)
+                : new Route(canonical, kind, pf.hi(), pf.lo(), pf.v4(), pf.len(), hasVia, viaHi, viaLo, via4, port,
+                        metric, false, counters);
         if (r.hasBehavior()) {
             String kindName = kind == Route.SID ? "ENDPOINT" : "TRANSIT";
             Provider p = registry.active(keyword);
@@ -112,8 +122,13 @@ public final class Routes implements RouteService {
         int family = spec.family() == 4 ? 4 : 6;
         Prefixes.Parsed pf = Prefixes.prefix(spec.prefix(), family);
         int table = spec.table() <= 0 ? Tables.MAIN : spec.table();
-        for (Route r = snapshot.exact(family, table, pf.hi(), pf.lo(), pf.v4(), pf.len()); r != null; r = r.next) {
-            if (!r.system && (!matchMetric || spec.metric() == 0 || r.metric == spec.metric())) {
+        return find(family, table, pf.hi(), pf.lo(), pf.v4(), pf.len(), matchMetric ? spec.metric() : 0);
+    }
+
+    /** The configured route for the prefix in the table with {@code metric} (0: any), or null. */
+    private Route find(int family, int table, long hi, long lo, int v4, int len, int metric) {
+        for (Route r = snapshot.exact(family, table, hi, lo, v4, len); r != null; r = r.next) {
+            if (!r.system && (metric == 0 || r.metric == metric)) {
                 return r;
             }
         }
@@ -124,15 +139,15 @@ public final class Routes implements RouteService {
     public void add(RouteSpec spec) throws DataplaneException {
         synchronized (state.lock) {
             Route r = build(spec, null);
-            Route same = find(r.spec, true);
+            Route same = find(r.family, r.table, r.hi, r.lo, r.addr4, r.len, r.metric);
             if (same != null && same.metric == r.metric) {
                 BehaviorRegistry.closeQuietly(r.instance);
-                throw new DataplaneException(r.spec.prefix() + " exists in table " + Prefixes.tableName(r.spec.table())
+                throw new DataplaneException(r.prefix() + " exists in table " + Prefixes.tableName(r.table)
                         + " with metric " + r.metric + "; use ip route replace");
             }
             state.routes.add(r);
             snapshot.add(r);
-            state.routeChanged(r, "ip -" + r.family + " route add " + text(r, true));
+            state.routeChanged(r, () -> "ip -" + r.family + " route add " + text(r, true));
         }
     }
 
@@ -148,7 +163,7 @@ public final class Routes implements RouteService {
                 state.routes.remove(old);
                 snapshot.remove(old);
             }
-            state.routeChanged(r, "ip -" + r.family + " route replace " + text(r, true));
+            state.routeChanged(r, () -> "ip -" + r.family + " route replace " + text(r, true));
             if (old != null) {
                 if (SnapshotBuilder.claims(old)) {
                     state.publish();
@@ -168,8 +183,8 @@ public final class Routes implements RouteService {
             }
             state.routes.remove(r);
             snapshot.remove(r);
-            state.routeChanged(r, "ip -" + r.family + " route del " + r.spec.prefix()
-                    + (r.spec.table() != Tables.MAIN ? " table " + Prefixes.tableName(r.spec.table()) : "")
+            state.routeChanged(r, () -> "ip -" + r.family + " route del " + r.prefix()
+                    + (r.table != Tables.MAIN ? " table " + Prefixes.tableName(r.table) : "")
                     + " metric " + r.metric);
             registry.retire(r.instance);
         }
@@ -180,15 +195,16 @@ public final class Routes implements RouteService {
         synchronized (state.lock) {
             List<RouteInfo> out = new ArrayList<>();
             for (Route r : snapshot.allRoutes()) {
-                if (r.family != family || (table != ALL_TABLES && r.spec.table() != table)) {
+                if (r.family != family || (table != ALL_TABLES && r.table != table)) {
                     continue;
                 }
-                if (table == Tables.MAIN && r.spec.table() != Tables.MAIN) {
+                if (table == Tables.MAIN && r.table != Tables.MAIN) {
                     continue;
                 }
-                out.add(new RouteInfo(r.spec, text(r, table == ALL_TABLES || r.spec.table() != Tables.MAIN),
-                        !r.hasBehavior() || r.instance != null, r.counters.packets.sum(), r.counters.bytes.sum(),
-                        r.counters.errors.sum()));
+                Route.SidCounters c = r.counters;
+                out.add(new RouteInfo(r.spec(), text(r, table == ALL_TABLES || r.table != Tables.MAIN),
+                        !r.hasBehavior() || r.instance != null, c == null ? 0 : c.packets.sum(),
+                        c == null ? 0 : c.bytes.sum(), c == null ? 0 : c.errors.sum()));
             }
             return out;
         }
@@ -198,8 +214,8 @@ public final class Routes implements RouteService {
     private String text(Route r, boolean withTable) {
         PortCfg dev = state.portByIndex(r.port);
         String params = r.hasBehavior() ? params(r) : "";
-        RouteSpec shown = new RouteSpec(r.family, r.spec.prefix(), r.spec.via(), dev == null ? null : dev.name(),
-                r.spec.table(), r.metric, r.hasBehavior() ? r.spec.encap() : null, r.spec.keyword(),
+        RouteSpec shown = new RouteSpec(r.family, r.prefix(), r.via(), dev == null ? null : dev.name(),
+                r.table, r.metric, r.hasBehavior() ? r.spec().encap() : null, r.keyword(),
                 params.isEmpty() ? List.of() : List.of(params));
         String scope = null;
         String src = null;
@@ -216,11 +232,11 @@ public final class Routes implements RouteService {
     /** The canonical parameter text once the behavior has parsed it, else the text as stored. */
     static String params(Route r) {
         BehaviorConfig c = r.config;
-        return c != null ? c.text() : String.join(" ", r.spec.params());
+        return c != null ? c.text() : String.join(" ", r.spec().params());
     }
 
     /** The running configuration's {@code ip route add} lines: plain routes, then SIDs, then transit routes. */
-    void runningLines(List<String> out) {
+    void runningLines(Consumer<String> out) {
         for (int pass = 0; pass < 3; pass++) {
             for (Route r : state.routes) {
                 int order = r.kind == Route.SID ? 1 : r.kind == Route.STEER ? 2 : 0;
@@ -231,7 +247,7 @@ public final class Routes implements RouteService {
                 if (dev != null && !dev.persistent()) {
                     continue;
                 }
-                out.add("ip -" + r.family + " route add " + text(r, true));
+                out.accept("ip -" + r.family + " route add " + text(r, true));
             }
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.dataplane.ConfigService;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -38,11 +39,11 @@ public final class RunningConfig implements ConfigService {
 
     /** Saves the running configuration; not while replaying it (it is being rebuilt) nor once closed. */
     void persist() {
-        if (state.replaying || state.closed) {
+        if (state.replaying || state.batches > 0 || state.closed) {
             return;
         }
         try {
-            store.write(running());
+            store.write(this::lines); // streamed: a million routes are never all text at once
         } catch (IOException e) {
             CoreLog.warn("cannot save " + store.file() + ": " + e.getMessage());
         }
@@ -53,7 +54,7 @@ public final class RunningConfig implements ConfigService {
      * configuration itself, rewrites the file (so the cost per change stays constant on average).
      */
     void journal(String line) {
-        if (state.replaying || state.closed) {
+        if (state.replaying || state.batches > 0 || state.closed) {
             return;
         }
         try {
@@ -81,20 +82,27 @@ public final class RunningConfig implements ConfigService {
     public List<String> running() {
         synchronized (state.lock) {
             List<String> out = new ArrayList<>();
-            ports.runningLines(out);
-            addresses.runningLines(out);
-            neighbors.runningLines(out);
-            sr.settingLines(out);
-            routes.runningLines(out);
-            sr.steerLines(out);
+            lines(out::add);
             return out;
         }
+    }
+
+    /** Hands out the running configuration's lines, in an order that replays; called with the lock held. */
+    private void lines(Consumer<String> out) {
+        ports.runningLines(out);
+        addresses.runningLines(out);
+        neighbors.runningLines(out);
+        sr.settingLines(out);
+        routes.runningLines(out);
+        sr.steerLines(out);
     }
 
     @Override
     public void save(Path file) throws DataplaneException {
         try {
-            ConfigStore.write(file, running());
+            synchronized (state.lock) {
+                ConfigStore.write(file, this::lines);
+            }
         } catch (IOException e) {
             throw new DataplaneException("cannot save " + file + ": " + e.getMessage());
         }
@@ -116,26 +124,21 @@ public final class RunningConfig implements ConfigService {
 
     @Override
     public boolean replayOnce(LineExecutor executor) {
-        List<ConfigStore.Line> lines;
         boolean journal;
         synchronized (state.lock) {
             if (replayed) {
                 return false;
             }
             replayed = true;
-            try {
-                lines = store.load();
-                journal = Files.exists(store.journalFile());
-            } catch (IOException e) {
-                CoreLog.warn("cannot read " + store.file() + ": " + e.getMessage());
-                return true;
-            }
+            journal = Files.exists(store.journalFile());
             state.replaying = true;
         }
         List<ConfigStore.Line> rejected = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
+        boolean read = false;
         try {
-            for (ConfigStore.Line line : lines) {
+            // streamed: each line is executed as it is read, without the lock (the executor takes it)
+            store.load(line -> {
                 String error;
                 try {
                     error = executor.execute(line.file(), line.number(), line.text(), line.problem());
@@ -146,11 +149,15 @@ public final class RunningConfig implements ConfigService {
                     rejected.add(line);
                     reasons.add(error);
                 }
-            }
+            });
+            read = true;
+        } catch (IOException e) {
+            CoreLog.warn("cannot read " + store.file() + ": " + e.getMessage());
         } finally {
             synchronized (state.lock) {
                 state.replaying = false;
-                if (keep(rejected, reasons) && (journal || !rejected.isEmpty())) {
+                // a file that could not be read to its end is left as it was
+                if (keep(rejected, reasons) && read && (journal || !rejected.isEmpty())) {
                     persist(); // one file again, of what was applied; the rest is in .rejected and .bak
                 }
             }
@@ -172,6 +179,22 @@ public final class RunningConfig implements ConfigService {
             CoreLog.error("cannot keep " + rejected.size() + " rejected configuration lines in "
                     + store.rejectedFile() + "; " + store.file() + " is left as it was", e);
             return false;
+        }
+    }
+
+    @Override
+    public void batch(Runnable work) {
+        synchronized (state.lock) {
+            state.batches++;
+        }
+        try {
+            work.run();
+        } finally {
+            synchronized (state.lock) {
+                if (--state.batches == 0) {
+                    persist(); // the whole configuration once, instead of a journal line per change
+                }
+            }
         }
     }
 

@@ -33,7 +33,7 @@ final class SidContext implements BehaviorContext {
             prefix[3] = (byte) r.addr4;
         }
         prefixLength = r.len;
-        table = r.spec.table();
+        table = r.table;
         dev = r.port;
         for (PortCfg p : state.ports.values()) {
             names.put(p.name(), p.index());

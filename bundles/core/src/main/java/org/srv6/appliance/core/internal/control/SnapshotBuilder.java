@@ -38,7 +38,7 @@ public final class SnapshotBuilder {
 
     private record SystemKey(int family, int table, long hi, long lo, int v4, int len, int kind, int port, int metric) {
         static SystemKey of(Route r) {
-            return new SystemKey(r.family, r.spec.table(), r.hi, r.lo, r.addr4, r.len, r.kind, r.port, r.metric);
+            return new SystemKey(r.family, r.table, r.hi, r.lo, r.addr4, r.len, r.kind, r.port, r.metric);
         }
     }
 
@@ -133,7 +133,7 @@ public final class SnapshotBuilder {
 
     /** @return true when the route made a new table */
     private boolean link(Route r) {
-        int table = r.spec.table();
+        int table = r.table;
         boolean created = false;
         Route head;
         if (r.family == 6) {
@@ -166,7 +166,7 @@ public final class SnapshotBuilder {
     }
 
     private void unlink(Route r) {
-        Route head = exact(r.family, r.spec.table(), r.hi, r.lo, r.addr4, r.len);
+        Route head = exact(r.family, r.table, r.hi, r.lo, r.addr4, r.len);
         if (head == r) {
             put(r, r.next);
         } else if (head != null) {
@@ -184,14 +184,14 @@ public final class SnapshotBuilder {
     /** Makes {@code best} (null: none) the FIB's route for {@code r}'s prefix. */
     private void put(Route r, Route best) {
         if (r.family == 6) {
-            Fib6<Route> f = fib6.get(r.spec.table());
+            Fib6<Route> f = fib6.get(r.table);
             if (best == null) {
                 f.remove(r.hi, r.lo, r.len);
             } else {
                 f.add(r.hi, r.lo, r.len, best);
             }
         } else {
-            Fib4<Route> f = fib4.get(r.spec.table());
+            Fib4<Route> f = fib4.get(r.table);
             if (best == null) {
                 f.remove(r.addr4, r.len);
             } else {
@@ -216,7 +216,7 @@ public final class SnapshotBuilder {
     /** The SID that claims each port (the first one configured wins). */
     private Map<Integer, Route> claims() {
         Map<Integer, Route> claims = new HashMap<>();
-        for (Route r : state.routes) {
+        for (Route r : state.routes.withBehavior()) {
             BehaviorInstance inst = r.instance;
             if (r.kind == Route.SID && inst != null) {
                 int claimed;
@@ -239,7 +239,7 @@ public final class SnapshotBuilder {
         for (Route r : systemRoutes()) {
             all.add(system.getOrDefault(SystemKey.of(r), r));
         }
-        all.addAll(state.routes);
+        state.routes.forEach(all::add);
         return all;
     }
     /** Local and connected routes that addresses make, as Linux adds them. */

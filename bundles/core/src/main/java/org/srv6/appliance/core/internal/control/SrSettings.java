@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
@@ -44,11 +45,11 @@ public final class SrSettings implements SrService {
     public List<SidInfo> sids() {
         synchronized (state.lock) {
             List<SidInfo> out = new ArrayList<>();
-            for (Route r : state.routes) {
+            for (Route r : state.routes.withBehavior()) {
                 if (r.kind != Route.SID) {
                     continue;
                 }
-                out.add(new SidInfo(r.spec.prefix(), r.spec.table(), r.spec.keyword(), Routes.params(r),
+                out.add(new SidInfo(r.prefix(), r.table, r.spec().keyword(), Routes.params(r),
                         r.instance != null, r.counters.packets.sum(), r.counters.bytes.sum(),
                         r.counters.errors.sum()));
             }
@@ -165,7 +166,7 @@ public final class SrSettings implements SrService {
                 if (p.steer != null) {
                     Route r = p.steer;
                     String params = Routes.params(r);
-                    out.add("iif " + p.name() + " mode " + r.spec.keyword() + (params.isEmpty() ? "" : " " + params));
+                    out.add("iif " + p.name() + " mode " + r.spec().keyword() + (params.isEmpty() ? "" : " " + params));
                 }
             }
             return out;
@@ -173,26 +174,26 @@ public final class SrSettings implements SrService {
     }
 
     /** The running configuration's tunnel source, HMAC key and HMAC policy lines. */
-    void settingLines(List<String> out) {
+    void settingLines(Consumer<String> out) {
         if (!Arrays.equals(state.tunnelSource, new byte[16])) {
-            out.add("ip sr tunsrc set " + InetAddrs.format6(state.tunnelSource));
+            out.accept("ip sr tunsrc set " + InetAddrs.format6(state.tunnelSource));
         }
-        state.hmacKeys.forEach((k, v) -> out.add("ip sr hmac set " + k + " " + v.algorithm() + " "
+        state.hmacKeys.forEach((k, v) -> out.accept("ip sr hmac set " + k + " " + v.algorithm() + " "
                 + hmacSecrets.get(k)));
         for (PortCfg p : state.ports.values()) {
             if (p.persistent() && p.hmacPolicy != 0) {
-                out.add("ip sr hmac policy " + p.name() + " " + p.hmacPolicy);
+                out.accept("ip sr hmac policy " + p.name() + " " + p.hmacPolicy);
             }
         }
     }
 
     /** The running configuration's {@code ip sr steer add} lines (after the routes they may depend on). */
-    void steerLines(List<String> out) {
+    void steerLines(Consumer<String> out) {
         for (PortCfg p : state.ports.values()) {
             if (p.persistent() && p.steer != null) {
                 Route r = p.steer;
-                out.add("ip sr steer add iif " + p.name() + " mode " + r.spec.keyword()
-                        + (r.spec.params().isEmpty() ? "" : " " + String.join(" ", r.spec.params())));
+                out.accept("ip sr steer add iif " + p.name() + " mode " + r.spec().keyword()
+                        + (r.spec().params().isEmpty() ? "" : " " + String.join(" ", r.spec().params())));
             }
         }
     }

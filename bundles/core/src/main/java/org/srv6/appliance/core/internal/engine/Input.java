@@ -49,7 +49,7 @@ final class Input {
             port.rxDropped.increment();
             Route r = s.route;
             failed.error(() -> "packet path failed on a frame from " + port.name()
-                    + (r == null ? "" : " in SID " + r.spec.prefix()) + "; the frame was dropped (internal)", t);
+                    + (r == null ? "" : " in SID " + r.prefix()) + "; the frame was dropped (internal)", t);
         } finally {
             if (ctx.buf != null) {
                 ctx.buf.release();

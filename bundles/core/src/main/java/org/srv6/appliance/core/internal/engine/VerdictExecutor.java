@@ -159,7 +159,7 @@ final class VerdictExecutor {
         r.counters.errors.increment();
         s.drop(DropReason.INTERNAL);
         IoPort in = s.in;
-        threw.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword()
+        threw.error(() -> "behavior instance of SID " + r.prefix() + " (" + r.spec().keyword()
                 + ") threw on a packet from " + portName(in) + "; the packet was dropped (internal)", e);
     }
 
@@ -167,7 +167,7 @@ final class VerdictExecutor {
         r.counters.errors.increment();
         s.drop(DropReason.INTERNAL);
         IoPort in = s.in;
-        noVerdict.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword()
+        noVerdict.error(() -> "behavior instance of SID " + r.prefix() + " (" + r.spec().keyword()
                 + ") returned no verdict for a packet from " + portName(in)
                 + "; the packet was dropped (internal), a verdict was expected", null);
     }
@@ -177,7 +177,7 @@ final class VerdictExecutor {
         r.counters.errors.increment();
         s.drop(DropReason.INTERNAL);
         IoPort in = s.in;
-        badVerdict.error(() -> "behavior instance of SID " + r.spec.prefix() + " (" + r.spec.keyword() + ") returned "
+        badVerdict.error(() -> "behavior instance of SID " + r.prefix() + " (" + r.spec().keyword() + ") returned "
                 + what + " for a packet from " + portName(in) + "; the packet was dropped (internal)", null);
     }
 
