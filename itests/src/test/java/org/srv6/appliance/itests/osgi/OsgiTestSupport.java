@@ -74,6 +74,7 @@ public abstract class OsgiTestSupport {
         {"org.srv6.appliance", "srv6-behavior-end-x", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-dx6", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-dx4", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-dx2", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-encaps", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-insert", VERSION},
     };
