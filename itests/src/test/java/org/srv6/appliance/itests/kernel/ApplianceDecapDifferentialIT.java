@@ -1,0 +1,269 @@
+package org.srv6.appliance.itests.kernel;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.AfterClass;
+import org.junit.Assume;
+import org.junit.Before;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.srv6.appliance.itests.kernel.DifferentialCases.Case;
+import org.srv6.appliance.testkit.FrameDiff;
+import org.srv6.appliance.testkit.Packets;
+
+/**
+ * SPEC §1 differential for the decapsulating cross-connects End.DX6, End.DX4 and End.DX2 (RFC
+ * 8986 §4.4, §4.5, §4.9): the same frames go once through a kernel router namespace and once
+ * through the appliance, both configured with the same {@code ip} lines, and what H2 receives
+ * must be equal byte for byte. End.DX2 frames are captured with tcpdump, whose libpcap puts back
+ * the VLAN tag the receive path moves out of the frame (a plain AF_PACKET read would not show it).
+ */
+public class ApplianceDecapDifferentialIT {
+    private static final String SRC = DifferentialCases.SRC;
+    private static final int FLOW = DifferentialCases.FLOW;
+    private static final int PROTO_ETHERNET = 143;
+    /** Source MAC of every inner Ethernet frame, the capture filter of the End.DX2 cases. */
+    private static final String INNER_SRC_MAC = "02:00:00:00:0a:01";
+
+    private static final String DX6_SID = "fc00:100::d6";
+    private static final String DX4_SID = "fc00:100::d4";
+    private static final String DX2_SID = "fc00:100::d2";
+    /** The SIDs, configured once on both routers. */
+    private static final List<String> SIDS = List.of(
+            "ip -6 route add " + DX6_SID + "/128 encap seg6local action End.DX6 nh6 fc00:23::3 dev r1",
+            "ip -6 route add " + DX4_SID + "/128 encap seg6local action End.DX4 nh4 10.23.0.3 dev r1",
+            "ip -6 route add " + DX2_SID + "/128 encap seg6local action End.DX2 oif r2 dev r1");
+
+    private static KernelTopology kernel;
+    private static RawSocket ktx;
+    private static RawSocket krx;
+
+    private static ApplianceTopology appliance;
+    private static RawSocket atx;
+    private static RawSocket arx;
+
+    @BeforeClass
+    public static void setUp() throws Exception {
+        Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
+        try {
+            kernel = new KernelTopology("kxd");
+            ktx = RawSocket.open(kernel.h1, "e0");
+            krx = RawSocket.open(kernel.h2, "e0");
+            appliance = new ApplianceTopology("kxa", true);
+            atx = appliance.h1Socket();
+            arx = appliance.h2Socket();
+            awaitKeywords("End.DX6", "End.DX4", "End.DX2");
+            DifferentialCases.BASE.forEach(ApplianceDecapDifferentialIT::both);
+            SIDS.forEach(ApplianceDecapDifferentialIT::both);
+        } catch (Exception | Error e) {
+            tearDown();
+            throw e;
+        }
+    }
+
+    /** The boot features may still be activating the behavior bundles after the appliance answers. */
+    private static void awaitKeywords(String... keywords) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String have = "";
+        while (System.currentTimeMillis() < deadline) {
+            have = appliance.app.ok("srv6:keywords");
+            if (List.of(have.trim().split("\\s+")).containsAll(List.of(keywords))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("behaviors " + Arrays.toString(keywords) + " not registered: " + have);
+    }
+
+    static void both(String line) {
+        kernel.router(line);
+        appliance.app.ok(line);
+    }
+
+    @AfterClass
+    public static void tearDown() {
+        ApplianceTopology.closeQuietly(ktx, krx, atx, arx, appliance, kernel);
+    }
+
+    @Before
+    public void drain() {
+        krx.drain();
+        arx.drain();
+    }
+
+    /** IP cross-connect: the kernel's output against the RFC outcome, the appliance's against the kernel's. */
+    private static void compare(Case c) {
+        byte[] k = KernelRouterIT.throughKernel(kernel, ktx, krx, c);
+        assertNotNull(c.rule() + ": kernel router forwarded nothing", k);
+        assertNull(c.rule() + ": kernel output differs from the RFC outcome",
+                FrameDiff.diff(Packets.ethernet(kernel.h2Mac, kernel.rH2Mac, c.expectedEthertype(), c.expected()), k, false));
+        arx.drain();
+        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, c.ethertype(), c.input()));
+        byte[] a = arx.receive(2000, DifferentialCases::forwarded);
+        assertNotNull(c.rule() + ": appliance forwarded nothing; input " + Packets.hex(c.input())
+                + "\n" + appliance.app.logTail(20), a);
+        String diff = FrameDiff.diff(k, a, false);
+        assertNull(c.rule() + ": appliance output differs from the kernel's (expected = kernel); input "
+                + Packets.hex(c.input()) + "\n" + diff, diff);
+        assertArrayEquals(c.rule() + ": Ethernet destination must be H2", appliance.h2Mac, Arrays.copyOf(a, 6));
+        assertArrayEquals(c.rule() + ": Ethernet source must be the appliance's r2", appliance.appR2Mac,
+                Arrays.copyOfRange(a, 6, 12));
+    }
+
+    private static byte[] udp6(String dst) {
+        return Packets.udp(SRC, dst, 1234, 5678, "decap differential".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** RFC 8986 §4.4 End.DX6: SL 0, the inner IPv6 packet goes to nh6 with its hop limit decremented. */
+    @Test
+    public void endDx6() {
+        String dst = "fc00:4::9";
+        byte[] inner = Packets.ipv6(SRC, dst, 17, 64, FLOW, udp6(dst));
+        compare(new Case("End.DX6", List.of(), 0x86DD,
+                Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
+                        Packets.srh(41, 0, 0, 0, List.of(DX6_SID), new byte[0], inner)),
+                Packets.ipv6(SRC, dst, 17, 63, FLOW, udp6(dst))));
+    }
+
+    /** End.DX6 without an SRH (outer next header 41), as the kernel accepts it. */
+    @Test
+    public void endDx6WithoutSrh() {
+        String dst = "fc00:4::a";
+        byte[] inner = Packets.ipv6(SRC, dst, 17, 9, FLOW, udp6(dst));
+        compare(new Case("End.DX6 without SRH", List.of(), 0x86DD,
+                Packets.ipv6("fc00:1::7", DX6_SID, 41, 50, 0, inner),
+                Packets.ipv6(SRC, dst, 17, 8, FLOW, udp6(dst))));
+    }
+
+    /**
+     * RFC 8986 §4.5 End.DX4: the inner IPv4 packet goes to nh4 with its TTL decremented. Its
+     * destination is nh4 itself: the kernel's ip_route_input on nh4 gives an on-link route whose
+     * neighbor is the packet's destination, not nh4.
+     */
+    @Test
+    public void endDx4() {
+        String dst = "10.23.0.3";
+        byte[] udp = Packets.udp("10.1.0.5", dst, 7, 8, "dx4 inner".getBytes(StandardCharsets.US_ASCII));
+        compare(new Case("End.DX4", List.of(), 0x86DD,
+                Packets.ipv6("fc00:1::7", DX4_SID, 43, 50, 0,
+                        Packets.srh(4, 0, 0, 0, List.of(DX4_SID), new byte[0],
+                                Packets.ipv4("10.1.0.5", dst, 17, 30, 0x77, 0x10, udp))),
+                Packets.ipv4("10.1.0.5", dst, 17, 29, 0x77, 0x10, udp)));
+    }
+
+    /** Is an ICMPv6 error (type below 128) without extension headers. */
+    private static boolean icmp6Error(byte[] f) {
+        return f.length > 54 && Packets.ethertype(f) == 0x86DD && (f[20] & 0xff) == 58 && (f[54] & 0xff) < 128;
+    }
+
+    /** RFC 8986 §4.4 S01-S04 with SL ≠ 0: the kernel drops without an answer; so must the appliance, counted. */
+    @Test
+    public void endDx6SegmentsLeftNotZeroIsDropped() {
+        String dst = "fc00:4::b";
+        byte[] input = Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
+                Packets.srh(41, 1, 0, 0, List.of("fc00:2::9", DX6_SID), new byte[0],
+                        Packets.ipv6(SRC, dst, 17, 64, FLOW, udp6(dst))));
+        ktx.drain();
+        ktx.send(Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, input));
+        assertNull("kernel forwarded a DX6 packet with SL 1", krx.receive(1000, DifferentialCases::forwarded));
+        assertNull("kernel answered a DX6 packet with SL 1", ktx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
+
+        long before = appliance.dropCounters().getOrDefault("sl-not-zero", 0L);
+        atx.drain();
+        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
+        assertNull("appliance forwarded a DX6 packet with SL 1", arx.receive(1000, DifferentialCases::forwarded));
+        assertNull("appliance answered a DX6 packet with SL 1", atx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
+        long after = appliance.dropCounters().getOrDefault("sl-not-zero", 0L);
+        assertEquals("sl-not-zero drops\n" + appliance.app.ok("srv6:stats"), before + 1, after);
+    }
+
+    /** Sends {@code frame} from H1 and returns the first frame from the inner source MAC that H2 receives, tag included. */
+    private static byte[] dx2Through(Netns h2, String dev, RawSocket tx, byte[] frame) throws Exception {
+        Path file = Files.createTempFile("dx2-", ".pcap");
+        Process p = new ProcessBuilder("ip", "netns", "exec", h2.name(), "tcpdump", "-Z", "root", "-n", "-i", dev,
+                "-Q", "in", "-U", "-c", "1", "-w", file.toString(), "ether src " + INNER_SRC_MAC)
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            StringBuilder said = new StringBuilder();
+            while ((line = r.readLine()) != null && !line.contains("listening on")) {
+                said.append(line).append('\n');
+            }
+            assertNotNull("tcpdump did not start: " + said, line);
+            tx.send(frame);
+            if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                return null;
+            }
+            return firstRecord(Files.readAllBytes(file));
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** @return the data of the first record of a little-endian pcap file, or null */
+    private static byte[] firstRecord(byte[] pcap) {
+        if (pcap.length < 40) {
+            return null;
+        }
+        int incl = (pcap[32] & 0xff) | (pcap[33] & 0xff) << 8 | (pcap[34] & 0xff) << 16 | (pcap[35] & 0xff) << 24;
+        return Arrays.copyOfRange(pcap, 40, 40 + incl);
+    }
+
+    /** RFC 8986 §4.9 End.DX2: the inner frame leaves r2 exactly as it was carried, on both routers. */
+    private static void compareDx2(String rule, byte[] inner) throws Exception {
+        byte[] outer = Packets.ipv6("fc00:1::7", DX2_SID, 43, 50, 0,
+                Packets.srh(PROTO_ETHERNET, 0, 0, 0, List.of(DX2_SID), new byte[0], inner));
+        byte[] k = dx2Through(kernel.h2, "e0", ktx, Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, outer));
+        assertNotNull(rule + ": kernel sent nothing out of r2", k);
+        assertEquals(rule + ": kernel output is not the inner frame", Packets.hex(inner), Packets.hex(k));
+        byte[] a = dx2Through(appliance.h2, "r2", atx, Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, outer));
+        assertNotNull(rule + ": appliance sent nothing out of r2\n" + appliance.app.logTail(20), a);
+        assertEquals(rule + ": appliance output differs from the kernel's", Packets.hex(k), Packets.hex(a));
+    }
+
+    @Test
+    public void endDx2EthernetFrame() throws Exception {
+        byte[] ip6 = Packets.ipv6("fc00:a::1", "fc00:b::1", 17, 64, 0, Packets.udp("fc00:a::1", "fc00:b::1", 1, 2,
+                "l2 inner".getBytes(StandardCharsets.US_ASCII)));
+        compareDx2("End.DX2 Ethernet", Packets.ethernet("02:00:00:00:0b:01", INNER_SRC_MAC, 0x86DD, ip6));
+    }
+
+    @Test
+    public void endDx2ArpBroadcast() throws Exception {
+        byte[] arp = Packets.arp(1, INNER_SRC_MAC, "10.99.0.1", "00:00:00:00:00:00", "10.99.0.2");
+        compareDx2("End.DX2 ARP broadcast", Packets.ethernet("ff:ff:ff:ff:ff:ff", INNER_SRC_MAC, 0x0806,
+                Packets.cat(arp, new byte[18])));
+    }
+
+    @Test
+    public void endDx2VlanTaggedFrame() throws Exception {
+        byte[] ip4 = Packets.ipv4("10.99.0.1", "10.99.0.2", 17, 64, 1, Packets.udp("10.99.0.1", "10.99.0.2", 1, 2,
+                "vlan inner".getBytes(StandardCharsets.US_ASCII)));
+        compareDx2("End.DX2 VLAN 100", Packets.ethernet("02:00:00:00:0b:01", INNER_SRC_MAC, 0x8100,
+                Packets.cat(Packets.u16(100), Packets.u16(0x0800), ip4)));
+    }
+
+    @Test
+    public void sidsAreListedWithTheirCanonicalText() {
+        String shown = appliance.app.ok("ip -6 route show");
+        assertTrue(shown, shown.contains("End.DX6 nh6 fc00:23::3"));
+        assertTrue(shown, shown.contains("End.DX4 nh4 10.23.0.3"));
+        assertTrue(shown, shown.contains("End.DX2 oif r2"));
+    }
+}
