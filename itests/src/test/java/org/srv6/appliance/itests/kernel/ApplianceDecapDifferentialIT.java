@@ -170,25 +170,65 @@ public class ApplianceDecapDifferentialIT {
         return f.length > 54 && Packets.ethertype(f) == 0x86DD && (f[20] & 0xff) == 58 && (f[54] & 0xff) < 128;
     }
 
+    /**
+     * Sends {@code input} (IPv6 from its header on) to both routers: the kernel forwards nothing
+     * and answers nothing; neither may the appliance, which counts it under {@code reason}.
+     */
+    private static void droppedByBoth(String rule, byte[] input, String reason) {
+        ktx.drain();
+        ktx.send(Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, input));
+        assertNull(rule + ": kernel forwarded it", krx.receive(1000, DifferentialCases::forwarded));
+        assertNull(rule + ": kernel answered it", ktx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
+
+        long before = appliance.dropCounters().getOrDefault(reason, 0L);
+        atx.drain();
+        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
+        assertNull(rule + ": appliance forwarded it", arx.receive(1000, DifferentialCases::forwarded));
+        assertNull(rule + ": appliance answered it", atx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
+        long after = appliance.dropCounters().getOrDefault(reason, 0L);
+        assertEquals(rule + ": " + reason + " drops\n" + appliance.app.ok("srv6:stats"), before + 1, after);
+    }
+
     /** RFC 8986 §4.4 S01-S04 with SL ≠ 0: the kernel drops without an answer; so must the appliance, counted. */
     @Test
     public void endDx6SegmentsLeftNotZeroIsDropped() {
         String dst = "fc00:4::b";
-        byte[] input = Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
+        droppedByBoth("End.DX6 with SL 1", Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
                 Packets.srh(41, 1, 0, 0, List.of("fc00:2::9", DX6_SID), new byte[0],
-                        Packets.ipv6(SRC, dst, 17, 64, FLOW, udp6(dst))));
+                        Packets.ipv6(SRC, dst, 17, 64, FLOW, udp6(dst)))), "sl-not-zero");
+    }
+
+    /** An inner IPv4 packet at an End.DX6 SID is not the inner protocol: dropped by both, counted. */
+    @Test
+    public void endDx6InnerIpv4IsDropped() {
+        byte[] udp = Packets.udp("10.1.0.5", "10.23.0.3", 7, 8, "v4 to dx6".getBytes(StandardCharsets.US_ASCII));
+        droppedByBoth("End.DX6 with an IPv4 inner packet", Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
+                Packets.srh(4, 0, 0, 0, List.of(DX6_SID), new byte[0],
+                        Packets.ipv4("10.1.0.5", "10.23.0.3", 17, 30, 0x78, 0, udp))), "unsupported-payload");
+    }
+
+    /**
+     * Inner hop limit 1 at End.DX6: the kernel's IPv6 forwarding of the inner packet answers Time
+     * Exceeded quoting the inner packet; the appliance must send the same (flow label aside).
+     */
+    @Test
+    public void endDx6InnerHopLimitOneIsAnsweredAsTheKernelDoes() {
+        String dst = "fc00:4::c";
+        byte[] input = Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
+                Packets.srh(41, 0, 0, 0, List.of(DX6_SID), new byte[0], Packets.ipv6(SRC, dst, 17, 1, FLOW, udp6(dst))));
         ktx.drain();
         ktx.send(Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, input));
-        assertNull("kernel forwarded a DX6 packet with SL 1", krx.receive(1000, DifferentialCases::forwarded));
-        assertNull("kernel answered a DX6 packet with SL 1", ktx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
-
-        long before = appliance.dropCounters().getOrDefault("sl-not-zero", 0L);
+        byte[] k = ktx.receive(2000, ApplianceDecapDifferentialIT::icmp6Error);
+        assertNotNull("kernel sent no ICMPv6 error for inner hop limit 1", k);
+        assertEquals("kernel: Time Exceeded", 3, k[54] & 0xff);
+        assertNull("kernel forwarded an inner packet with hop limit 1", krx.receive(300, DifferentialCases::forwarded));
         atx.drain();
         atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
-        assertNull("appliance forwarded a DX6 packet with SL 1", arx.receive(1000, DifferentialCases::forwarded));
-        assertNull("appliance answered a DX6 packet with SL 1", atx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
-        long after = appliance.dropCounters().getOrDefault("sl-not-zero", 0L);
-        assertEquals("sl-not-zero drops\n" + appliance.app.ok("srv6:stats"), before + 1, after);
+        byte[] a = atx.receive(2000, ApplianceDecapDifferentialIT::icmp6Error);
+        assertNotNull("appliance sent no ICMPv6 error for inner hop limit 1\n" + appliance.app.logTail(20), a);
+        String diff = FrameDiff.diff(k, a, true);
+        assertNull("Time Exceeded differs from the kernel's (expected = kernel)\n" + diff, diff);
+        assertNull("appliance forwarded an inner packet with hop limit 1", arx.receive(300, DifferentialCases::forwarded));
     }
 
     /** Sends {@code frame} from H1 and returns the first frame from the inner source MAC that H2 receives, tag included. */
@@ -257,6 +297,20 @@ public class ApplianceDecapDifferentialIT {
                 "vlan inner".getBytes(StandardCharsets.US_ASCII)));
         compareDx2("End.DX2 VLAN 100", Packets.ethernet("02:00:00:00:0b:01", INNER_SRC_MAC, 0x8100,
                 Packets.cat(Packets.u16(100), Packets.u16(0x0800), ip4)));
+    }
+
+    /** An 802.3 frame (length, not type, after the addresses) is dropped by the kernel's End.DX2: by both, counted. */
+    @Test
+    public void endDx2Ieee8023FrameIsDropped() throws Exception {
+        byte[] inner = Packets.ethernet("02:00:00:00:0b:01", INNER_SRC_MAC, 46, Packets.fill(46, 5));
+        byte[] outer = Packets.ipv6("fc00:1::7", DX2_SID, 43, 50, 0,
+                Packets.srh(PROTO_ETHERNET, 0, 0, 0, List.of(DX2_SID), new byte[0], inner));
+        assertNull("kernel sent an 802.3 frame out of r2",
+                dx2Through(kernel.h2, "e0", ktx, Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, outer)));
+        long before = appliance.dropCounters().getOrDefault("bad-ethertype", 0L);
+        assertNull("appliance sent an 802.3 frame out of r2",
+                dx2Through(appliance.h2, "r2", atx, Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, outer)));
+        assertEquals("bad-ethertype drops", before + 1, (long) appliance.dropCounters().getOrDefault("bad-ethertype", 0L));
     }
 
     @Test
