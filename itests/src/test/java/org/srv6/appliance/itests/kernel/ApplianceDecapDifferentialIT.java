@@ -165,6 +165,27 @@ public class ApplianceDecapDifferentialIT {
                 Packets.ipv4("10.1.0.5", dst, 17, 29, 0x77, 0x10, udp)));
     }
 
+    /**
+     * End.DX4 with an inner destination off the nh4 link: RFC 8986 §4.5 forwards to the adjacency
+     * nh4. The kernel does not (its route to nh4 is on-link, so it resolves the inner destination
+     * itself with ARP on r2 and forwards nothing), so the appliance is held against RFC-built bytes.
+     */
+    @Test
+    public void endDx4OffLinkInnerDestinationGoesToNh4AsTheRfcSays() {
+        String dst = "10.8.0.1";
+        byte[] udp = Packets.udp("10.1.0.5", dst, 7, 8, "dx4 off link".getBytes(StandardCharsets.US_ASCII));
+        byte[] input = Packets.ipv6("fc00:1::7", DX4_SID, 43, 50, 0, Packets.srh(4, 0, 0, 0, List.of(DX4_SID),
+                new byte[0], Packets.ipv4("10.1.0.5", dst, 17, 30, 0x79, 0, udp)));
+        arx.drain();
+        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
+        byte[] a = arx.receive(2000, RawSocket::ipv4);
+        assertNotNull("appliance forwarded nothing\n" + appliance.app.logTail(20), a);
+        String diff = FrameDiff.diff(Packets.ethernet(appliance.h2Mac, appliance.appR2Mac, 0x0800,
+                Packets.ipv4("10.1.0.5", dst, 17, 29, 0x79, 0, udp)), a, false);
+        assertNull("End.DX4 output differs from the RFC outcome\n" + diff, diff);
+        assertArrayEquals("Ethernet destination must be nh4's (H2)", appliance.h2Mac, Arrays.copyOf(a, 6));
+    }
+
     /** Is an ICMPv6 error (type below 128) without extension headers. */
     private static boolean icmp6Error(byte[] f) {
         return f.length > 54 && Packets.ethertype(f) == 0x86DD && (f[20] & 0xff) == 58 && (f[54] & 0xff) < 128;
