@@ -86,6 +86,27 @@ public class VerdictTest extends DataplaneTestSupport {
     }
 
     @Test
+    public void l2OutOfAFrameLargerThanThePortsMtuIsDroppedAsTheKernelsEndDx2Does() throws Exception {
+        MemoryPort p2 = dp.ports().addMemory("p2");
+        int index = dp.ports().get("p2").index();
+        byte[] pkt = Packets.ipv6(HOST0, SID).hopLimit(64).udp(1, 2, Packets.fill(200, 0)).bytes();
+        dp.ports().setMtu("p2", pkt.length - 1); // the payload of the frame is the packet: one byte too many
+        sid(ctx -> {
+            ctx.outPort = index;
+            return Verdict.L2_OUT;
+        });
+        long before = drop(DropReason.MTU_EXCEEDED);
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
+        assertNothingSent(p2, 300);
+        assertEquals(before + 1, drop(DropReason.MTU_EXCEEDED));
+        assertEquals("SID errors", 1, dp.sr().sids().get(0).drops());
+        dp.ports().setMtu("p2", pkt.length); // exactly the MTU: sent
+        byte[] frame = fromHost0(Packets.ETH_IPV6, pkt);
+        p0.inject(frame);
+        assertFrame("the frame unchanged", frame, poll(p2));
+    }
+
+    @Test
     public void pushedHeaderIsSentWithTheHeadroomTheCoreGuarantees() throws Exception {
         // An encapsulation of the maximal size the api promises room for, then IP forwarding.
         int push = PacketContext.HEADROOM - 14;

@@ -6,6 +6,7 @@ import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
+import org.srv6.appliance.api.packet.Ethernet;
 import org.srv6.appliance.api.packet.Icmp6;
 import org.srv6.appliance.api.packet.Ipv4;
 import org.srv6.appliance.api.packet.Ipv6;
@@ -128,6 +129,12 @@ final class VerdictExecutor {
                     return;
                 }
                 ByteBuf b = ctx.buf;
+                if (b.readableBytes() - Ethernet.LENGTH > op.io.mtu()) {
+                    // as the kernel's End.DX2: a frame whose payload exceeds the port's MTU is not sent
+                    c.errors.increment();
+                    s.drop(DropReason.MTU_EXCEEDED);
+                    return;
+                }
                 ctx.buf = null;
                 op.io.send(b);
             }
