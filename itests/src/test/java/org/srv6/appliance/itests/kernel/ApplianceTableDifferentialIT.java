@@ -195,4 +195,16 @@ public class ApplianceTableDifferentialIT {
                 Packets.ipv6(SRC, sid, 43, 64, FLOW, Packets.srh(4, 0, 0, 0, List.of(sid), new byte[0], inner)),
                 "unsupported-payload");
     }
+
+    @Test
+    public void endDt6WithNoRouteInTheTableAnswersDestinationUnreachable() {
+        // No route in table 100 for the inner destination: ICMPv6 no route (type 1 code 0) to the inner
+        // source (H2), from the ingress port's address, quoting the inner packet as decapsulated.
+        String sid = "fc00:100::11";
+        byte[] inner = Packets.ipv6("fc00:23::3", "2001:db8:200::9", 17, 64, 0, 0, udp("fc00:23::3", "2001:db8:200::9"));
+        byte[] error = Packets.ipv6("fc00:12::2", "fc00:23::3", 58, 64, 0, 0,
+                Packets.icmpv6Error(1, 0, 0, "fc00:12::2", "fc00:23::3", inner));
+        compare("End.DT6 no route in table 100",
+                Packets.ipv6(SRC, sid, 43, 64, FLOW, Packets.srh(41, 0, 0, 0, List.of(sid), new byte[0], inner)), error, true);
+    }
 }
