@@ -17,7 +17,7 @@ public final class EndDT4Behavior extends AbstractBehavior {
 
     public EndDT4Behavior() {
         super(d -> d.definition("Endpoint with decapsulation and specific IPv4 table lookup").reference("RFC 8986 §4.7")
-                .oneOf(Attribute.TABLE, Attribute.VRFTABLE).optional(Attribute.COUNT));
+                .oneOf(Attribute.TABLE, Attribute.VRFTABLE));
     }
 
     @Override

@@ -17,7 +17,7 @@ public final class EndDT46Behavior extends AbstractBehavior {
 
     public EndDT46Behavior() {
         super(d -> d.definition("Endpoint with decapsulation and specific IP table lookup").reference("RFC 8986 §4.8")
-                .oneOf(Attribute.TABLE, Attribute.VRFTABLE).optional(Attribute.COUNT));
+                .oneOf(Attribute.TABLE, Attribute.VRFTABLE));
     }
 
     @Override

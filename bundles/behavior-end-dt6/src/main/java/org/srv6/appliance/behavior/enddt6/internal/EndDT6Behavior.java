@@ -17,7 +17,7 @@ public final class EndDT6Behavior extends AbstractBehavior {
 
     public EndDT6Behavior() {
         super(d -> d.definition("Endpoint with decapsulation and specific IPv6 table lookup").reference("RFC 8986 §4.6")
-                .oneOf(Attribute.TABLE, Attribute.VRFTABLE).optional(Attribute.COUNT));
+                .oneOf(Attribute.TABLE, Attribute.VRFTABLE));
     }
 
     @Override
