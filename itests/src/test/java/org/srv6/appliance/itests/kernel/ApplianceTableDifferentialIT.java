@@ -207,4 +207,25 @@ public class ApplianceTableDifferentialIT {
         compare("End.DT6 no route in table 100",
                 Packets.ipv6(SRC, sid, 43, 64, FLOW, Packets.srh(41, 0, 0, 0, List.of(sid), new byte[0], inner)), error, true);
     }
+
+    @Test
+    public void routeShowPrintsTheSidsAsTheKernelDoes() {
+        // iproute2 names table 255 "local"; the appliance prints the number, which pastes back the same.
+        String k = kernel.r.sh("ip -6 route show").stdout();
+        String a = appliance.app.ok("ip -6 route show");
+        for (String sid : List.of("fc00:100::10", "fc00:100::11")) {
+            assertEquals(sid, line(k, sid).replace(" pref medium", ""), line(a, sid));
+        }
+        assertEquals("fc00:100::12 encap seg6local action End.DT6 table 255 dev r1 metric 1024", line(a, "fc00:100::12"));
+    }
+
+    /** The line of {@code show} that starts with {@code prefix}, spaces collapsed. */
+    private static String line(String show, String prefix) {
+        for (String l : show.split("\\R")) {
+            if (l.startsWith(prefix + " ")) {
+                return l.trim().replaceAll("\\s+", " ");
+            }
+        }
+        return "no line for " + prefix + " in:\n" + show;
+    }
 }
