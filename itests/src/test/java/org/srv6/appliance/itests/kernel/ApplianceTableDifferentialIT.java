@@ -23,8 +23,8 @@ import org.srv6.appliance.testkit.Packets;
  * same {@code ip} lines (topology and addressing of {@link KernelTopology}); what H2 receives must
  * be equal byte for byte from the ethertype on, and equal to the packet written from the RFC.
  * Table 100 sends the test prefixes to H2 while the main table sends them back to H1, so a lookup
- * in the wrong table shows. End.DT4 and End.DT46 need VRF devices in this kernel: their outcomes
- * are RFC-built bytes in the behaviors' unit tests.
+ * in the wrong table shows. End.DT4 and End.DT46 need VRF devices in this kernel: they go through
+ * the appliance alone, against packets written from the RFC (as in the behaviors' unit tests).
  */
 public class ApplianceTableDifferentialIT {
     static final String SRC = "fc00:1::5";
@@ -42,6 +42,16 @@ public class ApplianceTableDifferentialIT {
             "ip -6 route add fc00:100::10/128 encap seg6local action End.T table 100 dev r1",
             "ip -6 route add fc00:100::11/128 encap seg6local action End.DT6 table 100 dev r1",
             "ip -6 route add fc00:100::12/128 encap seg6local action End.DT6 table 255 dev r1");
+
+    /**
+     * End.DT4 and End.DT46: this kernel takes them only with a VRF device, so the appliance alone
+     * gets them and H2 must receive the packet written from the RFC.
+     */
+    static final List<String> APPLIANCE_ONLY = List.of(
+            "ip route add 10.77.0.0/24 via 10.12.0.1 dev r1",
+            "ip route add 10.77.0.0/24 via 10.23.0.3 dev r2 table 100",
+            "ip -6 route add fc00:100::14/128 encap seg6local action End.DT4 vrftable 100 dev r1",
+            "ip -6 route add fc00:100::15/128 encap seg6local action End.DT46 vrftable 100 dev r1");
 
     private static KernelTopology kernel;
     private static RawSocket ktx;
@@ -65,6 +75,7 @@ public class ApplianceTableDifferentialIT {
                 kernel.router(line);
                 appliance.app.ok(line);
             }
+            APPLIANCE_ONLY.forEach(appliance.app::ok);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -227,5 +238,48 @@ public class ApplianceTableDifferentialIT {
             }
         }
         return "no line for " + prefix + " in:\n" + show;
+    }
+
+    /** Only the appliance gets {@code input}; H2 must receive {@code expected} (IPv4 or IPv6). */
+    private static void applianceOnly(String rule, byte[] input, byte[] expected) {
+        byte[] a = appliance(input, 2000);
+        assertNotNull(rule + ": appliance forwarded nothing; input " + Packets.hex(input), a);
+        int type = (expected[0] & 0xf0) == 0x40 ? 0x0800 : 0x86DD;
+        String diff = FrameDiff.diff(Packets.ethernet(appliance.h2Mac, appliance.appR2Mac, type, expected), a, false);
+        assertNull(rule + ": appliance output differs from the RFC outcome\n" + diff, diff);
+        assertArrayEquals(rule + ": Ethernet destination must be H2", appliance.h2Mac, Arrays.copyOf(a, 6));
+    }
+
+    private static byte[] inner4(int ttl) {
+        return Packets.ipv4("10.12.0.1", "10.77.0.9", 17, ttl, 0x4321, Packets.udp("10.12.0.1", "10.77.0.9", 1, 2, DATA));
+    }
+
+    @Test
+    public void endDt4DecapsulatesIntoTable100() {
+        // RFC 8986 §4.7: the inner IPv4 packet looked up in table 100 (main says H1): TTL - 1, checksum updated.
+        String sid = "fc00:100::14";
+        applianceOnly("End.DT4 vrftable 100",
+                Packets.ipv6(SRC, sid, 43, 64, FLOW, Packets.srh(4, 0, 0, 0, List.of(sid), new byte[0], inner4(64))),
+                inner4(63));
+    }
+
+    @Test
+    public void endDt4WithAnIpv6InnerIsDropped() {
+        String sid = "fc00:100::14";
+        long before = appliance.dropCounters().getOrDefault("unsupported-payload", 0L);
+        byte[] in = Packets.ipv6(SRC, sid, 41, 64, FLOW, inner6("2001:db8:100::9", 64));
+        assertNull("End.DT4 forwarded an IPv6 inner", appliance(in, 700));
+        assertEquals(before + 1, (long) appliance.dropCounters().getOrDefault("unsupported-payload", 0L));
+    }
+
+    @Test
+    public void endDt46DecapsulatesEitherFamilyIntoTable100() {
+        // RFC 8986 §4.8.
+        String sid = "fc00:100::15";
+        applianceOnly("End.DT46 vrftable 100, IPv4 inner",
+                Packets.ipv6(SRC, sid, 43, 64, FLOW, Packets.srh(4, 0, 0, 0, List.of(sid), new byte[0], inner4(9))),
+                inner4(8));
+        applianceOnly("End.DT46 vrftable 100, IPv6 inner, no SRH",
+                Packets.ipv6(SRC, sid, 41, 64, FLOW, inner6("2001:db8:100::7", 33)), inner6("2001:db8:100::7", 32));
     }
 }
