@@ -26,11 +26,12 @@ final class EndDT46Instance implements BehaviorInstance {
     }
 
     /*
-     * RFC 8986 §4.8: S01-S05 an SRH with SL != 0 is dropped (the kernel's decap_and_validate
-     * takes an SRH with SL = 0 or no SRH at all), S06-S07 the extension-header chain is walked to
-     * the inner header (ipv6_find_hdr), S08-S09 the outer header and its extension headers are
-     * removed and S10-S11 the inner packet is looked up in table T; a local destination there is
-     * delivered by the core.
+     * RFC 8986 §4.8: S01-S04 an SRH with SL != 0 is discarded; silently and counted, as the
+     * kernel's decap_and_validate does (the RFC's Parameter Problem is not sent), which also takes
+     * a packet with no SRH. S05 the next header is processed: the extension-header chain is
+     * walked to the inner header as ipv6_find_hdr does; the outer header and its extension
+     * headers are removed and the inner packet is looked up in table T, a local destination
+     * there being delivered by the core.
      */
     @Override
     public Verdict process(PacketContext ctx) {
