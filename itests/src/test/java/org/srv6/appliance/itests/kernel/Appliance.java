@@ -89,7 +89,7 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private static final List<String> KEYWORDS = List.of("End", "End.X", "encap", "inline");
+    private static final List<String> KEYWORDS = List.of("End", "End.X", "End.T", "End.DT6", "End.DT4", "End.DT46", "encap", "inline");
 
     private Netns.Result ready() {
         Netns.Result r = client("ip link show");

@@ -75,6 +75,10 @@ public abstract class OsgiTestSupport {
         {"org.srv6.appliance", "srv6-behavior-end-dx6", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-dx4", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-dx2", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-t", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-dt6", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-dt4", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-dt46", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-encaps", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-insert", VERSION},
     };

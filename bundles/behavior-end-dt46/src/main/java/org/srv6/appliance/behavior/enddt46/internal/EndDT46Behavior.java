@@ -1,0 +1,27 @@
+package org.srv6.appliance.behavior.enddt46.internal;
+
+import org.osgi.service.component.annotations.Component;
+import org.srv6.appliance.api.behavior.AbstractBehavior;
+import org.srv6.appliance.api.behavior.Attribute;
+import org.srv6.appliance.api.behavior.Attributes;
+import org.srv6.appliance.api.behavior.Behavior;
+import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.behavior.BehaviorKind;
+import org.srv6.appliance.api.behavior.BehaviorType;
+
+/** The End.DT46 behavior (RFC 8986 §4.8): decapsulate, then look the inner IPv6 or IPv4 destination up in table T. */
+@Component(service = Behavior.class)
+@BehaviorType(behavior = "End.DT46", behavior_kind = BehaviorKind.ENDPOINT)
+public final class EndDT46Behavior extends AbstractBehavior {
+
+    public EndDT46Behavior() {
+        super(d -> d.definition("Endpoint with decapsulation and specific IP table lookup").reference("RFC 8986 §4.8")
+                .oneOf(Attribute.TABLE, Attribute.VRFTABLE));
+    }
+
+    @Override
+    protected BehaviorInstance instance(Attributes a, BehaviorContext context) {
+        return new EndDT46Instance(a.table(), true, true);
+    }
+}
