@@ -3,6 +3,7 @@ package org.srv6.appliance.behavior.enddx2.internal;
 import io.netty.buffer.ByteBuf;
 
 import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.behavior.Decapsulation;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
@@ -27,7 +28,7 @@ final class EndDx2Instance implements BehaviorInstance {
      */
     @Override
     public Verdict process(PacketContext ctx) {
-        int inner = Decap.inner(ctx, Ipv6.PROTO_ETHERNET);
+        int inner = Decapsulation.inner(ctx, Ipv6.PROTO_ETHERNET);
         if (inner < 0) {
             return Verdict.DROP;
         }

@@ -3,6 +3,7 @@ package org.srv6.appliance.behavior.enddx6.internal;
 import io.netty.buffer.ByteBuf;
 
 import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.behavior.Decapsulation;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
@@ -25,7 +26,7 @@ final class EndDx6Instance implements BehaviorInstance {
      */
     @Override
     public Verdict process(PacketContext ctx) {
-        int inner = Decap.inner(ctx, Ipv6.PROTO_IPV6);
+        int inner = Decapsulation.inner(ctx, Ipv6.PROTO_IPV6);
         if (inner < 0) {
             return Verdict.DROP;
         }
