@@ -14,8 +14,12 @@ import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.PortCounters;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.RouteGrammar;
 
-/** {@code ip link}: ports (TAP and pcap) added, deleted, set up/down, MTU and MAC, shown. */
+/**
+ * {@code ip link}: ports (TAP and pcap) added, deleted, set up/down, MTU, MAC and the table of
+ * their input ({@code vrf T}: there are no VRF devices here, so T is the table itself), shown.
+ */
 final class IpLink {
     private IpLink() {
     }
@@ -45,6 +49,7 @@ final class IpLink {
     static void header(StringBuilder sb, PortInfo p) {
         sb.append(p.index()).append(": ").append(p.name()).append(": <BROADCAST,MULTICAST")
                 .append(p.up() ? ",UP,LOWER_UP" : "").append("> mtu ").append(p.mtu())
+                .append(p.table() == RouteGrammar.MAIN ? "" : " vrf " + RouteGrammar.tableName(p.table()))
                 .append(" state ").append(p.up() ? "UP" : "DOWN").append('\n')
                 .append("    link/ether ").append(p.mac()).append(" brd ff:ff:ff:ff:ff:ff")
                 .append(p.netns() == null ? "" : " link-netns " + p.netns()
@@ -122,11 +127,20 @@ final class IpLink {
         }
     }
 
+    /** A table as {@code ip route} names it: a number, or main. */
+    private static int table(String t) {
+        int id = RouteGrammar.tableId(t);
+        if (id == -1 || id == 0 || id == RouteGrammar.LOCAL) {
+            throw fail("invalid table '" + t + "' for a port; expected a number from 1 to 4294967295 other than 255, or main");
+        }
+        return id;
+    }
+
     private static void set(PortService ps, List<String> a) throws DataplaneException {
         skipDev(a);
-        String name = next(a, "port name; expected ip link set NAME up|down|mtu N|address MAC");
+        String name = next(a, "port name; expected ip link set NAME up|down|mtu N|address MAC|vrf T|nomaster");
         if (a.isEmpty()) {
-            throw fail("nothing to set on " + name + "; expected up, down, mtu N or address MAC");
+            throw fail("nothing to set on " + name + "; expected up, down, mtu N, address MAC, vrf T or nomaster");
         }
         while (!a.isEmpty()) {
             String k = a.remove(0);
@@ -135,7 +149,10 @@ final class IpLink {
                 case "down" -> ps.setUp(name, false);
                 case "mtu" -> ps.setMtu(name, number(next(a, "MTU after mtu"), "MTU"));
                 case "address", "addr", "lladdr" -> ps.setMac(name, next(a, "MAC after address"));
-                default -> throw fail("unknown link setting '" + k + "'; expected up, down, mtu N or address MAC");
+                case "vrf", "master", "table" -> ps.setTable(name, table(next(a, "table after " + k)));
+                case "nomaster", "novrf" -> ps.setTable(name, RouteGrammar.MAIN);
+                default -> throw fail("unknown link setting '" + k
+                        + "'; expected up, down, mtu N, address MAC, vrf T or nomaster");
             }
         }
     }

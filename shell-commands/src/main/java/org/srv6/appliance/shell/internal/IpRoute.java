@@ -60,9 +60,15 @@ final class IpRoute {
                 throw fail("invalid table '" + t + "'; expected a number, main, local or all");
             }
         }
-        StringBuilder sb = new StringBuilder();
         // iproute2 shows IPv4 when no family is given
-        for (RouteInfo ri : rs.list(family == 0 ? 4 : family, table)) {
+        int fam = family == 0 ? 4 : family;
+        if (table != RouteService.ALL_TABLES && !rs.hasTable(fam, table)) {
+            // the kernel's answer for a table no route has named
+            throw fail("ipv" + fam + ": FIB table " + RouteGrammar.tableName(table)
+                    + " does not exist; a table exists once a route names it");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (RouteInfo ri : rs.list(fam, table)) {
             String text = ri.text();
             if (stats && RouteSpec.SEG6LOCAL.equals(ri.spec().encap())) {
                 // where iproute2 puts the seg6local counters: after the action's attributes

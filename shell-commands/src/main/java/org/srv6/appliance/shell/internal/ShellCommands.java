@@ -21,6 +21,7 @@ import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortCounters;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.SidInfo;
 import org.srv6.appliance.api.dataplane.SrService;
@@ -89,14 +90,34 @@ public final class ShellCommands implements Ip.Services {
     }
 
     public String sids() {
-        SrService s = need(sr);
-        StringBuilder sb = new StringBuilder(String.format("%-40s %-18s %-8s %12s %14s %10s%n",
-                "SID", "BEHAVIOR", "STATE", "PACKETS", "BYTES", "DROPS"));
-        for (SidInfo i : s.sids()) {
-            sb.append(String.format("%-40s %-18s %-8s %12d %14d %10d%n", i.sid(), i.keyword(),
-                    i.active() ? "active" : "inactive", i.packets(), i.bytes(), i.drops()));
+        return sidTable(need(sr).sids());
+    }
+
+    /**
+     * The SID table: TABLE is the table the SID is installed in, LOOKUP the table its behavior
+     * looks packets up in ({@code table T} / {@code vrftable T} of End.T, End.DT*), else "-".
+     */
+    static String sidTable(List<SidInfo> sids) {
+        StringBuilder sb = new StringBuilder(String.format("%-40s %-18s %-8s %-6s %-6s %12s %14s %10s%n",
+                "SID", "BEHAVIOR", "STATE", "TABLE", "LOOKUP", "PACKETS", "BYTES", "DROPS"));
+        for (SidInfo i : sids) {
+            sb.append(String.format("%-40s %-18s %-8s %-6s %-6s %12d %14d %10d%n", i.sid(), i.keyword(),
+                    i.active() ? "active" : "inactive", RouteGrammar.tableName(i.table()), lookupTable(i.params()),
+                    i.packets(), i.bytes(), i.drops()));
         }
         return stripNl(sb.toString());
+    }
+
+    /** @return the table a behavior's parameters name ({@code table T} or {@code vrftable T}), or "-" */
+    static String lookupTable(String params) {
+        List<String> w = params == null ? List.of() : RouteGrammar.words(params);
+        for (int k = 0; k + 1 < w.size(); k++) {
+            if (w.get(k).equals("table") || w.get(k).equals("vrftable")) {
+                int id = RouteGrammar.tableId(w.get(k + 1));
+                return id == -1 ? w.get(k + 1) : RouteGrammar.tableName(id);
+            }
+        }
+        return "-";
     }
 
     public String stats() throws DataplaneException {

@@ -30,6 +30,10 @@ public class IpTest {
             if (m.getName().equals("list") && type == PortService.class) {
                 return List.of(new PortInfo(3, "r0", "tap", "aa:bb:cc:dd:ee:01", 1500, true, 1));
             }
+            if (m.getName().equals("hasTable")) {
+                // tables 7 and 8 were never named by a route
+                return (int) a[1] != 7 && (int) a[1] != 8;
+            }
             if (m.getName().equals("delete") && type == RouteService.class
                     && ((RouteSpec) a[0]).keyword() != null && ((RouteSpec) a[0]).keyword().equals("End.Q")) {
                 throw new DataplaneException("unknown behavior End.Q; installed: End");
@@ -110,6 +114,39 @@ public class IpTest {
         assertEquals(List.of("RouteService.list [6, 255]", "RouteService.list [6, -1]"), calls);
         calls.clear();
         assertTrue(error("ip -6 route show table blue").startsWith("invalid table 'blue'"));
+    }
+
+    @Test
+    public void routeShowOfATableNoRouteNamedIsRefusedAsTheKernelDoes() {
+        assertEquals("ipv6: FIB table 7 does not exist; a table exists once a route names it",
+                error("ip -6 route show table 7"));
+        assertEquals("ipv4: FIB table 8 does not exist; a table exists once a route names it",
+                error("ip route show table 8"));
+        assertEquals("", run("ip -6 route show table 100"));
+        assertEquals("", run("ip -4 route show table 100"));
+        assertEquals(List.of("RouteService.list [6, 100]", "RouteService.list [4, 100]"), calls);
+    }
+
+    @Test
+    public void linkSetVrfBindsThePortToATable() {
+        run("ip link set r0 vrf 100");
+        run("ip link set dev r0 table main");
+        run("ip link set r0 master 7 up");
+        run("ip link set r0 nomaster");
+        assertEquals(List.of("PortService.setTable [r0, 100]", "PortService.setTable [r0, 254]",
+                "PortService.setTable [r0, 7]", "PortService.setUp [r0, true]", "PortService.setTable [r0, 254]"), calls);
+        calls.clear();
+        assertTrue(error("ip link set r0 vrf local").startsWith("invalid table 'local' for a port"));
+        assertTrue(error("ip link set r0 vrf blue").startsWith("invalid table 'blue' for a port"));
+        assertTrue(error("ip link set r0 vrf").contains("table after vrf"));
+    }
+
+    @Test
+    public void linkShowPrintsTheBoundTableWhereIproute2PrintsTheMaster() {
+        StringBuilder sb = new StringBuilder();
+        IpLink.header(sb, new PortInfo(3, "r0", "tap", "aa:bb:cc:dd:ee:01", 1500, true, 1, null, null, 100));
+        assertEquals("3: r0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 vrf 100 state UP\n"
+                + "    link/ether aa:bb:cc:dd:ee:01 brd ff:ff:ff:ff:ff:ff\n", sb.toString());
     }
 
     @Test

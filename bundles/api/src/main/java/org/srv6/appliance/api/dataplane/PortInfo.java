@@ -12,9 +12,17 @@ package org.srv6.appliance.api.dataplane;
  * @param queues  TAP queues
  * @param netns   the network namespace a TAP's netdev was made in ({@code netns NS}), or null
  * @param ifname  the netdev's name there, or null when it is the port's name
+ * @param table   the table plain IP input on this port is looked up in ({@code ip link set NAME vrf T};
+ *                254, main, unless bound elsewhere)
  */
 public record PortInfo(int index, String name, String type, String mac, int mtu, boolean up, int queues, String netns,
-        String ifname) {
+        String ifname, int table) {
+
+    /** A port whose input is looked up in the main table. */
+    public PortInfo(int index, String name, String type, String mac, int mtu, boolean up, int queues, String netns,
+            String ifname) {
+        this(index, name, type, mac, mtu, up, queues, netns, ifname, RouteGrammar.MAIN);
+    }
 
     /** A port whose netdev (if any) lives in the appliance's own namespace under the port's name. */
     public PortInfo(int index, String name, String type, String mac, int mtu, boolean up, int queues) {

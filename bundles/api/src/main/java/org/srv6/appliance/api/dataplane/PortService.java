@@ -41,6 +41,14 @@ public interface PortService {
     /** {@code ip link set NAME address MAC}. */
     void setMac(String name, String mac) throws DataplaneException;
 
+    /**
+     * {@code ip link set NAME vrf T}: IPv6 and IPv4 packets received on the port are looked up in
+     * table T instead of main (254 binds it back to main); its connected routes move to T, as
+     * Linux moves them to the table of the VRF a port is enslaved to. Table 0 and local (255) are
+     * refused.
+     */
+    void setTable(String name, int table) throws DataplaneException;
+
     /** @return every port, by index */
     List<PortInfo> list();
 

@@ -43,7 +43,8 @@ public final class RouteGrammar {
      * What {@code show} prints beside the route as configured; a null word is not printed.
      *
      * @param type  the route type before the prefix ({@code local}) or null for unicast
-     * @param table whether a table other than main is printed (not when only main is listed)
+     * @param table whether a table other than main is printed: with {@code table all}, as
+     *              iproute2 (not when one table is listed)
      * @param proto the protocol ({@code kernel} for the routes addresses make) or null
      * @param scope the scope ({@code link}) or null
      * @param src   the preferred source address or null

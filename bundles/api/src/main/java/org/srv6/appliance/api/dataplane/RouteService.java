@@ -22,6 +22,14 @@ public interface RouteService {
     /** {@code ip route del}: matches prefix and table (and metric when not 0). */
     void delete(RouteSpec spec) throws DataplaneException;
 
+    /**
+     * @return true when table {@code table} of {@code family} exists: main and local always, any
+     *         other once a route (configured or made by an address) has named it, as in Linux
+     */
+    default boolean hasTable(int family, int table) {
+        return true;
+    }
+
     /** @param family 4 or 6; @param table a table id or {@link #ALL_TABLES} */
     List<RouteInfo> list(int family, int table);
 }

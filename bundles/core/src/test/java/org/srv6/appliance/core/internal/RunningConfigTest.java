@@ -66,6 +66,7 @@ public class RunningConfigTest {
             "ip link add " + B + " type tap",
             "ip link set " + B + " address 02:00:00:00:bb:0b",
             "ip link set " + B + " down",
+            "ip link set " + B + " vrf 100",
             "ip -6 addr add 2001:db8:5::1/64 dev " + A,
             "ip -4 addr add 10.5.0.1/24 dev " + A,
             "ip -6 addr add 2001:db8:6::1/64 dev " + B,
@@ -91,6 +92,7 @@ public class RunningConfigTest {
         d.ports().setMtu(A, 1400);
         d.ports().setMac(B, "02:00:00:00:bb:0b");
         d.ports().setUp(B, false);
+        d.ports().setTable(B, 100);
         d.addresses().add(A, "2001:db8:5::1/64");
         d.addresses().add(A, "10.5.0.1/24");
         d.addresses().add(B, "2001:db8:6::1/64");
@@ -228,6 +230,8 @@ public class RunningConfigTest {
                     d.ports().setMac(name, t.get(1));
                 } else if (t.get(0).equals("mtu")) {
                     d.ports().setMtu(name, Integer.parseInt(t.get(1)));
+                } else if (t.get(0).equals("vrf")) {
+                    d.ports().setTable(name, Integer.parseInt(t.get(1)));
                 } else {
                     d.ports().setUp(name, t.get(0).equals("up"));
                 }

@@ -10,15 +10,14 @@ import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.BehaviorKind;
 import org.srv6.appliance.api.behavior.BehaviorType;
+import org.srv6.appliance.api.behavior.Endpoint;
 import org.srv6.appliance.api.behavior.Flavor;
+import org.srv6.appliance.api.behavior.NextCsid;
 
 /** The End behavior (RFC 8986 §4.1) with the psp, usp, usd and next-csid flavors. */
 @Component(service = Behavior.class)
 @BehaviorType(behavior = "End", behavior_kind = BehaviorKind.ENDPOINT)
 public final class EndBehavior extends AbstractBehavior {
-    static final int DEFAULT_LBLEN = 32;
-    static final int DEFAULT_NFLEN = 16;
-
     public EndBehavior() {
         super(d -> d.definition("Endpoint").reference("RFC 8986 §4.1, §4.16; RFC 9800")
                 .optional(Attribute.FLAVORS, Attribute.LBLEN, Attribute.NFLEN).flavors(Flavor.values()));
@@ -27,32 +26,11 @@ public final class EndBehavior extends AbstractBehavior {
     /** Checks the RFC 9800 locator-block and node-function lengths. */
     @Override
     protected void validate(Attributes a) throws BehaviorException {
-        boolean csid = a.hasFlavor(Flavor.NEXT_CSID);
-        if (!csid && (a.has(Attribute.LBLEN) || a.has(Attribute.NFLEN))) {
-            // AttributeParser says so for parsed text; this guards a configuration built elsewhere.
-            throw new BehaviorException("lblen and nflen need flavors next-csid");
-        }
-        if (csid) {
-            int lb = lblen(a);
-            int nf = nflen(a);
-            if (lb <= 0 || nf <= 0 || lb % 8 != 0 || nf % 8 != 0 || lb + nf > 128) {
-                throw new BehaviorException("next-csid needs lblen and nflen multiples of 8, above 0, "
-                        + "lblen + nflen <= 128; got lblen " + lb + " nflen " + nf);
-            }
-        }
-    }
-
-    static int lblen(Attributes a) {
-        return a.has(Attribute.LBLEN) ? a.lblen() : DEFAULT_LBLEN;
-    }
-
-    static int nflen(Attributes a) {
-        return a.has(Attribute.NFLEN) ? a.nflen() : DEFAULT_NFLEN;
+        NextCsid.validate(a);
     }
 
     @Override
     protected BehaviorInstance instance(Attributes a, BehaviorContext context) {
-        boolean csid = a.hasFlavor(Flavor.NEXT_CSID);
-        return new EndInstance(a.flavors(), csid ? lblen(a) : 0, csid ? nflen(a) : 0);
+        return new EndInstance(Endpoint.flavorBits(a.flavors()), NextCsid.of(a));
     }
 }

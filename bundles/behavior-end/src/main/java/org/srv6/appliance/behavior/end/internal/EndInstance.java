@@ -1,89 +1,35 @@
 package org.srv6.appliance.behavior.end.internal;
 
-import java.util.Set;
-
-import io.netty.buffer.ByteBuf;
-
 import org.srv6.appliance.api.behavior.BehaviorInstance;
-import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.Endpoint;
-import org.srv6.appliance.api.behavior.Flavor;
+import org.srv6.appliance.api.behavior.NextCsid;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
-import org.srv6.appliance.api.packet.Icmp6;
-import org.srv6.appliance.api.packet.Ipv6;
 
-/** One End SID: flavors and C-SID masks precomputed as longs. */
+/** One End SID: flavor bits and the C-SID masks (null without next-csid) precomputed. */
 final class EndInstance implements BehaviorInstance {
     private final int flavors;
-    private final boolean csid;
-    private final int nflen;
-    /** Bits of the locator block (kept on a shift). */
-    private final long lbHi;
-    private final long lbLo;
-    /** Bits of the argument (the C-SIDs still to come). */
-    private final long argHi;
-    private final long argLo;
+    private final NextCsid csid;
 
-    EndInstance(Set<Flavor> flavorSet, int lblen, int nflen) {
-        this.flavors = Endpoint.flavorBits(flavorSet);
-        this.csid = flavorSet.contains(Flavor.NEXT_CSID);
-        this.nflen = nflen;
-        this.lbHi = maskHi(0, lblen);
-        this.lbLo = maskLo(0, lblen);
-        this.argHi = maskHi(lblen + nflen, 128);
-        this.argLo = maskLo(lblen + nflen, 128);
-    }
-
-    /** @return the high 64 bits of a mask of bits [from, to) (bit 0 = most significant) */
-    static long maskHi(int from, int to) {
-        long m = 0;
-        for (int i = from; i < to && i < 64; i++) {
-            m |= 1L << (63 - i);
-        }
-        return m;
-    }
-
-    static long maskLo(int from, int to) {
-        long m = 0;
-        for (int i = Math.max(from, 64); i < to; i++) {
-            m |= 1L << (127 - i);
-        }
-        return m;
+    EndInstance(int flavors, NextCsid csid) {
+        this.flavors = flavors;
+        this.csid = csid;
     }
 
     /*
      * RFC 9800 §4.1.1 (End with NEXT-CSID): when the DA still carries C-SIDs after the active
      * one, shift them in (keeping the locator block) and forward without touching any SRH;
      * else fall back to RFC 8986 §4.1: S01 SRH present, S02-S03 SL = 0 upper layer (USP/USD
-     * variants §4.16.2-3), S04-S06 hop limit <= 1 Time Exceeded (before rewriting, SPEC D3),
-     * S09-S15 SL--, DA = Segment List[SL], PSP §4.16.1 S14.1-S14.4 pop at SL 0, S16 forward.
+     * variants §4.16.2-3, USD exposing IPv6 or IPv4), S04-S06 hop limit <= 1 Time Exceeded
+     * (before rewriting, SPEC D3), S09-S15 SL--, DA = Segment List[SL], PSP §4.16.1 S14.1-S14.4
+     * pop at SL 0, S16 forward.
      */
     @Override
     public Verdict process(PacketContext ctx) {
-        if (csid) {
-            ByteBuf b = ctx.buf;
-            int l3 = ctx.l3;
-            if (l3 + Ipv6.LENGTH > b.writerIndex()) {
-                return ctx.drop(DropReason.TRUNCATED);
-            }
-            long hi = Ipv6.dstHi(b, l3);
-            long lo = Ipv6.dstLo(b, l3);
-            if ((hi & argHi) != 0 || (lo & argLo) != 0) {
-                if (Ipv6.hopLimit(b, l3) <= 1) {
-                    return ctx.icmpError(Icmp6.TIME_EXCEEDED, 0, 0, DropReason.HOP_LIMIT);
-                }
-                long sHi;
-                long sLo;
-                if (nflen < 64) {
-                    sHi = (hi << nflen) | (lo >>> (64 - nflen));
-                    sLo = lo << nflen;
-                } else {
-                    sHi = nflen == 64 ? lo : lo << (nflen - 64);
-                    sLo = 0;
-                }
-                Ipv6.dst(b, l3, (hi & lbHi) | (sHi & ~lbHi), (lo & lbLo) | (sLo & ~lbLo));
-                return ctx.forward(ctx.inTable);
+        if (csid != null) {
+            Verdict v = csid.shift(ctx);
+            if (v != null) {
+                return v == Verdict.FORWARD ? ctx.forward(ctx.inTable) : v;
             }
         }
         Verdict v = Endpoint.advance(ctx, flavors);

@@ -16,6 +16,7 @@ import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
+import org.srv6.appliance.testkit.Ipv4Builder;
 import org.srv6.appliance.testkit.Ipv6Builder;
 import org.srv6.appliance.testkit.PacketHarness;
 import org.srv6.appliance.testkit.Packets;
@@ -111,6 +112,74 @@ public class EndInstanceTest {
         harness.load(packet(0));
         assertEquals(Verdict.LOCAL, end("flavors", "usp").process(ctx));
         assertEquals("600000000008114", l3().substring(0, 15));
+    }
+
+    static Ipv4Builder inner4(int ttl) {
+        return Packets.ipv4("10.0.0.1", "10.0.2.2").ttl(ttl).udp(7, 9, PAYLOAD);
+    }
+
+    @Test
+    public void usdAtSegmentsLeftZeroExposesInnerIpv4ForForwarding() throws Exception {
+        // RFC 8986 §4.16.3 End S01-S03: NH 4 after the SRH; the inner packet is forwarded (the core decrements TTL).
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").srh(0, "fc00::100").ipv4(inner4(64)));
+        assertEquals(Verdict.FORWARD, end("flavors", "usd").process(ctx));
+        assertEquals(254, ctx.table);
+        assertEquals(inner4(64).hex(), l3());
+        assertEquals(ctx.l3 - 14, harness.buf().readerIndex());
+    }
+
+    @Test
+    public void usdWithoutSrhExposesInnerIpv4() throws Exception {
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").ipv4(inner4(9)));
+        assertEquals(Verdict.FORWARD, end("flavors", "usd").process(ctx));
+        assertEquals(inner4(9).hex(), l3());
+    }
+
+    @Test
+    public void usdWithoutSrhExposesInnerIpv6() throws Exception {
+        Ipv6Builder inner = Packets.ipv6("fc01::1", "fc01::2").udp(7, 9, PAYLOAD);
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").ipv6(inner));
+        assertEquals(Verdict.FORWARD, end("flavors", "usd").process(ctx));
+        assertEquals(inner.hex(), l3());
+    }
+
+    @Test
+    public void usdCutsInnerIpv4ToItsTotalLength() throws Exception {
+        byte[] in = inner4(64).bytes();
+        byte[] padded = Arrays.copyOf(in, in.length + 6);
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").srh(0, "fc00::100").payload(Packets.PROTO_IPV4, padded));
+        assertEquals(Verdict.FORWARD, end("flavors", "usd").process(ctx));
+        assertEquals(inner4(64).hex(), l3());
+    }
+
+    @Test
+    public void usdDropsInnerIpv4WithBadChecksum() throws Exception {
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").srh(0, "fc00::100").ipv4(inner4(64).checksum(0x1234)));
+        assertEquals(Verdict.DROP, end("flavors", "usd").process(ctx));
+        assertEquals(DropReason.BAD_CHECKSUM, ctx.dropReason);
+    }
+
+    @Test
+    public void usdDropsTruncatedInnerIpv4() throws Exception {
+        byte[] in = Arrays.copyOf(inner4(64).bytes(), 12);
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").srh(0, "fc00::100").payload(Packets.PROTO_IPV4, in));
+        assertEquals(Verdict.DROP, end("flavors", "usd").process(ctx));
+        assertEquals(DropReason.TRUNCATED, ctx.dropReason);
+    }
+
+    @Test
+    public void usdDropsInnerOfTheWrongVersion() throws Exception {
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").srh(0, "fc00::100")
+                .payload(Packets.PROTO_IPV4, Packets.ipv6("fc01::1", "fc01::2").udp(7, 9, PAYLOAD).bytes()));
+        assertEquals(Verdict.DROP, end("flavors", "usd").process(ctx));
+        assertEquals(DropReason.BAD_IP_VERSION, ctx.dropReason);
+    }
+
+    @Test
+    public void withoutUsdInnerIpv4WithoutSrhIsStillDropped() throws Exception {
+        harness.load(Packets.ipv6("fc00::1", "fc00::100").ipv4(inner4(64)));
+        assertEquals(Verdict.DROP, end().process(ctx));
+        assertEquals(DropReason.NO_SRH, ctx.dropReason);
     }
 
     @Test

@@ -5,9 +5,13 @@ import java.util.List;
 
 import org.srv6.appliance.core.internal.engine.PortState;
 import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.engine.Tables;
 import org.srv6.appliance.core.internal.io.IoPort;
 
-/** Owns what is configured on one port: its I/O port, its addresses, HMAC policy, ICMP budget and steering. */
+/**
+ * Owns what is configured on one port: its I/O port, its addresses, the table its input is looked
+ * up in, HMAC policy, ICMP budget and steering.
+ */
 final class PortCfg {
     private static final int ICMP_RATE = Integer.getInteger("srv6.icmp.rate", 100);
 
@@ -16,6 +20,8 @@ final class PortCfg {
     final int queues;
     boolean macSet;
     final List<Prefixes.Addr> addrs = new ArrayList<>();
+    /** Table of plain IP input ({@code ip link set NAME vrf T}). */
+    int table = Tables.MAIN;
     int hmacPolicy;
     final PortState.RateLimiter icmp = new PortState.RateLimiter(ICMP_RATE);
     Route steer;

@@ -18,6 +18,7 @@ import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.packet.Ethernet;
 import org.srv6.appliance.api.packet.InetAddrs;
 import org.srv6.appliance.core.internal.engine.Route;
+import org.srv6.appliance.core.internal.engine.Tables;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
 import org.srv6.appliance.core.internal.io.MemoryPortImpl;
@@ -26,7 +27,7 @@ import org.srv6.appliance.core.internal.io.pcap.PcapWriter;
 
 /**
  * Owns the port lifecycle ({@code ip link}): TAP, memory and pcap ports, their state, MTU and MAC,
- * their counters and captures. Deleting a port takes its routes, SIDs, steering and neighbors with it.
+ * the table their input is looked up in, their counters and captures. Deleting a port takes its routes, SIDs, steering and neighbors with it.
  */
 public final class Ports implements PortService {
     private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,15}");
@@ -186,11 +187,24 @@ public final class Ports implements PortService {
         }
     }
 
+    @Override
+    public void setTable(String name, int table) throws DataplaneException {
+        synchronized (state.lock) {
+            PortCfg p = state.port(name);
+            if (table == 0 || table == Tables.LOCAL) {
+                throw new DataplaneException("table " + Integer.toUnsignedString(table)
+                        + " cannot take a port's input; expected a table from 1 to 4294967295 other than local (255)");
+            }
+            p.table = table;
+            state.changed();
+        }
+    }
+
     private static PortInfo info(PortCfg p) {
         String netns = p.io instanceof TapPort t ? t.netns() : null;
         String ifname = p.io instanceof TapPort t && !t.ifname().equals(p.name()) ? t.ifname() : null;
         return new PortInfo(p.index(), p.name(), p.type, Prefixes.mac(p.io.mac()), p.io.mtu(), p.io.up(), p.queues,
-                netns, ifname);
+                netns, ifname, p.table);
     }
 
     @Override
@@ -261,6 +275,9 @@ public final class Ports implements PortService {
             }
             if (!p.io.up()) {
                 out.accept("ip link set " + n + " down");
+            }
+            if (p.table != Tables.MAIN) {
+                out.accept("ip link set " + n + " vrf " + Integer.toUnsignedString(p.table));
             }
         }
     }

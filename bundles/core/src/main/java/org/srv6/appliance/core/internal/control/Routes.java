@@ -202,11 +202,18 @@ public final class Routes implements RouteService {
                     continue;
                 }
                 Route.SidCounters c = r.counters;
-                out.add(new RouteInfo(r.spec(), text(r, table == ALL_TABLES || r.table != Tables.MAIN),
+                out.add(new RouteInfo(r.spec(), text(r, table == ALL_TABLES),
                         !r.hasBehavior() || r.instance != null, c == null ? 0 : c.packets.sum(),
                         c == null ? 0 : c.bytes.sum(), c == null ? 0 : c.errors.sum()));
             }
             return out;
+        }
+    }
+
+    @Override
+    public boolean hasTable(int family, int table) {
+        synchronized (state.lock) {
+            return table == Tables.MAIN || table == Tables.LOCAL || snapshot.hasTable(family, table);
         }
     }
 

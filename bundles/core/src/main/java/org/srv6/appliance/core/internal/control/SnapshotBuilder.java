@@ -79,7 +79,7 @@ public final class SnapshotBuilder {
             }
             long mac = p.io.mac();
             ps[p.index()] = new PortState(p.io, hi, lo, len6, PortState.LINK_LOCAL_HI, PortState.linkLocalLo(mac),
-                    a4, l4, Tables.MAIN, p.steer, p.hmacPolicy, p.icmp, claims.get(p.index()));
+                    a4, l4, p.table, p.steer, p.hmacPolicy, p.icmp, claims.get(p.index()));
         }
         ports = ps;
         // new system routes in before the old ones go out, so that an unchanged one is never missing
@@ -119,6 +119,11 @@ public final class SnapshotBuilder {
     /** Takes a configured route out of its table's FIB; the next one for its prefix, if any, takes its place. */
     void remove(Route r) {
         unlink(r);
+    }
+
+    /** @return true once a route has been linked into this table (tables are never taken away, as in Linux) */
+    boolean hasTable(int family, int table) {
+        return family == 6 ? fib6.containsKey(table) : fib4.containsKey(table);
     }
 
     /** @return the best route for exactly this prefix in this table (configured or system), or null */
@@ -258,7 +263,8 @@ public final class SnapshotBuilder {
                 }
                 out.add(system(a.family(), host, Tables.LOCAL, Route.LOCAL, idx, 0));
                 if (a.len() < (a.family() == 6 ? 128 : 32)) {
-                    out.add(system(a.family(), net, Tables.MAIN, Route.UNICAST, idx, a.family() == 6 ? 256 : 0));
+                    // a port bound to a table has its connected routes there, as a VRF's port has in Linux
+                    out.add(system(a.family(), net, p.table, Route.UNICAST, idx, a.family() == 6 ? 256 : 0));
                 }
             }
             byte[] b = Prefixes.linkLocal(p.io.mac());
