@@ -1,8 +1,8 @@
 package org.srv6.appliance.behavior.enddt46.internal;
 
-import static org.srv6.appliance.behavior.enddt46.internal.EndDT46InstanceTest.inner4;
-import static org.srv6.appliance.behavior.enddt46.internal.EndDT46InstanceTest.inner6;
-import static org.srv6.appliance.behavior.enddt46.internal.EndDT46InstanceTest.outer;
+import static org.srv6.appliance.testkit.DecapToTableTest.inner4;
+import static org.srv6.appliance.testkit.DecapToTableTest.inner6;
+import static org.srv6.appliance.testkit.DecapToTableTest.outer;
 
 import java.util.List;
 
@@ -11,6 +11,6 @@ import org.srv6.appliance.testkit.BehaviorContractTest;
 public class EndDT46ContractTest extends BehaviorContractTest {
     public EndDT46ContractTest() {
         super(EndDT46Behavior::new, List.of("table 100", "vrftable 100", "table 255", "table 100 count"),
-                List.of(outer(0).bytes(), outer(1).bytes(), outer(0, inner6()).bytes(), outer(0, inner4()).bytes()));
+                List.of(outer(0, inner6()).bytes(), outer(1, inner6()).bytes(), outer(0, inner6()).bytes(), outer(0, inner4()).bytes()));
     }
 }

@@ -1,8 +1,8 @@
 package org.srv6.appliance.behavior.enddt6.internal;
 
-import static org.srv6.appliance.behavior.enddt6.internal.EndDT6InstanceTest.inner4;
-import static org.srv6.appliance.behavior.enddt6.internal.EndDT6InstanceTest.inner6;
-import static org.srv6.appliance.behavior.enddt6.internal.EndDT6InstanceTest.outer;
+import static org.srv6.appliance.testkit.DecapToTableTest.inner4;
+import static org.srv6.appliance.testkit.DecapToTableTest.inner6;
+import static org.srv6.appliance.testkit.DecapToTableTest.outer;
 
 import java.util.List;
 
@@ -11,6 +11,6 @@ import org.srv6.appliance.testkit.BehaviorContractTest;
 public class EndDT6ContractTest extends BehaviorContractTest {
     public EndDT6ContractTest() {
         super(EndDT6Behavior::new, List.of("table 100", "vrftable 100", "table 255", "table 100 count"),
-                List.of(outer(0).bytes(), outer(1).bytes(), outer(0, inner6()).bytes(), outer(0, inner4()).bytes()));
+                List.of(outer(0, inner6()).bytes(), outer(1, inner6()).bytes(), outer(0, inner6()).bytes(), outer(0, inner4()).bytes()));
     }
 }
