@@ -15,6 +15,9 @@ import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.behavior.end.internal.EndBehavior;
+import org.srv6.appliance.behavior.enddt6.internal.EndDT6Behavior;
+import org.srv6.appliance.behavior.enddx6.internal.EndDx6Behavior;
+import org.srv6.appliance.behavior.endt.internal.EndTBehavior;
 import org.srv6.appliance.behavior.endx.internal.EndXBehavior;
 import org.srv6.appliance.behavior.tencaps.internal.TEncapsBehavior;
 import org.srv6.appliance.testkit.Packets;
@@ -32,7 +35,14 @@ public class BehaviorBenchmark extends NsPerOperation {
                 .payload(Packets.PROTO_UDP, Packets.unhex("0001000200080000")).bytes();
     }
 
-    @Param({"End", "End.X", "encap"})
+    /** fc00::1 to the SID fc00::100 with an SRH at Segments Left 0 over an inner IPv6 UDP packet: what End.DX6/End.DT6 decapsulate. */
+    static byte[] decapPacket() {
+        return Packets.ipv6("fc00::1", "fc00::100").srh(0, "fc00::100")
+                .ipv6(Packets.ipv6("2001:db8:1::1", "2001:db8:2::2").hopLimit(64)
+                        .udp(1000, 2000, Packets.unhex("0001000200030004"))).bytes();
+    }
+
+    @Param({"End", "End.X", "encap", "End.T", "End.DX6", "End.DT6"})
     public String behavior;
 
     private ByteBuf buf;
@@ -49,13 +59,20 @@ public class BehaviorBenchmark extends NsPerOperation {
         switch (behavior) {
             case "End.X" -> { b = new EndXBehavior(); tokens = List.of("nh6", "fc00::2", "oif", "p1"); }
             case "encap" -> { b = new TEncapsBehavior(); tokens = List.of("segs", "fc00::11,fc00::12,fc00::13"); }
+            case "End.T" -> { b = new EndTBehavior(); tokens = List.of("table", "100"); }
+            case "End.DX6" -> { b = new EndDx6Behavior(); tokens = List.of("nh6", "fc00::2"); }
+            case "End.DT6" -> { b = new EndDT6Behavior(); tokens = List.of("table", "100"); }
             default -> { b = new EndBehavior(); tokens = List.of(); }
         }
         instance = b.create(b.parse(tokens), c);
-        byte[] f = packet("fc00::100");
+        byte[] f = behavior.startsWith("End.D") ? decapPacket() : packet("fc00::100");
         original = Unpooled.directBuffer(f.length).writeBytes(f);
         buf = Unpooled.directBuffer(PacketContext.HEADROOM + 14 + f.length);
         l3 = PacketContext.HEADROOM + 14;
+        Verdict v = process();
+        if (v == Verdict.DROP || v == Verdict.ICMP_ERROR) {
+            throw new IllegalStateException(behavior + " does not forward the benchmark's packet: " + v + " " + ctx.dropReason);
+        }
     }
 
     @TearDown
