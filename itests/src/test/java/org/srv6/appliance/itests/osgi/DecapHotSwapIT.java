@@ -7,11 +7,10 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import javax.inject.Inject;
 
@@ -227,9 +226,9 @@ public class DecapHotSwapIT extends OsgiTestSupport {
         Bundle builder = bundleNamed(context, PACKET_BUILDER);
         assertNotNull("the packet builder bundle is not installed", builder);
         Path home = Path.of(context.getProperty("srv6.home"));
-        List<String> artifacts = new ArrayList<>(List.of("srv6-behavior-end", "srv6-behavior-end-t",
+        List<String> artifacts = List.of("srv6-behavior-end", "srv6-behavior-end-t",
                 "srv6-behavior-end-dt6", "srv6-behavior-end-dt4", "srv6-behavior-end-dt46", "srv6-behavior-end-dx6",
-                "srv6-behavior-end-dx4", "srv6-behavior-end-dx2"));
+                "srv6-behavior-end-dx4", "srv6-behavior-end-dx2");
         for (String a : artifacts) {
             context.installBundle(location(home, coordinate(a))).start();
         }
@@ -269,20 +268,20 @@ public class DecapHotSwapIT extends OsgiTestSupport {
                 Packets.arp(1, "02:00:00:00:03:01", "10.3.0.1", "00:00:00:00:00:00", "10.3.0.2"));
 
         Map<String, Case> c = new LinkedHashMap<>();
-        add(c, "End.T", "srv6-behavior-end-t", "fc00:1::10", List.of("table", table), inMac, sid -> List.of(
+        add(c, "End.T", "srv6-behavior-end-t", "fc00:1::10", List.of("table", table), sid -> List.of(
                 routed("next segment in table " + TABLE, inMac, sid, List.of(NEXT_IN_TABLE, sid), 1)));
-        add(c, "End.DT6", "srv6-behavior-end-dt6", "fc00:1::11", List.of("table", table), inMac, sid -> List.of(
+        add(c, "End.DT6", "srv6-behavior-end-dt6", "fc00:1::11", List.of("table", table), sid -> List.of(
                 decap("IPv6 inner", inMac, sid, Packets.PROTO_IPV6, v6, "hs1", PEER6_MAC, Packets.ETH_IPV6)));
-        add(c, "End.DT4", "srv6-behavior-end-dt4", "fc00:1::12", List.of("table", table), inMac, sid -> List.of(
+        add(c, "End.DT4", "srv6-behavior-end-dt4", "fc00:1::12", List.of("table", table), sid -> List.of(
                 decap("IPv4 inner", inMac, sid, Packets.PROTO_IPV4, v4, "hs2", PEER4_MAC, Packets.ETH_IPV4)));
-        add(c, "End.DT46", "srv6-behavior-end-dt46", "fc00:1::13", List.of("table", table), inMac, sid -> List.of(
+        add(c, "End.DT46", "srv6-behavior-end-dt46", "fc00:1::13", List.of("table", table), sid -> List.of(
                 decap("IPv6 inner", inMac, sid, Packets.PROTO_IPV6, v6, "hs1", PEER6_MAC, Packets.ETH_IPV6),
                 decap("IPv4 inner", inMac, sid, Packets.PROTO_IPV4, v4, "hs2", PEER4_MAC, Packets.ETH_IPV4)));
-        add(c, "End.DX6", "srv6-behavior-end-dx6", "fc00:1::14", List.of("nh6", PEER6), inMac, sid -> List.of(
+        add(c, "End.DX6", "srv6-behavior-end-dx6", "fc00:1::14", List.of("nh6", PEER6), sid -> List.of(
                 decap("IPv6 inner", inMac, sid, Packets.PROTO_IPV6, v6Far, "hs1", PEER6_MAC, Packets.ETH_IPV6)));
-        add(c, "End.DX4", "srv6-behavior-end-dx4", "fc00:1::15", List.of("nh4", PEER4), inMac, sid -> List.of(
+        add(c, "End.DX4", "srv6-behavior-end-dx4", "fc00:1::15", List.of("nh4", PEER4), sid -> List.of(
                 decap("IPv4 inner", inMac, sid, Packets.PROTO_IPV4, v4Far, "hs2", PEER4_MAC, Packets.ETH_IPV4)));
-        add(c, "End.DX2", "srv6-behavior-end-dx2", "fc00:1::16", List.of("oif", "hs3"), inMac, sid -> List.of(
+        add(c, "End.DX2", "srv6-behavior-end-dx2", "fc00:1::16", List.of("oif", "hs3"), sid -> List.of(
                 new Probe("Ethernet inner", outer(inMac, sid, 143, l2), "hs3", l2)));
 
         routes.add(new RouteSpec(6, END_SID + "/128", null, "hs0", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of()));
@@ -296,11 +295,11 @@ public class DecapHotSwapIT extends OsgiTestSupport {
     }
 
     private static void add(Map<String, Case> c, String keyword, String artifact, String sid, List<String> params,
-            String inMac, java.util.function.Function<String, List<Probe>> probes) {
+            Function<String, List<Probe>> probes) {
         c.put(keyword, new Case(keyword, artifact, sid, params, probes.apply(sid)));
     }
 
-    /** Host → {@code sid} with an SRH [segments] SL 0 and {@code inner}: decapsulated, out of {@code port} to {@code mac}. */
+    /** Host → {@code sid} with an SRH [sid] SL 0 and {@code inner}: decapsulated, out of {@code port} to {@code mac}. */
     private static Probe decap(String what, String inMac, String sid, int proto, byte[] inner, String port, String mac,
             int etherType) {
         return new Probe(what, outer(inMac, sid, proto, inner), port, Packets.ethernet(mac, inMac, etherType, inner));
