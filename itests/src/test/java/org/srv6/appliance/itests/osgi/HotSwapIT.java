@@ -2,21 +2,14 @@ package org.srv6.appliance.itests.osgi;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import javax.inject.Inject;
 
@@ -36,11 +29,9 @@ import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
 import org.srv6.appliance.api.dataplane.NeighborService;
-import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
-import org.srv6.appliance.api.dataplane.SidInfo;
 import org.srv6.appliance.api.dataplane.SrService;
 
 /**
@@ -62,81 +53,21 @@ public class HotSwapIT extends OsgiTestSupport {
     @Inject
     BundleContext context;
 
-    private final List<String> leaks = new ArrayList<>();
-    private final Handler leakHandler = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            String m = r.getMessage();
-            if (m != null && m.contains("LEAK:")) {
-                synchronized (leaks) {
-                    leaks.add(m);
-                }
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LeakWatch leaks = new LeakWatch();
 
     @Configuration
     public Option[] config() {
         return new Option[] {runtime(home("hotswap"), "srv6-core")};
     }
 
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    /**
-     * Netty reports leaks through whatever logging it finds in the framework: SLF4J from the test
-     * container's pax-logging (printed on the console), else java.util.logging. Both are watched.
-     */
     @Before
     public void catchLeakReports() {
-        Logger.getLogger("").addHandler(leakHandler);
-        Logger.getLogger("io.netty").addHandler(leakHandler);
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(watch(savedOut));
-        System.setErr(watch(savedErr));
+        leaks.start();
     }
 
     @After
     public void release() {
-        Logger.getLogger("").removeHandler(leakHandler);
-        Logger.getLogger("io.netty").removeHandler(leakHandler);
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
-
-    private PrintStream watch(PrintStream target) {
-        return new PrintStream(new OutputStream() {
-            private final StringBuilder line = new StringBuilder();
-
-            @Override
-            public synchronized void write(int b) {
-                target.write(b);
-                if (b == '\n') {
-                    if (line.indexOf("LEAK:") >= 0) {
-                        synchronized (leaks) {
-                            leaks.add(line.toString());
-                        }
-                    }
-                    line.setLength(0);
-                } else if (line.length() < 4096) {
-                    line.append((char) b);
-                }
-            }
-
-            @Override
-            public void flush() {
-                target.flush();
-            }
-        }, true);
+        leaks.stop();
     }
 
     @Test
@@ -233,18 +164,7 @@ public class HotSwapIT extends OsgiTestSupport {
             Thread.sleep(50);
             assertForwarded(in, out, toEnd);
         }
-        synchronized (leaks) {
-            assertEquals("Netty reported leaks", List.of(), leaks);
-        }
-    }
-
-    private static SidInfo sid(SrService sr, String sid) {
-        for (SidInfo s : sr.sids()) {
-            if (s.sid().equals(sid) || s.sid().equals(sid + "/128")) {
-                return s;
-            }
-        }
-        throw new AssertionError("SID " + sid + " is not configured; SID table: " + sr.sids());
+        assertEquals("Netty reported leaks", List.of(), leaks.reports());
     }
 
     /** The frame sent to hs1: DA rewritten to the next segment, SL 0, hop limit one less. */
@@ -289,15 +209,6 @@ public class HotSwapIT extends OsgiTestSupport {
             f[i] = (byte) i;
         }
         return f;
-    }
-
-    private static byte[] mac(PortInfo p) {
-        String[] parts = p.mac().split(":");
-        byte[] m = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            m[i] = (byte) Integer.parseInt(parts[i], 16);
-        }
-        return m;
     }
 
     private static String hex(byte[] b) {

@@ -4,6 +4,7 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.DataInputStream;
@@ -26,10 +27,21 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.tinybundles.InnerClassStrategy;
+import org.ops4j.pax.tinybundles.TinyBundle;
+import org.ops4j.pax.tinybundles.TinyBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
+import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.SidInfo;
+import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.testkit.Ipv4Builder;
+import org.srv6.appliance.testkit.Ipv6Builder;
+import org.srv6.appliance.testkit.L3Builder;
+import org.srv6.appliance.testkit.Packets;
+import org.srv6.appliance.testkit.SrhBuilder;
 
 /**
  * Boots the appliance's OSGi runtime the way the launcher does: the startup bundles, the features
@@ -185,6 +197,26 @@ public abstract class OsgiTestSupport {
         return composite(o.toArray(new Option[0]));
     }
 
+    /** Symbolic name of {@link #packetBuilder()}. */
+    static final String PACKET_BUILDER = "srv6-testkit-packets";
+
+    /**
+     * The testkit's packet builder ({@link Packets} and its builders) as a bundle, so that tests
+     * running in the container build frames with it. Installed unstarted: it imports the api and
+     * Netty, which the boot features bring; start it ({@link #bundleNamed}) once they are there.
+     */
+    static Option packetBuilder() {
+        TinyBundle b = TinyBundles.bundle().symbolicName(PACKET_BUILDER)
+                .setHeader("Bundle-ManifestVersion", "2")
+                .setHeader("Bundle-Version", "0.1.0")
+                .setHeader("Export-Package", Packets.class.getPackageName())
+                .setHeader("Import-Package", "io.netty.buffer,org.srv6.appliance.api.packet");
+        for (Class<?> c : List.of(Packets.class, L3Builder.class, Ipv6Builder.class, Ipv4Builder.class, SrhBuilder.class)) {
+            b.addClass(c, InnerClassStrategy.ALL);
+        }
+        return streamBundle(b.build(TinyBundles.rawBuilder())).start(false);
+    }
+
     /** The location the features runtime gives a bundle of {@code system/}. */
     static String location(Path home, String[] c) {
         return "file:" + home.resolve("system").resolve(relative(c));
@@ -280,6 +312,24 @@ public abstract class OsgiTestSupport {
                 }
             }
         }
+    }
+
+    static SidInfo sid(SrService sr, String sid) {
+        for (SidInfo s : sr.sids()) {
+            if (s.sid().equals(sid) || s.sid().equals(sid + "/128")) {
+                return s;
+            }
+        }
+        throw new AssertionError("SID " + sid + " is not configured; SID table: " + sr.sids());
+    }
+
+    static byte[] mac(PortInfo p) {
+        String[] parts = p.mac().split(":");
+        byte[] m = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            m[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return m;
     }
 
     static void waitFor(String what, long timeoutMillis, java.util.function.BooleanSupplier condition) throws InterruptedException {
