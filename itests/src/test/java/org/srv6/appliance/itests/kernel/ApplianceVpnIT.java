@@ -93,6 +93,8 @@ public class ApplianceVpnIT {
             app.ok("ip link set c2 vrf 100"); // the connected routes move to table 100
             app.ok("ip -6 route add fc00:e::d6 encap seg6local action End.DT6 table 100 dev core");
             app.ok("ip -6 route add fc00:e::d4 encap seg6local action End.DT4 table 100 dev core");
+            // the outer packet of what C2 sends is looked up in C2's table too (as Linux does for a VRF's input)
+            app.ok("ip -6 route add fc00:b1::/64 via fc00:12::1 dev core table 100");
             app.ok("ip -6 route add fc00:c1::/64 encap seg6 mode encap segs fc00:b1::d6 dev core table 100");
             app.ok("ip route add 10.1.1.0/24 encap seg6 mode encap segs fc00:b1::d4 dev core table 100");
             // the L2 segment
@@ -118,7 +120,9 @@ public class ApplianceVpnIT {
     private static void assertPing(Netns from, boolean ipv6, String src, String dst) {
         Netns.Result p = EndToEndHosts.ping(from, ipv6, src, dst);
         String why = "ping " + src + " -> " + dst + " " + EndToEndHosts.explain(p) + "\nsrv6:sids:\n"
-                + app.client("srv6:sids").stdout() + "\nsrv6:stats:\n" + app.client("srv6:stats").stdout();
+                + app.client("srv6:sids").stdout() + "\nsrv6:stats:\n" + app.client("srv6:stats").stdout()
+                + "\nroutes:\n" + app.client("ip -6 route show table all").stdout() + app.client("ip route show table all").stdout()
+                + "\nneighbors:\n" + app.client("ip neigh show").stdout();
         assertEquals(why, 0, p.exitCode());
         assertTrue("3 replies expected: " + why, p.stdout().contains("3 received"));
     }
