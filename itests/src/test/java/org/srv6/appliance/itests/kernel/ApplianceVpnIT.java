@@ -1,12 +1,14 @@
 package org.srv6.appliance.itests.kernel;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * End to end through the built distribution, the appliance configured only with
@@ -150,8 +152,35 @@ public class ApplianceVpnIT {
     @Test
     public void pingAcrossTheL2SegmentKernelHEncapsL2ToApplianceEndDX2() {
         assertPing(c1, false, "10.1.1.1", "10.9.9.1");
+    }
+
+    /** The echo request frame L2 receives is the one PE1 received from C1, byte for byte (no MAC rewrite). */
+    @Test
+    public void theFrameArrivesInL2AsPE1ReceivedItFromC1() {
+        try (RawSocket atPe = RawSocket.open(pe1, "pe"); RawSocket atL2 = RawSocket.open(l2, "l2")) {
+            atPe.drain();
+            atL2.drain();
+            long before = dx2Packets();
+            assertPing(c1, false, "10.1.1.1", "10.9.9.1");
+            byte[] sent = atPe.receive(2000, ApplianceVpnIT::echoRequestToL2);
+            byte[] came = atL2.receive(2000, ApplianceVpnIT::echoRequestToL2);
+            assertNotNull("PE1 saw C1's echo request", sent);
+            assertNotNull("L2 received an echo request", came);
+            assertEquals("the inner frame as is", Packets.hex(sent), Packets.hex(came));
+            assertEquals("End.DX2 counts the 3 frames", before + 3, dx2Packets());
+        }
+    }
+
+    private static boolean echoRequestToL2(byte[] f) {
+        return RawSocket.ipv4(f) && f.length >= 35 && (f[23] & 0xff) == 1 && (f[34] & 0xff) == 8
+                && (f[30] & 0xff) == 10 && (f[31] & 0xff) == 9 && (f[32] & 0xff) == 9 && (f[33] & 0xff) == 1;
+    }
+
+    /** PACKETS of the End.DX2 SID in {@code srv6:sids}. */
+    private static long dx2Packets() {
         String sids = app.ok("srv6:sids");
-        System.out.println(sids);
-        assertTrue("End.DX2 SID listed: " + sids, sids.lines().anyMatch(l -> l.contains("fc00:e::d2") && l.contains("End.DX2")));
+        return sids.lines().filter(l -> l.startsWith("fc00:e::d2 ")).findFirst()
+                .map(l -> Long.parseLong(l.trim().split("\\s+")[5]))
+                .orElseThrow(() -> new AssertionError("no End.DX2 SID in " + sids));
     }
 }
