@@ -129,24 +129,32 @@ public class ApplianceVpnIT {
         assertTrue("3 replies expected: " + why, p.stdout().contains("3 received"));
     }
 
+    /** A ping between C1 and C2: its 3 packets towards C2 (requests or replies) are decapsulated by {@code sid}. */
+    private static void assertVpnPing(Netns from, boolean ipv6, String src, String dst) {
+        String sid = ipv6 ? "fc00:e::d6" : "fc00:e::d4";
+        long before = sidPackets(sid);
+        assertPing(from, ipv6, src, dst);
+        assertEquals(sid + " decapsulated the 3 packets for C2", before + 3, sidPackets(sid));
+    }
+
     @Test
     public void ping6FromC1ToC2DecapsulatedByEndDT6IntoTable100() {
-        assertPing(c1, true, "fc00:c1::1", "fc00:c2::1");
+        assertVpnPing(c1, true, "fc00:c1::1", "fc00:c2::1");
     }
 
     @Test
     public void ping6FromC2InTable100ToC1() {
-        assertPing(c2, true, "fc00:c2::1", "fc00:c1::1");
+        assertVpnPing(c2, true, "fc00:c2::1", "fc00:c1::1");
     }
 
     @Test
     public void ping4FromC1ToC2DecapsulatedByEndDT4IntoTable100() {
-        assertPing(c1, false, "10.1.1.1", "10.2.2.1");
+        assertVpnPing(c1, false, "10.1.1.1", "10.2.2.1");
     }
 
     @Test
     public void ping4FromC2InTable100ToC1() {
-        assertPing(c2, false, "10.2.2.1", "10.1.1.1");
+        assertVpnPing(c2, false, "10.2.2.1", "10.1.1.1");
     }
 
     @Test
@@ -160,14 +168,14 @@ public class ApplianceVpnIT {
         try (RawSocket atPe = RawSocket.open(pe1, "pe"); RawSocket atL2 = RawSocket.open(l2, "l2")) {
             atPe.drain();
             atL2.drain();
-            long before = dx2Packets();
+            long before = sidPackets("fc00:e::d2");
             assertPing(c1, false, "10.1.1.1", "10.9.9.1");
             byte[] sent = atPe.receive(2000, ApplianceVpnIT::echoRequestToL2);
             byte[] came = atL2.receive(2000, ApplianceVpnIT::echoRequestToL2);
             assertNotNull("PE1 saw C1's echo request", sent);
             assertNotNull("L2 received an echo request", came);
             assertEquals("the inner frame as is", Packets.hex(sent), Packets.hex(came));
-            assertEquals("End.DX2 counts the 3 frames", before + 3, dx2Packets());
+            assertEquals("End.DX2 counts the 3 frames", before + 3, sidPackets("fc00:e::d2"));
         }
     }
 
@@ -176,11 +184,11 @@ public class ApplianceVpnIT {
                 && (f[30] & 0xff) == 10 && (f[31] & 0xff) == 9 && (f[32] & 0xff) == 9 && (f[33] & 0xff) == 1;
     }
 
-    /** PACKETS of the End.DX2 SID in {@code srv6:sids}. */
-    private static long dx2Packets() {
+    /** PACKETS of {@code sid} in {@code srv6:sids}. */
+    private static long sidPackets(String sid) {
         String sids = app.ok("srv6:sids");
-        return sids.lines().filter(l -> l.startsWith("fc00:e::d2 ")).findFirst()
+        return sids.lines().filter(l -> l.startsWith(sid + " ")).findFirst()
                 .map(l -> Long.parseLong(l.trim().split("\\s+")[5]))
-                .orElseThrow(() -> new AssertionError("no End.DX2 SID in " + sids));
+                .orElseThrow(() -> new AssertionError("no " + sid + " in " + sids));
     }
 }
