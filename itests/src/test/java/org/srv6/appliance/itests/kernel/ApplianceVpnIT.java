@@ -26,7 +26,9 @@ import org.srv6.appliance.testkit.Packets;
  * 100), 10.9.9.2/24 on l2; C2 fc00:c2::1/64, 10.2.2.1/24; L2 10.9.9.1/24.</li>
  * <li>L3VPN: PE1 encapsulates C2's prefixes ({@code encap seg6 mode encap}) to the appliance's
  * End.DT6 fc00:e::d6 and End.DT4 fc00:e::d4 (both {@code table 100}); the appliance encapsulates
- * C1's prefixes in table 100 to PE1's End.DX6 fc00:b1::d6 and End.DX4 fc00:b1::d4.</li>
+ * C1's prefixes in table 100 to PE1's End.DX6 fc00:b1::d6 and End.DX4 fc00:b1::d4, and finds
+ * the route to fc00:b1::/64 in table 100 as well (the outer packet is looked up in the input
+ * port's table, as Linux does for a VRF's port).</li>
  * <li>L2: PE1 steers what C1 sends to 10.9.9.1 with H.Encaps.L2 ({@code encap seg6 mode l2encap},
  * which Linux applies to received packets it would forward) to the appliance's End.DX2 fc00:e::d2
  * {@code oif l2}: C1's Ethernet frame comes out in L2 as is. L2's netdev carries the MAC of PE1's
