@@ -1,9 +1,10 @@
 /*
- * AF_PACKET sendmmsg generator: sends N copies of one SRv6 End frame
- * (IPv6 + SRH with two segments, SL=1, UDP payload) in batches of 64 and prints
- * the packets per second it sent.
+ * AF_PACKET sendmmsg generator: sends N copies of one SRv6 frame in batches of 64 and
+ * prints the packets per second it sent. The frame is for End (IPv6 + SRH with two
+ * segments, SL=1, UDP payload) or, with "dt6", for End.DT6 (IPv6 to the SID + SRH with
+ * the SID alone, SL=0, then an inner IPv6 UDP packet SRC_IP6 -> FINAL_IP6).
  *
- * usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT
+ * usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT [dt6]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,10 +27,11 @@ static int parse_mac(const char *s, uint8_t *m)
 
 int main(int argc, char **argv)
 {
-	if (argc != 8) {
-		fprintf(stderr, "usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT\n");
+	if (argc != 8 && !(argc == 9 && strcmp(argv[8], "dt6") == 0)) {
+		fprintf(stderr, "usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT [dt6]\n");
 		return 2;
 	}
+	const int dt6 = argc == 9;
 	uint8_t f[128];
 	memset(f, 0, sizeof(f));
 	if (parse_mac(argv[2], f) || parse_mac(argv[3], f + 6)) {
@@ -38,22 +40,32 @@ int main(int argc, char **argv)
 	}
 	f[12] = 0x86; f[13] = 0xdd;
 	uint8_t *ip = f + 14;
-	const int srh_len = 8 + 32, udp_len = 8 + 18;
+	const int srh_len = dt6 ? 8 + 16 : 8 + 32, udp_len = 8 + 18, inner_len = dt6 ? 40 : 0;
 	ip[0] = 0x60;
-	ip[4] = (srh_len + udp_len) >> 8; ip[5] = (srh_len + udp_len) & 0xff;
+	ip[4] = (srh_len + inner_len + udp_len) >> 8; ip[5] = (srh_len + inner_len + udp_len) & 0xff;
 	ip[6] = 43; ip[7] = 64;
 	uint8_t *srh = ip + 40;
-	if (inet_pton(AF_INET6, argv[4], ip + 8) != 1 || inet_pton(AF_INET6, argv[5], ip + 24) != 1
-	    || inet_pton(AF_INET6, argv[6], srh + 8) != 1 || inet_pton(AF_INET6, argv[5], srh + 24) != 1) {
+	uint8_t *inner = srh + srh_len;
+	int bad = inet_pton(AF_INET6, argv[4], ip + 8) != 1 || inet_pton(AF_INET6, argv[5], ip + 24) != 1;
+	if (dt6) {
+		/* SRH: next header IPv6, one segment (the SID), SL 0, last entry 0 */
+		srh[0] = 41; srh[1] = 2; srh[2] = 4; srh[3] = 0; srh[4] = 0;
+		bad |= inet_pton(AF_INET6, argv[5], srh + 8) != 1;
+		inner[0] = 0x60; inner[4] = 0; inner[5] = udp_len; inner[6] = 17; inner[7] = 64;
+		bad |= inet_pton(AF_INET6, argv[4], inner + 8) != 1 || inet_pton(AF_INET6, argv[6], inner + 24) != 1;
+	} else {
+		srh[0] = 17; srh[1] = 4; srh[2] = 4; srh[3] = 1; srh[4] = 1;
+		bad |= inet_pton(AF_INET6, argv[6], srh + 8) != 1 || inet_pton(AF_INET6, argv[5], srh + 24) != 1;
+	}
+	if (bad) {
 		fprintf(stderr, "bad IPv6 address\n");
 		return 2;
 	}
-	srh[0] = 17; srh[1] = 4; srh[2] = 4; srh[3] = 1; srh[4] = 1;
-	uint8_t *udp = srh + srh_len;
+	uint8_t *udp = inner + inner_len;
 	udp[0] = 0x04; udp[1] = 0xd2; udp[2] = 0x16; udp[3] = 0x2e;
 	udp[5] = udp_len; /* checksum left 0: routers do not verify it */
 	udp[6] = 0; udp[7] = 0;
-	int len = 14 + 40 + srh_len + udp_len;
+	int len = 14 + 40 + srh_len + inner_len + udp_len;
 	long count = atol(argv[7]);
 
 	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));

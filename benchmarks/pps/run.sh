@@ -1,6 +1,7 @@
 #!/bin/sh
-# Packets per second forwarded by SRv6 End: the appliance (one event loop, pinned to one core)
-# versus a kernel router namespace, same generator (gen.c, AF_PACKET sendmmsg) and same H1/H2.
+# Packets per second forwarded by SRv6 End and decapsulated by End.DT6 (inner packet looked up in
+# table 100): the appliance (one event loop, pinned to one core) versus a kernel router namespace,
+# same generator (gen.c, AF_PACKET sendmmsg) and same H1/H2.
 # usage: run.sh [COUNT]   (root; SRV6_HOME = built distribution, default ../../distribution/target/srv6-appliance)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,11 +23,15 @@ rx_packets() { ip netns exec "$1" cat /sys/class/net/"$2"/statistics/rx_packets;
 mac() { ip netns exec "$1" cat /sys/class/net/"$2"/address; }
 now() { date +%s.%N; }
 
-# measure NAME DSTMAC TXDEV RXDEV: runs the generator on H1 and counts what reaches H2
+# measure NAME DSTMAC TXDEV RXDEV [dt6]: runs the generator on H1 and counts what reaches H2
 measure() {
 	before=$(rx_packets $H2 "$4")
 	t0=$(now)
-	ip netns exec $H1 taskset -c 1 "$WORK/gen" "$3" "$2" "$(mac $H1 "$3")" fc00:1::5 fc00:100::1 fc00:2::9 "$COUNT"
+	if [ "${5:-}" = dt6 ]; then
+		ip netns exec $H1 taskset -c 1 "$WORK/gen" "$3" "$2" "$(mac $H1 "$3")" fc00:1::5 fc00:100::d6 fc00:2::9 "$COUNT" dt6
+	else
+		ip netns exec $H1 taskset -c 1 "$WORK/gen" "$3" "$2" "$(mac $H1 "$3")" fc00:1::5 fc00:100::1 fc00:2::9 "$COUNT"
+	fi
 	sleep 1
 	t1=$(now)
 	after=$(rx_packets $H2 "$4")
@@ -53,6 +58,8 @@ ip -n $RK -6 addr add fc00:23::2/64 dev k2 nodad
 ip -n $RK -6 neigh add fc00:23::3 lladdr "$(mac $H2 k2)" dev k2 nud permanent
 ip -n $RK -6 route add fc00:2::/64 via fc00:23::3 dev k2
 ip -n $RK -6 route add fc00:100::1/128 encap seg6local action End dev k1
+ip -n $RK -6 route add fc00:2::/64 via fc00:23::3 dev k2 table 100
+ip -n $RK -6 route add fc00:100::d6/128 encap seg6local action End.DT6 table 100 dev k1
 # veth delivers in the sender's context: steer the router's receive processing (RPS) to CPU 0,
 # the core the appliance gets, so that both forwarders run on CPU 0 and the generator alone on CPU 1
 ip netns exec $RK sh -c 'echo 1 > /sys/class/net/k1/queues/rx-0/rps_cpus' 2>/dev/null \
@@ -61,6 +68,7 @@ ip netns exec $RK sh -c 'echo 1 > /sys/class/net/k1/queues/rx-0/rps_cpus' 2>/dev
 # instead of costing an ICMPv6 error each on whichever CPU delivers them
 ip netns exec $H2 sysctl -qw net.ipv6.conf.k2.disable_ipv6=1
 measure kernel "$(mac $RK k1)" k1 k2
+measure kernel-dt6 "$(mac $RK k1)" k1 k2 dt6
 
 # --- appliance as End
 ip netns add $RA
@@ -85,6 +93,8 @@ if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bi
 	C "ip -6 neigh add fc00:23::3 lladdr $(mac $H2 a2) dev a2"
 	C "ip -6 route add fc00:2::/64 via fc00:23::3 dev a2"
 	C "ip -6 route add fc00:100::1/128 encap seg6local action End dev a1"
+	C "ip -6 route add fc00:2::/64 via fc00:23::3 dev a2 table 100"
+	C "ip -6 route add fc00:100::d6/128 encap seg6local action End.DT6 table 100 dev a1"
 	AMAC=$("$HOME_COPY/bin/srv6" client "ip link show a1" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p' | head -1)
 	# warm-up: let the JIT compile the packet path before measuring
 	ip netns exec $H1 taskset -c 1 "$WORK/gen" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" "$(mac $H1 a1)" fc00:1::5 fc00:100::1 fc00:2::9 "$COUNT" >/dev/null
@@ -98,13 +108,18 @@ if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bi
 		perf record -g -p "$APID" -o "$PERF" -- sleep 3 >/dev/null 2>&1 &
 	fi
 	measure appliance "${AMAC:-ff:ff:ff:ff:ff:ff}" a1 a2
+	ip netns exec $H1 taskset -c 1 "$WORK/gen" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" "$(mac $H1 a1)" fc00:1::5 fc00:100::d6 fc00:2::9 "$COUNT" dt6 >/dev/null
+	sleep 1
+	measure appliance-dt6 "${AMAC:-ff:ff:ff:ff:ff:ff}" a1 a2 dt6
 	[ -n "${PROFILE:-}" ] && jcmd "$APID" JFR.stop name=pps >/dev/null
 	wait
 else
 	echo "appliance: not measured (did not start or refused its configuration)"
 fi
 
-if [ -s "$WORK/kernel.pps" ] && [ -s "$WORK/appliance.pps" ]; then
-	awk -v a="$(cat "$WORK/appliance.pps")" -v k="$(cat "$WORK/kernel.pps")" \
-		'BEGIN { printf "ratio appliance/kernel: %.3f\n", (k > 0 ? a / k : 0) }'
-fi
+for case in "" -dt6; do
+	if [ -s "$WORK/kernel$case.pps" ] && [ -s "$WORK/appliance$case.pps" ]; then
+		awk -v a="$(cat "$WORK/appliance$case.pps")" -v k="$(cat "$WORK/kernel$case.pps")" -v c="${case:- End}" \
+			'BEGIN { sub(/^-/, "", c); printf "ratio appliance/kernel (%s): %.3f\n", (c == "dt6" ? "End.DT6" : "End"), (k > 0 ? a / k : 0) }'
+	fi
+done
