@@ -7,7 +7,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,80 +47,30 @@ public class ApplianceDecapDifferentialIT {
             "ip -6 route add " + DX4_SID + "/128 encap seg6local action End.DX4 nh4 10.23.0.3 dev r1",
             "ip -6 route add " + DX2_SID + "/128 encap seg6local action End.DX2 oif r2 dev r1");
 
-    private static KernelTopology kernel;
-    private static RawSocket ktx;
-    private static RawSocket krx;
-
-    private static ApplianceTopology appliance;
-    private static RawSocket atx;
-    private static RawSocket arx;
+    private static DifferentialRig rig;
 
     @BeforeClass
     public static void setUp() throws Exception {
         Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
         try {
-            kernel = new KernelTopology("kxd");
-            ktx = RawSocket.open(kernel.h1, "e0");
-            krx = RawSocket.open(kernel.h2, "e0");
-            appliance = new ApplianceTopology("kxa", true);
-            atx = appliance.h1Socket();
-            arx = appliance.h2Socket();
-            awaitKeywords("End.DX6", "End.DX4", "End.DX2");
-            DifferentialCases.BASE.forEach(ApplianceDecapDifferentialIT::both);
-            SIDS.forEach(ApplianceDecapDifferentialIT::both);
+            rig = DifferentialRig.open("kxd", "kxa");
+            rig.awaitKeywords("End.DX6", "End.DX4", "End.DX2");
+            DifferentialCases.BASE.forEach(rig::both);
+            SIDS.forEach(rig::both);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
         }
     }
 
-    /** The boot features may still be activating the behavior bundles after the appliance answers. */
-    private static void awaitKeywords(String... keywords) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        String have = "";
-        while (System.currentTimeMillis() < deadline) {
-            have = appliance.app.ok("srv6:keywords");
-            if (List.of(have.trim().split("\\s+")).containsAll(List.of(keywords))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("behaviors " + Arrays.toString(keywords) + " not registered: " + have);
-    }
-
-    static void both(String line) {
-        kernel.router(line);
-        appliance.app.ok(line);
-    }
-
     @AfterClass
     public static void tearDown() {
-        ApplianceTopology.closeQuietly(ktx, krx, atx, arx, appliance, kernel);
+        ApplianceTopology.closeQuietly(rig);
     }
 
     @Before
     public void drain() {
-        krx.drain();
-        arx.drain();
-    }
-
-    /** IP cross-connect: the kernel's output against the RFC outcome, the appliance's against the kernel's. */
-    private static void compare(Case c) {
-        byte[] k = KernelRouterIT.throughKernel(kernel, ktx, krx, c);
-        assertNotNull(c.rule() + ": kernel router forwarded nothing", k);
-        assertNull(c.rule() + ": kernel output differs from the RFC outcome",
-                FrameDiff.diff(Packets.ethernet(kernel.h2Mac, kernel.rH2Mac, c.expectedEthertype(), c.expected()), k, false));
-        arx.drain();
-        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, c.ethertype(), c.input()));
-        byte[] a = arx.receive(2000, DifferentialCases::forwarded);
-        assertNotNull(c.rule() + ": appliance forwarded nothing; input " + Packets.hex(c.input())
-                + "\n" + appliance.app.logTail(20), a);
-        String diff = FrameDiff.diff(k, a, false);
-        assertNull(c.rule() + ": appliance output differs from the kernel's (expected = kernel); input "
-                + Packets.hex(c.input()) + "\n" + diff, diff);
-        assertArrayEquals(c.rule() + ": Ethernet destination must be H2", appliance.h2Mac, Arrays.copyOf(a, 6));
-        assertArrayEquals(c.rule() + ": Ethernet source must be the appliance's r2", appliance.appR2Mac,
-                Arrays.copyOfRange(a, 6, 12));
+        rig.drain();
     }
 
     private static byte[] udp6(String dst) {
@@ -133,7 +82,7 @@ public class ApplianceDecapDifferentialIT {
     public void endDx6() {
         String dst = "fc00:4::9";
         byte[] inner = Packets.ipv6(SRC, dst, 17, 64, FLOW, udp6(dst));
-        compare(new Case("End.DX6", List.of(), 0x86DD,
+        rig.compare(new Case("End.DX6", List.of(), 0x86DD,
                 Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
                         Packets.srh(41, 0, 0, 0, List.of(DX6_SID), new byte[0], inner)),
                 Packets.ipv6(SRC, dst, 17, 63, FLOW, udp6(dst))));
@@ -144,7 +93,7 @@ public class ApplianceDecapDifferentialIT {
     public void endDx6WithoutSrh() {
         String dst = "fc00:4::a";
         byte[] inner = Packets.ipv6(SRC, dst, 17, 9, FLOW, udp6(dst));
-        compare(new Case("End.DX6 without SRH", List.of(), 0x86DD,
+        rig.compare(new Case("End.DX6 without SRH", List.of(), 0x86DD,
                 Packets.ipv6("fc00:1::7", DX6_SID, 41, 50, 0, inner),
                 Packets.ipv6(SRC, dst, 17, 8, FLOW, udp6(dst))));
     }
@@ -158,7 +107,7 @@ public class ApplianceDecapDifferentialIT {
     public void endDx4() {
         String dst = "10.23.0.3";
         byte[] udp = Packets.udp("10.1.0.5", dst, 7, 8, "dx4 inner".getBytes(StandardCharsets.US_ASCII));
-        compare(new Case("End.DX4", List.of(), 0x86DD,
+        rig.compare(new Case("End.DX4", List.of(), 0x86DD,
                 Packets.ipv6("fc00:1::7", DX4_SID, 43, 50, 0,
                         Packets.srh(4, 0, 0, 0, List.of(DX4_SID), new byte[0],
                                 Packets.ipv4("10.1.0.5", dst, 17, 30, 0x77, 0x10, udp))),
@@ -176,14 +125,14 @@ public class ApplianceDecapDifferentialIT {
         byte[] udp = Packets.udp("10.1.0.5", dst, 7, 8, "dx4 off link".getBytes(StandardCharsets.US_ASCII));
         byte[] input = Packets.ipv6("fc00:1::7", DX4_SID, 43, 50, 0, Packets.srh(4, 0, 0, 0, List.of(DX4_SID),
                 new byte[0], Packets.ipv4("10.1.0.5", dst, 17, 30, 0x79, 0, udp)));
-        arx.drain();
-        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
-        byte[] a = arx.receive(2000, RawSocket::ipv4);
-        assertNotNull("appliance forwarded nothing\n" + appliance.app.logTail(20), a);
-        String diff = FrameDiff.diff(Packets.ethernet(appliance.h2Mac, appliance.appR2Mac, 0x0800,
+        rig.arx.drain();
+        rig.atx.send(Packets.ethernet(rig.appliance.appR1Mac, rig.appliance.h1Mac, 0x86DD, input));
+        byte[] a = rig.arx.receive(2000, RawSocket::ipv4);
+        assertNotNull("appliance forwarded nothing\n" + rig.appliance.app.logTail(20), a);
+        String diff = FrameDiff.diff(Packets.ethernet(rig.appliance.h2Mac, rig.appliance.appR2Mac, 0x0800,
                 Packets.ipv4("10.1.0.5", dst, 17, 29, 0x79, 0, udp)), a, false);
         assertNull("End.DX4 output differs from the RFC outcome\n" + diff, diff);
-        assertArrayEquals("Ethernet destination must be nh4's (H2)", appliance.h2Mac, Arrays.copyOf(a, 6));
+        assertArrayEquals("Ethernet destination must be nh4's (H2)", rig.appliance.h2Mac, Arrays.copyOf(a, 6));
     }
 
     /** Is an ICMPv6 error (type below 128) without extension headers. */
@@ -196,18 +145,18 @@ public class ApplianceDecapDifferentialIT {
      * and answers nothing; neither may the appliance, which counts it under {@code reason}.
      */
     private static void droppedByBoth(String rule, byte[] input, String reason) {
-        ktx.drain();
-        ktx.send(Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, input));
-        assertNull(rule + ": kernel forwarded it", krx.receive(1000, DifferentialCases::forwarded));
-        assertNull(rule + ": kernel answered it", ktx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
+        rig.ktx.drain();
+        rig.ktx.send(Packets.ethernet(rig.kernel.rH1Mac, rig.kernel.h1Mac, 0x86DD, input));
+        assertNull(rule + ": kernel forwarded it", rig.krx.receive(1000, DifferentialCases::forwarded));
+        assertNull(rule + ": kernel answered it", rig.ktx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
 
-        long before = appliance.dropCounters().getOrDefault(reason, 0L);
-        atx.drain();
-        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
-        assertNull(rule + ": appliance forwarded it", arx.receive(1000, DifferentialCases::forwarded));
-        assertNull(rule + ": appliance answered it", atx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
-        long after = appliance.dropCounters().getOrDefault(reason, 0L);
-        assertEquals(rule + ": " + reason + " drops\n" + appliance.app.ok("srv6:stats"), before + 1, after);
+        long before = rig.appliance.dropCounters().getOrDefault(reason, 0L);
+        rig.atx.drain();
+        rig.atx.send(Packets.ethernet(rig.appliance.appR1Mac, rig.appliance.h1Mac, 0x86DD, input));
+        assertNull(rule + ": appliance forwarded it", rig.arx.receive(1000, DifferentialCases::forwarded));
+        assertNull(rule + ": appliance answered it", rig.atx.receive(300, ApplianceDecapDifferentialIT::icmp6Error));
+        long after = rig.appliance.dropCounters().getOrDefault(reason, 0L);
+        assertEquals(rule + ": " + reason + " drops\n" + rig.appliance.app.ok("srv6:stats"), before + 1, after);
     }
 
     /** RFC 8986 §4.4 S01-S04 with SL ≠ 0: the kernel drops without an answer; so must the appliance, counted. */
@@ -237,19 +186,19 @@ public class ApplianceDecapDifferentialIT {
         String dst = "fc00:4::c";
         byte[] input = Packets.ipv6("fc00:1::7", DX6_SID, 43, 50, 0,
                 Packets.srh(41, 0, 0, 0, List.of(DX6_SID), new byte[0], Packets.ipv6(SRC, dst, 17, 1, FLOW, udp6(dst))));
-        ktx.drain();
-        ktx.send(Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, input));
-        byte[] k = ktx.receive(2000, ApplianceDecapDifferentialIT::icmp6Error);
+        rig.ktx.drain();
+        rig.ktx.send(Packets.ethernet(rig.kernel.rH1Mac, rig.kernel.h1Mac, 0x86DD, input));
+        byte[] k = rig.ktx.receive(2000, ApplianceDecapDifferentialIT::icmp6Error);
         assertNotNull("kernel sent no ICMPv6 error for inner hop limit 1", k);
         assertEquals("kernel: Time Exceeded", 3, k[54] & 0xff);
-        assertNull("kernel forwarded an inner packet with hop limit 1", krx.receive(300, DifferentialCases::forwarded));
-        atx.drain();
-        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
-        byte[] a = atx.receive(2000, ApplianceDecapDifferentialIT::icmp6Error);
-        assertNotNull("appliance sent no ICMPv6 error for inner hop limit 1\n" + appliance.app.logTail(20), a);
+        assertNull("kernel forwarded an inner packet with hop limit 1", rig.krx.receive(300, DifferentialCases::forwarded));
+        rig.atx.drain();
+        rig.atx.send(Packets.ethernet(rig.appliance.appR1Mac, rig.appliance.h1Mac, 0x86DD, input));
+        byte[] a = rig.atx.receive(2000, ApplianceDecapDifferentialIT::icmp6Error);
+        assertNotNull("appliance sent no ICMPv6 error for inner hop limit 1\n" + rig.appliance.app.logTail(20), a);
         String diff = FrameDiff.diff(k, a, true);
         assertNull("Time Exceeded differs from the kernel's (expected = kernel)\n" + diff, diff);
-        assertNull("appliance forwarded an inner packet with hop limit 1", arx.receive(300, DifferentialCases::forwarded));
+        assertNull("appliance forwarded an inner packet with hop limit 1", rig.arx.receive(300, DifferentialCases::forwarded));
     }
 
     /** Sends {@code frame} from H1 and returns the first frame from the inner source MAC that H2 receives, tag included. */
@@ -290,11 +239,11 @@ public class ApplianceDecapDifferentialIT {
     private static void compareDx2(String rule, byte[] inner) throws Exception {
         byte[] outer = Packets.ipv6("fc00:1::7", DX2_SID, 43, 50, 0,
                 Packets.srh(PROTO_ETHERNET, 0, 0, 0, List.of(DX2_SID), new byte[0], inner));
-        byte[] k = dx2Through(kernel.h2, "e0", ktx, Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, outer));
+        byte[] k = dx2Through(rig.kernel.h2, "e0", rig.ktx, Packets.ethernet(rig.kernel.rH1Mac, rig.kernel.h1Mac, 0x86DD, outer));
         assertNotNull(rule + ": kernel sent nothing out of r2", k);
         assertEquals(rule + ": kernel output is not the inner frame", Packets.hex(inner), Packets.hex(k));
-        byte[] a = dx2Through(appliance.h2, "r2", atx, Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, outer));
-        assertNotNull(rule + ": appliance sent nothing out of r2\n" + appliance.app.logTail(20), a);
+        byte[] a = dx2Through(rig.appliance.h2, "r2", rig.atx, Packets.ethernet(rig.appliance.appR1Mac, rig.appliance.h1Mac, 0x86DD, outer));
+        assertNotNull(rule + ": appliance sent nothing out of r2\n" + rig.appliance.app.logTail(20), a);
         assertEquals(rule + ": appliance output differs from the kernel's", Packets.hex(k), Packets.hex(a));
     }
 
@@ -327,16 +276,16 @@ public class ApplianceDecapDifferentialIT {
         byte[] outer = Packets.ipv6("fc00:1::7", DX2_SID, 43, 50, 0,
                 Packets.srh(PROTO_ETHERNET, 0, 0, 0, List.of(DX2_SID), new byte[0], inner));
         assertNull("kernel sent an 802.3 frame out of r2",
-                dx2Through(kernel.h2, "e0", ktx, Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, outer)));
-        long before = appliance.dropCounters().getOrDefault("bad-ethertype", 0L);
+                dx2Through(rig.kernel.h2, "e0", rig.ktx, Packets.ethernet(rig.kernel.rH1Mac, rig.kernel.h1Mac, 0x86DD, outer)));
+        long before = rig.appliance.dropCounters().getOrDefault("bad-ethertype", 0L);
         assertNull("appliance sent an 802.3 frame out of r2",
-                dx2Through(appliance.h2, "r2", atx, Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, outer)));
-        assertEquals("bad-ethertype drops", before + 1, (long) appliance.dropCounters().getOrDefault("bad-ethertype", 0L));
+                dx2Through(rig.appliance.h2, "r2", rig.atx, Packets.ethernet(rig.appliance.appR1Mac, rig.appliance.h1Mac, 0x86DD, outer)));
+        assertEquals("bad-ethertype drops", before + 1, (long) rig.appliance.dropCounters().getOrDefault("bad-ethertype", 0L));
     }
 
     @Test
     public void sidsAreListedWithTheirCanonicalText() {
-        String shown = appliance.app.ok("ip -6 route show");
+        String shown = rig.appliance.app.ok("ip -6 route show");
         assertTrue(shown, shown.contains("End.DX6 nh6 fc00:23::3"));
         assertTrue(shown, shown.contains("End.DX4 nh4 10.23.0.3"));
         assertTrue(shown, shown.contains("End.DX2 oif r2"));

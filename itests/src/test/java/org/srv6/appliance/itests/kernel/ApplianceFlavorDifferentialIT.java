@@ -1,10 +1,6 @@
 package org.srv6.appliance.itests.kernel;
 
-import static org.junit.Assert.assertArrayEquals;
-import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertNull;
 
-import java.util.Arrays;
 import java.util.List;
 
 import org.junit.AfterClass;
@@ -13,7 +9,6 @@ import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.srv6.appliance.itests.kernel.DifferentialCases.Case;
-import org.srv6.appliance.testkit.FrameDiff;
 import org.srv6.appliance.testkit.Packets;
 
 /**
@@ -36,28 +31,14 @@ public class ApplianceFlavorDifferentialIT {
             "ip -6 route add fc00:0:202::/48 via fc00:12::1 dev r1",
             "ip -6 route add fc00:3::/64 via fc00:12::1 dev r1");
 
-    private static KernelTopology kernel;
-    private static RawSocket ktx;
-    private static RawSocket krx;
-
-    private static ApplianceTopology appliance;
-    private static RawSocket atx;
-    private static RawSocket arx;
+    private static DifferentialRig rig;
 
     @BeforeClass
     public static void setUp() throws Exception {
         Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
         try {
-            kernel = new KernelTopology("kfk");
-            ktx = RawSocket.open(kernel.h1, "e0");
-            krx = RawSocket.open(kernel.h2, "e0");
-            appliance = new ApplianceTopology("kfa", true);
-            atx = appliance.h1Socket();
-            arx = appliance.h2Socket();
-            BASE.forEach(line -> {
-                kernel.router(line);
-                appliance.app.ok(line);
-            });
+            rig = DifferentialRig.open("kfk", "kfa");
+            BASE.forEach(rig::both);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -66,30 +47,12 @@ public class ApplianceFlavorDifferentialIT {
 
     @AfterClass
     public static void tearDown() {
-        ApplianceTopology.closeQuietly(ktx, krx, atx, arx, appliance, kernel);
+        ApplianceTopology.closeQuietly(rig);
     }
 
     @Before
     public void drain() {
-        krx.drain();
-        arx.drain();
-    }
-
-    private static void compare(Case c) {
-        byte[] k = KernelRouterIT.throughKernel(kernel, ktx, krx, c);
-        assertNotNull(c.rule() + ": kernel router forwarded nothing", k);
-        assertNull(c.rule() + ": kernel output differs from the RFC outcome",
-                FrameDiff.diff(Packets.ethernet(kernel.h2Mac, kernel.rH2Mac, c.expectedEthertype(), c.expected()), k, false));
-
-        c.lines().forEach(appliance.app::ok);
-        arx.drain();
-        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, c.ethertype(), c.input()));
-        byte[] a = arx.receive(2000, DifferentialCases::forwarded);
-        assertNotNull(c.rule() + ": appliance forwarded nothing; input " + Packets.hex(c.input()), a);
-        String diff = FrameDiff.diff(k, a, false);
-        assertNull(c.rule() + ": appliance output differs from the kernel's (expected = kernel); input "
-                + Packets.hex(c.input()) + "\n" + diff, diff);
-        assertArrayEquals(c.rule() + ": Ethernet destination must be H2", appliance.h2Mac, Arrays.copyOf(a, 6));
+        rig.drain();
     }
 
     private static String endXCsid(String locator) {
@@ -107,7 +70,7 @@ public class ApplianceFlavorDifferentialIT {
         String da = "fc00:0:110:201::";
         String next = "fc00:0:201::";
         byte[] udp = udp6(next);
-        compare(new Case("End.X next-csid without SRH", List.of(endXCsid("fc00:0:110::")), 0x86DD,
+        rig.compare(new Case("End.X next-csid without SRH", List.of(endXCsid("fc00:0:110::")), 0x86DD,
                 Packets.ipv6(SRC, da, 17, 64, FLOW, udp),
                 Packets.ipv6(SRC, next, 17, 63, FLOW, udp)));
     }
@@ -117,7 +80,7 @@ public class ApplianceFlavorDifferentialIT {
     public void endXNextCsidShiftKeepsTheSrh() {
         String da = "fc00:0:111:202:300::";
         String fin = "fc00:3::9";
-        compare(new Case("End.X next-csid shift with SRH", List.of(endXCsid("fc00:0:111::")), 0x86DD,
+        rig.compare(new Case("End.X next-csid shift with SRH", List.of(endXCsid("fc00:0:111::")), 0x86DD,
                 Packets.ipv6(SRC, da, 43, 20, FLOW,
                         Packets.srh(17, 1, 0, 0, List.of(fin, da), new byte[0], udp6(fin))),
                 Packets.ipv6(SRC, "fc00:0:202:300::", 43, 19, FLOW,
@@ -129,7 +92,7 @@ public class ApplianceFlavorDifferentialIT {
     public void endXNextCsidLastCsidFallsBackToTheSrh() {
         String da = "fc00:0:112::";
         String fin = "fc00:3::9";
-        compare(new Case("End.X next-csid last C-SID", List.of(endXCsid("fc00:0:112::")), 0x86DD,
+        rig.compare(new Case("End.X next-csid last C-SID", List.of(endXCsid("fc00:0:112::")), 0x86DD,
                 Packets.ipv6(SRC, da, 43, 64, FLOW,
                         Packets.srh(17, 1, 0, 0x55, List.of(fin, da), Packets.padN(8), udp6(fin))),
                 Packets.ipv6(SRC, fin, 43, 63, FLOW,

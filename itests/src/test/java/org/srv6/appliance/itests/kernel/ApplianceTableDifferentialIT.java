@@ -53,29 +53,15 @@ public class ApplianceTableDifferentialIT {
             "ip -6 route add fc00:100::14/128 encap seg6local action End.DT4 vrftable 100 dev r1",
             "ip -6 route add fc00:100::15/128 encap seg6local action End.DT46 vrftable 100 dev r1");
 
-    private static KernelTopology kernel;
-    private static RawSocket ktx;
-    private static RawSocket krx;
-
-    private static ApplianceTopology appliance;
-    private static RawSocket atx;
-    private static RawSocket arx;
+    private static DifferentialRig rig;
 
     @BeforeClass
     public static void setUp() throws Exception {
         Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
         try {
-            kernel = new KernelTopology("ttk");
-            ktx = RawSocket.open(kernel.h1, "e0");
-            krx = RawSocket.open(kernel.h2, "e0");
-            appliance = new ApplianceTopology("tta", true);
-            atx = appliance.h1Socket();
-            arx = appliance.h2Socket();
-            for (String line : LINES) {
-                kernel.router(line);
-                appliance.app.ok(line);
-            }
-            APPLIANCE_ONLY.forEach(appliance.app::ok);
+            rig = DifferentialRig.open("ttk", "tta");
+            LINES.forEach(rig::both);
+            APPLIANCE_ONLY.forEach(rig.appliance.app::ok);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -84,26 +70,25 @@ public class ApplianceTableDifferentialIT {
 
     @AfterClass
     public static void tearDown() {
-        ApplianceTopology.closeQuietly(ktx, krx, atx, arx, appliance, kernel);
+        ApplianceTopology.closeQuietly(rig);
     }
 
     @Before
     public void drain() {
-        krx.drain();
-        arx.drain();
+        rig.drain();
     }
 
     /** What H2 receives from the kernel router for {@code input} (IPv6 from H1), or null. */
     private static byte[] kernel(byte[] input, int waitMs) {
-        krx.drain();
-        ktx.send(Packets.ethernet(kernel.rH1Mac, kernel.h1Mac, 0x86DD, input));
-        return krx.receive(waitMs, DifferentialCases::forwarded);
+        rig.krx.drain();
+        rig.ktx.send(Packets.ethernet(rig.kernel.rH1Mac, rig.kernel.h1Mac, 0x86DD, input));
+        return rig.krx.receive(waitMs, DifferentialCases::forwarded);
     }
 
     private static byte[] appliance(byte[] input, int waitMs) {
-        arx.drain();
-        atx.send(Packets.ethernet(appliance.appR1Mac, appliance.h1Mac, 0x86DD, input));
-        return arx.receive(waitMs, DifferentialCases::forwarded);
+        rig.arx.drain();
+        rig.atx.send(Packets.ethernet(rig.appliance.appR1Mac, rig.appliance.h1Mac, 0x86DD, input));
+        return rig.arx.receive(waitMs, DifferentialCases::forwarded);
     }
 
     /** Both routers must deliver {@code expected} (an IPv6 packet) to H2. */
@@ -111,22 +96,22 @@ public class ApplianceTableDifferentialIT {
         byte[] k = kernel(input, 2000);
         assertNotNull(rule + ": kernel router forwarded nothing", k);
         assertNull(rule + ": kernel output differs from the RFC outcome",
-                FrameDiff.diff(Packets.ethernet(kernel.h2Mac, kernel.rH2Mac, 0x86DD, expected), k, ignoreFlowLabel));
+                FrameDiff.diff(Packets.ethernet(rig.kernel.h2Mac, rig.kernel.rH2Mac, 0x86DD, expected), k, ignoreFlowLabel));
         byte[] a = appliance(input, 2000);
         assertNotNull(rule + ": appliance forwarded nothing; input " + Packets.hex(input), a);
         String diff = FrameDiff.diff(k, a, ignoreFlowLabel);
         assertNull(rule + ": appliance output differs from the kernel's (expected = kernel); input "
                 + Packets.hex(input) + "\n" + diff, diff);
-        assertArrayEquals(rule + ": Ethernet destination must be H2", appliance.h2Mac, Arrays.copyOf(a, 6));
+        assertArrayEquals(rule + ": Ethernet destination must be H2", rig.appliance.h2Mac, Arrays.copyOf(a, 6));
     }
 
     /** Neither router may deliver anything to H2; the appliance counts the drop under {@code reason}. */
     private static void bothDrop(String rule, byte[] input, String reason) {
         assertNull(rule + ": the kernel router forwarded it", kernel(input, 700));
-        long before = appliance.dropCounters().getOrDefault(reason, 0L);
+        long before = rig.appliance.dropCounters().getOrDefault(reason, 0L);
         byte[] a = appliance(input, 700);
         assertNull(rule + ": the appliance forwarded it: " + (a == null ? "" : Packets.hex(a)), a);
-        Map<String, Long> after = appliance.dropCounters();
+        Map<String, Long> after = rig.appliance.dropCounters();
         assertEquals(rule + ": drop counter " + reason + " in " + after, before + 1, (long) after.getOrDefault(reason, 0L));
     }
 
@@ -222,8 +207,8 @@ public class ApplianceTableDifferentialIT {
     @Test
     public void routeShowPrintsTheSidsAsTheKernelDoes() {
         // iproute2 names table 255 "local"; the appliance prints the number, which pastes back the same.
-        String k = kernel.r.sh("ip -6 route show").stdout();
-        String a = appliance.app.ok("ip -6 route show");
+        String k = rig.kernel.r.sh("ip -6 route show").stdout();
+        String a = rig.appliance.app.ok("ip -6 route show");
         for (String sid : List.of("fc00:100::10", "fc00:100::11")) {
             assertEquals(sid, line(k, sid).replace(" pref medium", ""), line(a, sid));
         }
@@ -245,9 +230,9 @@ public class ApplianceTableDifferentialIT {
         byte[] a = appliance(input, 2000);
         assertNotNull(rule + ": appliance forwarded nothing; input " + Packets.hex(input), a);
         int type = (expected[0] & 0xf0) == 0x40 ? 0x0800 : 0x86DD;
-        String diff = FrameDiff.diff(Packets.ethernet(appliance.h2Mac, appliance.appR2Mac, type, expected), a, false);
+        String diff = FrameDiff.diff(Packets.ethernet(rig.appliance.h2Mac, rig.appliance.appR2Mac, type, expected), a, false);
         assertNull(rule + ": appliance output differs from the RFC outcome\n" + diff, diff);
-        assertArrayEquals(rule + ": Ethernet destination must be H2", appliance.h2Mac, Arrays.copyOf(a, 6));
+        assertArrayEquals(rule + ": Ethernet destination must be H2", rig.appliance.h2Mac, Arrays.copyOf(a, 6));
     }
 
     private static byte[] inner4(int ttl) {
@@ -266,10 +251,10 @@ public class ApplianceTableDifferentialIT {
     @Test
     public void endDt4WithAnIpv6InnerIsDropped() {
         String sid = "fc00:100::14";
-        long before = appliance.dropCounters().getOrDefault("unsupported-payload", 0L);
+        long before = rig.appliance.dropCounters().getOrDefault("unsupported-payload", 0L);
         byte[] in = Packets.ipv6(SRC, sid, 41, 64, FLOW, inner6("2001:db8:100::9", 64));
         assertNull("End.DT4 forwarded an IPv6 inner", appliance(in, 700));
-        assertEquals(before + 1, (long) appliance.dropCounters().getOrDefault("unsupported-payload", 0L));
+        assertEquals(before + 1, (long) rig.appliance.dropCounters().getOrDefault("unsupported-payload", 0L));
     }
 
     @Test
