@@ -185,6 +185,103 @@ public final class Srh {
         b.setBytes(off, template);
     }
 
+    /** Bytes of the HMAC TLV (RFC 8754 §2.1.2): type, length 38, reserved, key id, 32-byte field. */
+    public static final int HMAC_TLV_LENGTH = 40;
+    /** Length of the HMAC field; a shorter digest (SHA-1) is followed by zeros, as in the kernel. */
+    public static final int HMAC_FIELD_LENGTH = 32;
+    /** Most segments an SRH can hold (Hdr Ext Len = 2 n ≤ 255). */
+    public static final int MAX_SEGMENTS = 127;
+    /** Most segments an SRH with an HMAC TLV can hold (2 n + 5 ≤ 255). */
+    public static final int MAX_SEGMENTS_HMAC = 125;
+
+    /**
+     * Builds SRH bytes: Segment List[0] is the last segment of the path, so the list typed
+     * {@code S1,...,Sn} is stored reversed; Segments Left = n - 1; Last Entry = n - 1. With an
+     * HMAC key id (not negative) the HMAC flag is set and an HMAC TLV with that key id and a zero
+     * field ends the SRH (the layout iproute2 builds); {@link SrhHmac#sign} fills the field.
+     *
+     * @param segsInPathOrder S1 first
+     * @param nextHeader      the header that follows
+     * @param hmacKeyId       key id of the HMAC TLV, or -1 for none
+     * @return 8 + 16 n (+ 40) bytes
+     */
+    public static byte[] build(java.util.List<byte[]> segsInPathOrder, int nextHeader, long hmacKeyId) {
+        return build(segsInPathOrder, nextHeader, hmacKeyId, false);
+    }
+
+    /**
+     * Builds the reduced SRH of H.Encaps.Red / End.B6.Encaps.Red (RFC 8986 §5.2, §4.14), the
+     * kernel's seg6_do_srh_encap_red: the first segment S1 (which goes into the outer destination
+     * address) is left out of the list, so List[0] = Sn … List[n-2] = S2, Last Entry = n - 2 and
+     * Segments Left = n - 1. With one segment and no HMAC there is no SRH at all (an empty array);
+     * with one segment and an HMAC the full SRH is kept, as the kernel does.
+     */
+    public static byte[] buildReduced(java.util.List<byte[]> segsInPathOrder, int nextHeader, long hmacKeyId) {
+        if (segsInPathOrder.size() == 1 && hmacKeyId < 0) {
+            return new byte[0];
+        }
+        if (segsInPathOrder.size() == 1) {
+            return build(segsInPathOrder, nextHeader, hmacKeyId, false);
+        }
+        return build(segsInPathOrder, nextHeader, hmacKeyId, true);
+    }
+
+    private static byte[] build(java.util.List<byte[]> segsInPathOrder, int nextHeader, long hmacKeyId,
+            boolean reduced) {
+        int n = segsInPathOrder.size();
+        int stored = reduced ? n - 1 : n;
+        boolean hmac = hmacKeyId >= 0;
+        if (n < 1 || n > (hmac ? MAX_SEGMENTS_HMAC : MAX_SEGMENTS)) {
+            throw new IllegalArgumentException("an SRH holds 1 to " + (hmac ? MAX_SEGMENTS_HMAC : MAX_SEGMENTS)
+                    + " segments" + (hmac ? " with an HMAC TLV" : "") + ", not " + n);
+        }
+        int len = 8 + 16 * stored + (hmac ? HMAC_TLV_LENGTH : 0);
+        byte[] out = new byte[len];
+        out[0] = (byte) nextHeader;
+        out[1] = (byte) (len / 8 - 1);
+        out[2] = TYPE_SRH;
+        out[3] = (byte) (n - 1);
+        out[4] = (byte) (stored - 1);
+        out[5] = (byte) (hmac ? FLAG_HMAC : 0);
+        for (int i = 0; i < stored; i++) {
+            System.arraycopy(segsInPathOrder.get(n - 1 - i), 0, out, 8 + 16 * i, 16);
+        }
+        if (hmac) {
+            int t = len - HMAC_TLV_LENGTH;
+            out[t] = TLV_HMAC;
+            out[t + 1] = HMAC_TLV_LENGTH - 2;
+            out[t + 4] = (byte) (hmacKeyId >>> 24);
+            out[t + 5] = (byte) (hmacKeyId >>> 16);
+            out[t + 6] = (byte) (hmacKeyId >>> 8);
+            out[t + 7] = (byte) hmacKeyId;
+        }
+        return out;
+    }
+
+    /**
+     * The HMAC TLV of the SRH at {@code off}, found as the kernel's seg6_get_tlv_hmac does: the
+     * HMAC flag is set, the SRH is long enough, and its last 40 bytes are a TLV of type 5 and
+     * length 38.
+     *
+     * @return absolute index of the TLV, or -1 when the SRH has none
+     */
+    public static int hmacTlv(ByteBuf b, int off) {
+        int hel = hdrExtLen(b, off);
+        if (hel < (lastEntry(b, off) + 1) * 2 + 5 || (flags(b, off) & FLAG_HMAC) == 0) {
+            return -1;
+        }
+        int t = off + 8 + 8 * hel - HMAC_TLV_LENGTH;
+        if (b.getUnsignedByte(t) != TLV_HMAC || b.getUnsignedByte(t + 1) != HMAC_TLV_LENGTH - 2) {
+            return -1;
+        }
+        return t;
+    }
+
+    /** @return the key id of the HMAC TLV at {@code tlv} */
+    public static long hmacKeyId(ByteBuf b, int tlv) {
+        return b.getUnsignedInt(tlv + 4);
+    }
+
     /**
      * Builds SRH bytes: Segment List[0] is the last segment of the path, so the list typed
      * {@code S1,...,Sn} is stored reversed; Segments Left = n - 1; Last Entry = n - 1.
@@ -194,16 +291,6 @@ public final class Srh {
      * @return 8 + 16 n bytes
      */
     public static byte[] build(java.util.List<byte[]> segsInPathOrder, int nextHeader) {
-        int n = segsInPathOrder.size();
-        byte[] out = new byte[8 + 16 * n];
-        out[0] = (byte) nextHeader;
-        out[1] = (byte) (2 * n);
-        out[2] = TYPE_SRH;
-        out[3] = (byte) (n - 1);
-        out[4] = (byte) (n - 1);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(segsInPathOrder.get(n - 1 - i), 0, out, 8 + 16 * i, 16);
-        }
-        return out;
+        return build(segsInPathOrder, nextHeader, -1, false);
     }
 }
