@@ -111,4 +111,24 @@ public abstract class AbstractBehavior implements Behavior {
         }
         return index;
     }
+
+    /**
+     * The signer of the {@code hmac KEYID} a behavior was given, keyed once here.
+     *
+     * @return null when the behavior has no {@code hmac}
+     * @throws BehaviorException when no {@code ip sr hmac set} key has that id
+     */
+    protected static org.srv6.appliance.api.packet.SrhHmac hmac(BehaviorContext context, Attributes a)
+            throws BehaviorException {
+        if (!a.has(Attribute.HMAC)) {
+            return null;
+        }
+        long id = a.hmac() & 0xffffffffL;
+        BehaviorContext.HmacKey key = context.hmacKey(a.hmac());
+        if (key == null) {
+            throw new BehaviorException("hmac key " + id + " is not set; expected ip sr hmac set " + id
+                    + " sha1|sha256 SECRET first");
+        }
+        return new org.srv6.appliance.api.packet.SrhHmac(key.algorithm(), key.secret(), id);
+    }
 }
