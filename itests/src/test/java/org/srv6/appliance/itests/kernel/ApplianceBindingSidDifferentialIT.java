@@ -191,4 +191,23 @@ public class ApplianceBindingSidDifferentialIT {
                 Packets.ipv6(SRC, one, 43, 64, 0, FLOW, Packets.srh(17, 1, 0, 0, oneSegs, new byte[0], udp6(FINAL))),
                 Packets.ipv6(TUNSRC, "fc00:2::7:1", 41, 63, 0, FLOW, advancedOne));
     }
+
+    /** A bad binding SID line (unknown key, more segments than an HMAC covers) is one error line and adds nothing. */
+    @Test
+    public void badLinesAreOneErrorLineAndChangeNothing() {
+        String before = rig.appliance.app.ok("ip -6 route show");
+        StringBuilder segs = new StringBuilder("fc00:2::f:1");
+        for (int i = 2; i <= 15; i++) {
+            segs.append(",fc00:2::f:").append(Integer.toHexString(i));
+        }
+        for (String line : List.of(sidLine("fc00:100::bf", "End.B6.Encaps", "fc00:2::f:1 hmac 99"),
+                sidLine("fc00:100::bf", "End.B6.Encaps", segs + " hmac " + KEY))) {
+            Netns.Result r = rig.appliance.app.client(line);
+            String err = r.stderr().trim();
+            assertEquals(line + " must be refused: " + r.stdout() + err, true, r.exitCode() != 0);
+            assertEquals("one line: " + err, -1, err.indexOf('\n'));
+            assertEquals(err, true, err.contains("hmac"));
+        }
+        assertEquals(before, rig.appliance.app.ok("ip -6 route show"));
+    }
 }
