@@ -29,7 +29,8 @@ final class EndB6Instance implements BehaviorInstance {
      * SPEC D4, End.B6.Insert: first the End processing of the received SRH (RFC 8986 §4.1: SL = 0
      * dropped as the kernel does, hop limit <= 1 Time Exceeded quoting the packet as received,
      * malformed SRH Parameter Problem, SL--, DA = Segment List[SL]); then insert the SRH B right
-     * after the IPv6 header (Next Header chain IPv6 -> B -> the received SRH), B's Segment List[0] =
+     * after the IPv6 header (after its Hop-by-Hop Options header, if any: RFC 8200 §4.1) (Next Header
+     * chain IPv6 -> B -> the received SRH), B's Segment List[0] =
      * the updated DA, DA = the first segment of B, payload length += len(B), HMAC signed over the
      * packet's source; forward in the ingress table (the core takes the hop limit's one off).
      */
@@ -51,17 +52,24 @@ final class EndB6Instance implements BehaviorInstance {
         if (innerLen - Ipv6.LENGTH + srh.length > 0xffff) {
             return ctx.drop(DropReason.MTU_EXCEEDED);
         }
+        // RFC 8200 §4.1: a Hop-by-Hop Options header stays right after the IPv6 header (the
+        // chain up to the SRH was walked by Endpoint.advance, so its length is within the packet).
+        int keep = Ipv6.LENGTH;
+        if (Ipv6.nextHeader(b, l3) == Ipv6.PROTO_HOPOPTS) {
+            keep += 8 + 8 * b.getUnsignedByte(l3 + Ipv6.LENGTH + 1);
+        }
         b.writerIndex(l3 + innerLen);
-        if (!ctx.openGap(Ipv6.LENGTH, srh.length)) {
+        if (!ctx.openGap(keep, srh.length)) {
             return ctx.drop(DropReason.NO_HEADROOM);
         }
         int o = ctx.l3;
-        int s = o + Ipv6.LENGTH;
+        int nhField = keep == Ipv6.LENGTH ? o + Ipv6.NEXT_HEADER : o + Ipv6.LENGTH;
+        int s = o + keep;
         Srh.write(b, s, srh);
-        Srh.nextHeader(b, s, Ipv6.nextHeader(b, o));
+        Srh.nextHeader(b, s, b.getUnsignedByte(nhField));
         b.setLong(Srh.segment(s, 0), Ipv6.dstHi(b, o));
         b.setLong(Srh.segment(s, 0) + 8, Ipv6.dstLo(b, o));
-        Ipv6.nextHeader(b, o, Ipv6.PROTO_ROUTING);
+        b.setByte(nhField, Ipv6.PROTO_ROUTING);
         Ipv6.payloadLength(b, o, innerLen - Ipv6.LENGTH + srh.length);
         Ipv6.dst(b, o, dstHi, dstLo);
         if (hmac != null) {

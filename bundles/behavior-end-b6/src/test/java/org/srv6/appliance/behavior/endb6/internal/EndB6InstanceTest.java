@@ -96,6 +96,17 @@ public class EndB6InstanceTest {
     }
 
     @Test
+    public void hopByHopOptionsStayFirst() throws Exception {
+        byte[] opt = Packets.bytes(0x3e, 4, 1, 2, 3, 4);
+        harness.load(Packets.ipv6("fc00::1", SID).hopLimit(9).options(Packets.PROTO_HOPOPTS, opt)
+                .srh(1, SID, "fc00::2").payload(Packets.PROTO_UDP, DATA));
+        assertEquals(Verdict.FORWARD, sid("srh segs fc00::11").process(ctx));
+        String want = Packets.ipv6("fc00::1", "fc00::11").hopLimit(9).options(Packets.PROTO_HOPOPTS, opt)
+                .srh(1, "fc00::11", "fc00::2").srh(0, SID, "fc00::2").payload(Packets.PROTO_UDP, DATA).hex();
+        assertEquals(want, harness.l3Hex());
+    }
+
+    @Test
     public void hmacCoversTheInsertedSrhWithItsNextSegment() throws Exception {
         harness.load(received());
         assertEquals(Verdict.FORWARD, sid("srh segs fc00::11,fc00::12 hmac 7").process(ctx));
