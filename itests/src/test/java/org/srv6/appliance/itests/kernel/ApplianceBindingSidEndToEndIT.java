@@ -3,6 +3,8 @@ package org.srv6.appliance.itests.kernel;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.List;
+
 import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;
@@ -33,6 +35,7 @@ public class ApplianceBindingSidEndToEndIT {
         Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
         topo = new ApplianceTopology("bse", false);
         try {
+            awaitKeyword("End.B6.Encaps");
             topo.app.ok("ip sr tunsrc set fc00:12::2");
             topo.app.ok("ip -6 route add fc00:b1::/64 via fc00:12::1 dev r1");
             topo.app.ok("ip -6 route add fc00:a1::/64 via fc00:12::1 dev r1");
@@ -48,9 +51,20 @@ public class ApplianceBindingSidEndToEndIT {
                     + " && ip -6 route add fc00:a1::/64 via fc00:23::2 dev r2"
                     + " && ip -6 route add fc00:b2::dd/128 encap seg6local action End.DT6 table 254 dev r2"
                     + " && ip -6 route add fc00:b2::d6/128 encap seg6local action End.DT6 table 255 dev r2");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InterruptedException e) {
             tearDown();
             throw e;
+        }
+    }
+
+    /** The boot features may still be activating behavior bundles after the appliance answers. */
+    private static void awaitKeyword(String keyword) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!List.of(topo.app.ok("srv6:keywords").trim().split("\\s+")).contains(keyword)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(keyword + " not registered: " + topo.app.ok("srv6:keywords"));
+            }
+            Thread.sleep(100);
         }
     }
 
