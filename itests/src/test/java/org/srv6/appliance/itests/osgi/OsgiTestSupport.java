@@ -93,6 +93,8 @@ public abstract class OsgiTestSupport {
         {"org.srv6.appliance", "srv6-behavior-end-dt46", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-encaps", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-insert", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-bm", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-s", VERSION},
     };
 
     static Path projectRoot() {
