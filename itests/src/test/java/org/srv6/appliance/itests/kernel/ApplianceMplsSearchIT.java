@@ -3,6 +3,7 @@ package org.srv6.appliance.itests.kernel;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -158,5 +159,33 @@ public class ApplianceMplsSearchIT {
             assertNull("a packet at SL 0 left the appliance", got);
         }
         assertEquals("sl-zero drops" + why(), before + 1, (long) topo.dropCounters().getOrDefault("sl-zero", 0L));
+    }
+
+    @Test
+    public void behaviorsShowTheirSyntaxAndRoutesPrintPasteably() {
+        String behaviors = topo.app.ok("srv6:behaviors");
+        assertTrue(behaviors, behaviors.contains("    mpls L1/L2/... nh6 ADDRESS | nh4 ADDRESS [oif PORT] [count]\n"));
+        assertTrue(behaviors, behaviors.contains("    table TABLE [count]"));
+        String routes = topo.app.ok("ip -6 route show");
+        assertTrue(routes, routes.contains("fc00:b::1 encap seg6local action End.BM mpls 100/200/1048575 nh6 fc00:23::3 dev r1"));
+        assertTrue(routes, routes.contains("fc00:b::2 encap seg6local action End.BM mpls 16 nh4 10.23.0.3 oif r2 dev r1"));
+        assertTrue(routes, routes.contains("fc00:5::1 encap seg6local action End.S table 100 dev r1"));
+    }
+
+    @Test
+    public void badLinesAreRefusedInOneLineAndChangeNothing() {
+        String before = topo.app.ok("ip -6 route show");
+        for (String bad : List.of(
+                "ip -6 route add fc00:b::9/128 encap seg6local action End.BM mpls 1048576 nh6 fc00:23::3 dev r1",
+                "ip -6 route add fc00:b::9/128 encap seg6local action End.BM mpls 1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17 nh6 fc00:23::3 dev r1",
+                "ip -6 route add fc00:b::9/128 encap seg6local action End.BM mpls 100 dev r1",
+                "ip -6 route add fc00:b::9/128 encap seg6local action End.BM mpls 100 nh6 fc00:23::3 nh4 10.23.0.3 dev r1",
+                "ip -6 route add fc00:5::9/128 encap seg6local action End.S dev r1")) {
+            Netns.Result r = topo.app.client(bad);
+            assertTrue(bad + " accepted", r.exitCode() != 0);
+            String err = r.stderr().trim();
+            assertTrue(bad + ": " + err, !err.isEmpty() && !err.contains("\n") && !err.contains("Exception"));
+        }
+        assertEquals(before, topo.app.ok("ip -6 route show"));
     }
 }
