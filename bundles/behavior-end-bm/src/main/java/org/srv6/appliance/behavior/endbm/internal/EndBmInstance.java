@@ -17,13 +17,16 @@ import org.srv6.appliance.api.packet.Ipv6;
  * (§4.13) whose policy B is an SR-MPLS policy: its pseudo-code is End.B6.Encaps' S01-S14 — the
  * End step on the received SRH, hop limit included — followed by
  * "S15. Push the MPLS label stack for B" and
- * "S16. Submit the packet to the MPLS engine for transmission to the topmost label."
- * Nothing is decapsulated: the label stack goes on top of the IPv6 packet as the End step left
- * it (Segments Left −1, DA = the next segment), which the far end of the SR-MPLS policy receives
- * and goes on with. The TTL of every pushed entry is that IPv6 hop limit after S12 (SPEC §1.4,
+ * "S16. Submit the packet to the MPLS engine for transmission" (to the topmost label).
+ * Nothing is decapsulated: neither text has a decapsulation step, and the older
+ * draft-filsfils-spring-srv6-network-programming-06 §4.17 says the same ("2. decrement SL and
+ * update the IPv6 DA with SRH[SL] 3. push an MPLS label stack <L1, L2, L3> on the received
+ * packet 4. forward according to L1"). The label stack goes on top of the IPv6 packet as the End
+ * step left it (Segments Left −1, DA = the next segment), which the far end of the SR-MPLS
+ * policy receives and goes on with. The TTL of every pushed entry is that IPv6 hop limit after S12 (SPEC §1.4,
  * as RFC 3032 §2.4.3 has an IP packet's first label take its TTL), TC 0, S = 1 on the bottom entry
- * (RFC 3032 §2.1); the list's first label is the top of the stack. "Transmission to the topmost
- * label" is the MPLS adjacency of the policy's first hop: {@code nh6}/{@code nh4} [oif], the
+ * (RFC 3032 §2.1); the list's first label is the top of the stack. Transmission to the topmost
+ * label is the MPLS adjacency of the policy's first hop: {@code nh6}/{@code nh4} [oif], the
  * frame's Ethernet type 0x8847 (MPLS unicast, RFC 3032).
  */
 final class EndBmInstance implements BehaviorInstance {
