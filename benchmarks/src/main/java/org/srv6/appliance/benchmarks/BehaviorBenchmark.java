@@ -13,10 +13,13 @@ import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.PacketContext;
+import org.srv6.appliance.api.behavior.RouteLookup;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.behavior.end.internal.EndBehavior;
+import org.srv6.appliance.behavior.endbm.internal.EndBmBehavior;
 import org.srv6.appliance.behavior.enddt6.internal.EndDT6Behavior;
 import org.srv6.appliance.behavior.enddx6.internal.EndDx6Behavior;
+import org.srv6.appliance.behavior.ends.internal.EndSBehavior;
 import org.srv6.appliance.behavior.endt.internal.EndTBehavior;
 import org.srv6.appliance.behavior.endx.internal.EndXBehavior;
 import org.srv6.appliance.behavior.tencaps.internal.TEncapsBehavior;
@@ -42,7 +45,8 @@ public class BehaviorBenchmark extends NsPerOperation {
                         .udp(1000, 2000, Packets.unhex("0001000200030004"))).bytes();
     }
 
-    @Param({"End", "End.X", "encap", "End.T", "End.DX6", "End.DT6"})
+    /** End.S: its last segment not routed in table 100 (End); End.S-match: routed there (a lookup that says yes). */
+    @Param({"End", "End.X", "encap", "End.T", "End.DX6", "End.DT6", "End.BM", "End.S", "End.S-match"})
     public String behavior;
 
     private ByteBuf buf;
@@ -62,9 +66,13 @@ public class BehaviorBenchmark extends NsPerOperation {
             case "End.T" -> { b = new EndTBehavior(); tokens = List.of("table", "100"); }
             case "End.DX6" -> { b = new EndDx6Behavior(); tokens = List.of("nh6", "fc00::2"); }
             case "End.DT6" -> { b = new EndDT6Behavior(); tokens = List.of("table", "100"); }
+            case "End.BM" -> { b = new EndBmBehavior(); tokens = List.of("mpls", "100/200/300", "nh6", "fc00::2"); }
+            case "End.S", "End.S-match" -> { b = new EndSBehavior(); tokens = List.of("table", "100"); }
             default -> { b = new EndBehavior(); tokens = List.of(); }
         }
         instance = b.create(b.parse(tokens), c);
+        RouteLookup yes = (table, hi, lo) -> table == 100;
+        ctx.routes = behavior.equals("End.S-match") ? yes : RouteLookup.NONE;
         byte[] f = behavior.startsWith("End.D") ? decapPacket() : packet("fc00::100");
         original = Unpooled.directBuffer(f.length).writeBytes(f);
         buf = Unpooled.directBuffer(PacketContext.HEADROOM + 14 + f.length);

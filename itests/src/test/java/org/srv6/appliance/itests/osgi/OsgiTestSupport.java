@@ -96,6 +96,8 @@ public abstract class OsgiTestSupport {
         {"org.srv6.appliance", "srv6-behavior-end-b6", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-b6-encaps", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-b6-encaps-red", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-bm", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-s", VERSION},
     };
 
     static Path projectRoot() {

@@ -24,7 +24,7 @@ public final class PacketContext {
     /** The table the ingress lookup used (254 unless the port is bound elsewhere). */
     public int inTable = 254;
 
-    /** FORWARD: table to look the destination up in. */
+    /** FORWARD: table to look the destination up in (FORWARD_NH6/NH4: the next hop, when outPort is -1). */
     public int table;
     /** FORWARD_NH6: IPv6 next hop. */
     public final byte[] nextHop6 = new byte[16];
@@ -40,6 +40,11 @@ public final class PacketContext {
     public int icmpType;
     public int icmpCode;
     public int icmpParam;
+    /**
+     * Route lookups for behaviors that decide on a route (End.S); set by the core for its event
+     * loop and left alone by {@link #reset}. Never null.
+     */
+    public RouteLookup routes = RouteLookup.NONE;
 
     /** Resets the verdict fields before a packet is handed to an instance. */
     public void reset(ByteBuf frame, int l3Index, int port, int ingressTable) {

@@ -13,6 +13,8 @@ import org.srv6.appliance.core.internal.io.IoPort;
  */
 final class Loop {
     final PacketContext ctx = new PacketContext();
+    /** The route lookups behaviors make, in {@code ctx.routes}. */
+    final LoopRoutes routes = new LoopRoutes();
     /** The port the frame arrived on (null for frames the appliance made for a port now gone). */
     IoPort in;
     /** Upper-layer protocol found by {@link LocalDelivery#upperLayer}. */
@@ -27,6 +29,7 @@ final class Loop {
 
     Loop(LongAdder[] drops) {
         this.drops = drops;
+        ctx.routes = routes;
     }
 
     /** Counts a drop against the reason and the ingress port; the frame stays where it is. */

@@ -54,6 +54,7 @@ final class VerdictExecutor {
         }
         ctx.reset(ctx.buf, ctx.l3, ctx.inPort, ctx.inTable);
         s.route = r;
+        s.routes.tables = t;
         Verdict v;
         try {
             v = returning ? inst.processReturn(ctx) : inst.process(ctx);
