@@ -223,6 +223,25 @@ public class ApplianceEncapRedDifferentialIT {
         red("encap.red hmac tunsrc 3 segments IPv6", 0x44, 3, false, TUNSRC, true);
     }
 
+    /**
+     * A signed route added before ip sr tunsrc is set: the kernel signs each packet with the source
+     * of the moment; the appliance's instance, re-created when the source changes, must sign the
+     * same bytes.
+     */
+    @Test
+    public void hmacFollowsSrTunsrcSetAfterTheRoute() throws Exception {
+        List<String> s = segs(0x4c, 2);
+        rig.both(route("fc00:4c::/64", "encap.red", null, s, true));
+        rig.both("ip sr tunsrc set fc00:bb::4c");
+        try {
+            byte[] inner = inner6("fc00:4c::1", 33, 0x10, 0x4c4c);
+            rig.compare(new Case("encap.red hmac, ip sr tunsrc set after the route", List.of(), 0x86DD, inner,
+                    reduced("fc00:bb::4c", s, true, inner)));
+        } finally {
+            rig.both("ip sr tunsrc set ::");
+        }
+    }
+
     /** The route tunsrc of encap (T.Encaps, RFC 8986 §5.1): the full SRH, the route's source. */
     @Test
     public void encapRouteTunsrcIpv6() throws Exception {
