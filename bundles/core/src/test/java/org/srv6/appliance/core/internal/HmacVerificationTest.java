@@ -158,7 +158,7 @@ public class HmacVerificationTest extends DataplaneTestSupport {
         sid();
         dp.behaviors().addProvider(new Provider("tmode", "TRANSIT", ScriptedBehavior.transit(ctx -> Verdict.FORWARD),
                 1, 0, 1, "test.tmode", "1.0.0"));
-        dp.routes().add(new RouteSpec(6, "fc00:2::/64", null, "p1", 254, 0, "seg6", "tmode",
+        dp.routes().add(new RouteSpec(6, "fc00:2::/64", null, null, 254, 0, "seg6", "tmode",
                 List.of("segs", "fc00::1", "hmac", "7")));
         DataplaneException e = assertThrows(DataplaneException.class, () -> dp.sr().setHmacKey(7, "", ""));
         assertEquals("HMAC key 7 is used by route fc00:2::/64 (tmode); delete the routes that name hmac 7 first",
@@ -167,6 +167,14 @@ public class HmacVerificationTest extends DataplaneTestSupport {
         assertTrue(dp.routes().list(6, 254).toString(), dp.routes().list(6, 254).toString().contains("hmac 7"));
         dp.sr().setHmacKey(8, "", "");
         assertEquals(List.of(7), List.copyOf(dp.sr().hmacKeys().keySet()));
+        // the running configuration sets the key before the route that names it is replayed
+        List<String> running = dp.config().running();
+        int key = running.indexOf("ip sr hmac set 7 sha256 s3cret");
+        int route = -1;
+        for (int i = 0; i < running.size(); i++) {
+            route = running.get(i).contains("hmac 7") && running.get(i).startsWith("ip -6 route") ? i : route;
+        }
+        assertTrue(running.toString(), key >= 0 && route > key);
     }
 
     @Test
