@@ -46,7 +46,9 @@ final class IpSr {
         if (isShow(verb)) {
             // iproute2's layout without the secret (it is in the running configuration, mode 0600)
             StringBuilder sb = new StringBuilder();
-            for (Map.Entry<Integer, String> e : sr.hmacKeys().entrySet()) {
+            List<Map.Entry<Integer, String>> keys = new java.util.ArrayList<>(sr.hmacKeys().entrySet());
+            keys.sort((x, y) -> Integer.compareUnsigned(x.getKey(), y.getKey()));
+            for (Map.Entry<Integer, String> e : keys) {
                 sb.append("hmac ").append(Integer.toUnsignedString(e.getKey())).append(" algo ").append(e.getValue())
                         .append('\n');
             }

@@ -175,7 +175,7 @@ public class IpTest {
         run("ip sr hmac policy r0 -1");
         assertEquals(List.of("SrService.setHmacKey [-2, sha1, s3cret]", "SrService.setHmacKey [7, sha256, ]",
                 "SrService.setHmacKey [7, , ]", "SrService.setHmacPolicy [r0, -1]"), calls);
-        assertEquals("hmac 4294967294 algo sha1\nhmac 7 algo sha256\n", run("ip sr hmac show"));
+        assertEquals("hmac 7 algo sha256\nhmac 4294967294 algo sha1\n", run("ip sr hmac show"));
     }
 
     @Test
