@@ -10,8 +10,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.Ipv6;
+import org.srv6.appliance.api.packet.Srh;
+import org.srv6.appliance.api.packet.SrhHmac;
 import org.srv6.appliance.behavior.end.internal.EndBehavior;
 import org.srv6.appliance.core.internal.engine.Engine;
+import org.srv6.appliance.core.internal.engine.HmacKeys;
 import org.srv6.appliance.core.internal.engine.Neighbor;
 import org.srv6.appliance.core.internal.engine.NeighborTable;
 import org.srv6.appliance.core.internal.engine.PortState;
@@ -21,6 +24,7 @@ import org.srv6.appliance.core.internal.fib.Fib4;
 import org.srv6.appliance.core.internal.fib.Fib6;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.testkit.HmacTlv;
 import org.srv6.appliance.testkit.Packets;
 import org.srv6.appliance.testkit.TestBehaviorContext;
 
@@ -35,9 +39,17 @@ public class EngineBenchmark extends NsPerOperation {
     private static final long OUT_MAC = 0x02_00_00_00_00_02L;
     private static final long PEER_MAC = 0x02_00_00_00_00_03L;
 
-    /** End: the SID fc00::100 with two segments left; forward: a destination behind a plain route. */
-    @Param({"End", "forward"})
+    /**
+     * End: the SID fc00::100 with two segments left; End.hmac: the same SID reached by an SRH
+     * signed with HMAC-SHA-256 key 7, checked under the port's policy; forward: a destination
+     * behind a plain route.
+     */
+    @Param({"End", "End.hmac", "forward"})
     public String path;
+
+    /** {@code ip sr hmac policy} of the input port: 0 checks an HMAC when present (the default), -1 never. */
+    @Param({"0", "-1"})
+    public int hmacPolicy;
 
     private IoRuntime rt;
     private Engine engine;
@@ -76,7 +88,7 @@ public class EngineBenchmark extends NsPerOperation {
         long[] none = new long[0];
         PortState[] ports = new PortState[3];
         ports[1] = new PortState(in, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(IN_MAC),
-                new int[0], new int[0], Tables.MAIN, null, 0, new PortState.RateLimiter(100));
+                new int[0], new int[0], Tables.MAIN, null, hmacPolicy, new PortState.RateLimiter(100));
         ports[2] = new PortState(out, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(OUT_MAC),
                 new int[0], new int[0], Tables.MAIN, null, 0, new PortState.RateLimiter(100));
 
@@ -95,13 +107,22 @@ public class EngineBenchmark extends NsPerOperation {
         peer.mac = PEER_MAC;
         peer.state = Neighbor.PERMANENT;
 
-        engine = new Engine(neighbors, new Tables(ports, new int[] {254}, new Fib6[] {main}, new int[0], new Fib4[0]));
+        byte[] secret = "s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HmacKeys keys = HmacKeys.of(java.util.Map.of(7L, new SrhHmac("sha256", secret, 7)));
+        engine = new Engine(neighbors, new Tables(ports, new int[] {254}, new Fib6[] {main}, new int[0], new Fib4[0],
+                keys));
         rt = new IoRuntime(1, engine);
         engine.runtime(rt);
 
-        frame = Packets.ethernet(Packets.mac(IN_MAC), Packets.mac(0x02_00_00_00_00_aaL), Packets.ETH_IPV6,
-                BehaviorBenchmark.packet(path.equals("End") ? "fc00::100" : "fc00::9"));
-        if (Ipv6.LENGTH + 0x48 + 14 != frame.length) {
+        byte[] packet = path.equals("End.hmac")
+                ? Packets.ipv6("fc00::1", "fc00::100")
+                        .srh(Packets.srh(2).segments("fc00::3", "fc00::2", "fc00::100").flags(Srh.FLAG_HMAC)
+                                .tlvs(HmacTlv.tlv("sha256", secret, 7, "fc00::1", Srh.FLAG_HMAC, "fc00::3", "fc00::2",
+                                        "fc00::100")))
+                        .payload(Packets.PROTO_UDP, Packets.unhex("0001000200080000")).bytes()
+                : BehaviorBenchmark.packet(path.equals("End") ? "fc00::100" : "fc00::9");
+        frame = Packets.ethernet(Packets.mac(IN_MAC), Packets.mac(0x02_00_00_00_00_aaL), Packets.ETH_IPV6, packet);
+        if (!path.equals("End.hmac") && Ipv6.LENGTH + 0x48 + 14 != frame.length) {
             throw new IllegalStateException("frame length " + frame.length);
         }
         buf = rt.newFrame();
@@ -113,6 +134,9 @@ public class EngineBenchmark extends NsPerOperation {
         rt.close();
         if (engine.drops(org.srv6.appliance.api.behavior.DropReason.INTERNAL) != 0) {
             throw new IllegalStateException("the engine dropped frames as internal errors");
+        }
+        if (engine.drops(org.srv6.appliance.api.behavior.DropReason.HMAC_INVALID) != 0) {
+            throw new IllegalStateException("the engine dropped frames as hmac-invalid");
         }
     }
 

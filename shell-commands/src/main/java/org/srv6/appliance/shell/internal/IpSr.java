@@ -4,7 +4,6 @@ import static org.srv6.appliance.shell.internal.Args.fail;
 import static org.srv6.appliance.shell.internal.Args.isShow;
 import static org.srv6.appliance.shell.internal.Args.matches;
 import static org.srv6.appliance.shell.internal.Args.next;
-import static org.srv6.appliance.shell.internal.Args.number;
 
 import java.util.List;
 import java.util.Map;
@@ -45,19 +44,32 @@ final class IpSr {
 
     private static String hmac(SrService sr, String verb, List<String> a) throws DataplaneException {
         if (isShow(verb)) {
+            // iproute2's layout without the secret (it is in the running configuration, mode 0600)
             StringBuilder sb = new StringBuilder();
-            for (Map.Entry<Integer, String> e : sr.hmacKeys().entrySet()) {
-                sb.append("hmac ").append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+            List<Map.Entry<Integer, String>> keys = new java.util.ArrayList<>(sr.hmacKeys().entrySet());
+            keys.sort((x, y) -> Integer.compareUnsigned(x.getKey(), y.getKey()));
+            for (Map.Entry<Integer, String> e : keys) {
+                sb.append("hmac ").append(Integer.toUnsignedString(e.getKey())).append(" algo ").append(e.getValue())
+                        .append('\n');
             }
             return sb.toString();
         }
         if (verb.equals("set")) {
-            int key = number(next(a, "key id; expected ip sr hmac set KEYID sha1|sha256 SECRET"), "key id");
+            int key = keyId(next(a, "key id; expected ip sr hmac set KEYID sha1|sha256 SECRET"));
             String alg = next(a, "algorithm; expected sha1 or sha256");
             if (!alg.equals("sha1") && !alg.equals("sha256")) {
                 throw fail("unknown HMAC algorithm '" + alg + "'; expected sha1 or sha256");
             }
-            sr.setHmacKey(key, alg, next(a, "secret; expected ip sr hmac set KEYID " + alg + " SECRET"));
+            String secret = next(a, "secret; expected ip sr hmac set KEYID " + alg + " SECRET");
+            if (!a.isEmpty()) {
+                throw fail("unexpected '" + a.get(0) + "' after the secret; expected one word as the secret");
+            }
+            sr.setHmacKey(key, alg, secret.equals("\"\"") ? "" : secret);
+            return "";
+        }
+        if (matches(verb, "delete", 1)) {
+            int key = keyId(next(a, "key id; expected ip sr hmac del KEYID"));
+            sr.setHmacKey(key, "", "");
             return "";
         }
         if (verb.equals("policy")) {
@@ -69,7 +81,20 @@ final class IpSr {
             sr.setHmacPolicy(port, Integer.parseInt(p));
             return "";
         }
-        throw fail("unknown hmac command '" + verb + "'; expected set, show, policy");
+        throw fail("unknown hmac command '" + verb + "'; expected set, del, show, policy");
+    }
+
+    /** A key id as iproute2 takes it: 1 to 4294967295, kept in an int as its unsigned value. */
+    private static int keyId(String s) {
+        try {
+            long v = Long.parseLong(s);
+            if (v >= 1 && v <= 0xffffffffL) {
+                return (int) v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw fail("invalid key id '" + s + "'; expected a number from 1 to 4294967295");
     }
 
     private static String steer(SrService sr, String verb, List<String> a) throws DataplaneException {

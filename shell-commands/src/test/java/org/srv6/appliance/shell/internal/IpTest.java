@@ -30,6 +30,9 @@ public class IpTest {
             if (m.getName().equals("list") && type == PortService.class) {
                 return List.of(new PortInfo(3, "r0", "tap", "aa:bb:cc:dd:ee:01", 1500, true, 1));
             }
+            if (m.getName().equals("hmacKeys")) {
+                return new java.util.TreeMap<>(java.util.Map.of(7, "sha256", -2, "sha1"));
+            }
             if (m.getName().equals("hasTable")) {
                 // tables 7 and 8 were never named by a route
                 return (int) a[1] != 7 && (int) a[1] != 8;
@@ -162,6 +165,28 @@ public class IpTest {
                 "PortService.setMtu [r0, 9000]", "AddressService.add [r0, 2001:db8::1/64]",
                 "NeighborService.add [2001:db8::2, aa:bb:cc:dd:ee:02, r0]", "SrService.setTunnelSource [fc00::9]",
                 "SrService.setHmacKey [7, sha256, secret]", "SrService.addSteer [r0, l2encap, [segs, fc00::1]]"), calls);
+    }
+
+    @Test
+    public void hmacKeysAreSetDeletedAndShownWithoutTheirSecrets() {
+        run("ip sr hmac set 4294967294 sha1 s3cret");
+        run("ip sr hmac set 7 sha256 \"\"");
+        run("ip sr hmac del 7");
+        run("ip sr hmac policy r0 -1");
+        assertEquals(List.of("SrService.setHmacKey [-2, sha1, s3cret]", "SrService.setHmacKey [7, sha256, ]",
+                "SrService.setHmacKey [7, , ]", "SrService.setHmacPolicy [r0, -1]"), calls);
+        assertEquals("hmac 7 algo sha256\nhmac 4294967294 algo sha1\n", run("ip sr hmac show"));
+    }
+
+    @Test
+    public void badHmacCommandsAreOneLine() {
+        assertEquals("unknown HMAC algorithm 'md5'; expected sha1 or sha256", error("ip sr hmac set 7 md5 x"));
+        assertEquals("invalid key id '0'; expected a number from 1 to 4294967295", error("ip sr hmac set 0 sha1 x"));
+        assertEquals("invalid key id '4294967296'; expected a number from 1 to 4294967295",
+                error("ip sr hmac del 4294967296"));
+        assertEquals("unexpected 'words' after the secret; expected one word as the secret",
+                error("ip sr hmac set 7 sha1 two words"));
+        assertEquals("invalid HMAC policy '2'; expected -1, 0 or 1", error("ip sr hmac policy r0 2"));
     }
 
     @Test

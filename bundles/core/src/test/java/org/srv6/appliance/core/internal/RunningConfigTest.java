@@ -80,6 +80,7 @@ public class RunningConfigTest {
             "ip -6 route add 2001:db8:88::/64 dev " + B + " table 100 metric 50",
             "ip -6 route add fc00:5::1 encap seg6local action End dev " + A + " metric 1024",
             "ip -6 route add fc00:5::2 encap seg6local action End flavors psp dev " + A + " metric 1024",
+            "ip -6 route add fc00:6::/64 encap seg6 mode tmode segs fc00::3 hmac 7 dev " + A + " metric 1024",
             "ip sr steer add iif " + B + " mode tmode segs fc00::1");
 
     /** The sequence of changes; the memory port and what is on it are not persisted. */
@@ -116,6 +117,9 @@ public class RunningConfigTest {
         d.routes().add(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of()));
         d.routes().replace(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of("flavors", "psp")));
         d.routes().add(new RouteSpec(6, "fc00:9::1/128", null, "m0", 254, 0, "seg6local", "End", List.of()));
+        // a route naming an HMAC key: the key's line is replayed first
+        d.routes().add(new RouteSpec(6, "fc00:6::/64", null, A, 254, 0, "seg6", "tmode",
+                List.of("segs", "fc00::3", "hmac", "7")));
     }
 
     @Test
@@ -145,6 +149,9 @@ public class RunningConfigTest {
         assertEquals("replay errors", List.of(), errors);
         assertFalse("replayed only once", second.config().replayOnce(line -> "again"));
         assertEquals(String.join("\n", EXPECTED), String.join("\n", second.config().running()));
+        assertTrue("the route naming hmac 7 is active after the replay", second.routes().list(6, 254).stream()
+                .filter(r -> r.text().contains("hmac 7")).allMatch(r -> r.active())
+                && second.routes().list(6, 254).stream().anyMatch(r -> r.text().contains("hmac 7")));
         assertEquals("file after replay", EXPECTED, ConfigStore.read(copy));
     }
 

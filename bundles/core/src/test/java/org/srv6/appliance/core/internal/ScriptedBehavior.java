@@ -6,6 +6,7 @@ import org.srv6.appliance.api.behavior.AbstractBehavior;
 import org.srv6.appliance.api.behavior.Attribute;
 import org.srv6.appliance.api.behavior.Attributes;
 import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.BehaviorKind;
 import org.srv6.appliance.api.behavior.BehaviorType;
@@ -20,7 +21,7 @@ abstract class ScriptedBehavior extends AbstractBehavior {
     private final Function<PacketContext, Verdict> script;
 
     private ScriptedBehavior(Function<PacketContext, Verdict> script) {
-        super(d -> d.definition("scripted (test)").reference("none").optional(Attribute.SEGS));
+        super(d -> d.definition("scripted (test)").reference("none").optional(Attribute.SEGS, Attribute.HMAC));
         this.script = script;
     }
 
@@ -35,7 +36,8 @@ abstract class ScriptedBehavior extends AbstractBehavior {
     }
 
     @Override
-    protected BehaviorInstance instance(Attributes attributes, BehaviorContext context) {
+    protected BehaviorInstance instance(Attributes attributes, BehaviorContext context) throws BehaviorException {
+        hmac(context, attributes); // an unknown key is refused as the real behaviors refuse it
         return script::apply;
     }
 

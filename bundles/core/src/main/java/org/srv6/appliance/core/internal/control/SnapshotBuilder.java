@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.InetAddrs;
 import org.srv6.appliance.api.packet.Ipv6;
+import org.srv6.appliance.api.packet.SrhHmac;
+import org.srv6.appliance.core.internal.engine.HmacKeys;
 import org.srv6.appliance.core.internal.engine.PortState;
 import org.srv6.appliance.core.internal.engine.Route;
 import org.srv6.appliance.core.internal.engine.Tables;
@@ -35,6 +38,9 @@ public final class SnapshotBuilder {
     private PortState[] ports = new PortState[0];
     /** The system routes now in the FIBs, by what makes them the same. */
     private Map<SystemKey, Route> system = new HashMap<>();
+    /** The keys as last published, and what they were keyed from (a key set again is a new record). */
+    private HmacKeys hmacKeys = HmacKeys.NONE;
+    private Map<Integer, BehaviorContext.HmacKey> hmacKeyedFrom = Map.of();
 
     private record SystemKey(int family, int table, long hi, long lo, int v4, int len, int kind, int port, int metric) {
         static SystemKey of(Route r) {
@@ -82,6 +88,7 @@ public final class SnapshotBuilder {
                     a4, l4, p.table, p.steer, p.hmacPolicy, p.icmp, claims.get(p.index()));
         }
         ports = ps;
+        keyHmac();
         // new system routes in before the old ones go out, so that an unchanged one is never missing
         Map<SystemKey, Route> now = new HashMap<>();
         for (Route r : systemRoutes()) {
@@ -106,7 +113,19 @@ public final class SnapshotBuilder {
         int[] ids6 = fib6.keySet().stream().mapToInt(Integer::intValue).toArray();
         int[] ids4 = fib4.keySet().stream().mapToInt(Integer::intValue).toArray();
         state.engine.publish(new Tables(ports, ids6, fib6.values().toArray(new Fib6[0]), ids4,
-                fib4.values().toArray(new Fib4[0])));
+                fib4.values().toArray(new Fib4[0]), hmacKeys));
+    }
+
+    /** Keys the HMAC keys again when {@code ip sr hmac set} changed them (keying hashes the secret). */
+    private void keyHmac() {
+        if (hmacKeyedFrom.equals(state.hmacKeys)) {
+            return;
+        }
+        Map<Long, SrhHmac> keyed = new HashMap<>();
+        state.hmacKeys.forEach((id, k) -> keyed.put(id & 0xffffffffL, new SrhHmac(k.algorithm(), k.secret(),
+                id & 0xffffffffL)));
+        hmacKeys = HmacKeys.of(keyed);
+        hmacKeyedFrom = Map.copyOf(state.hmacKeys);
     }
 
     /** Puts a configured route into its table's FIB (behind a better one for the same prefix, if any). */

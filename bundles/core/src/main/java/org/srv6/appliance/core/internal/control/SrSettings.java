@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import org.srv6.appliance.api.behavior.Attribute;
 import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.DataplaneException;
@@ -82,18 +83,31 @@ public final class SrSettings implements SrService {
     @Override
     public void setHmacKey(int keyId, String algorithm, String secret) throws DataplaneException {
         synchronized (state.lock) {
-            if (keyId < 1) {
-                throw new DataplaneException("HMAC key id " + keyId + " out of range; expected 1..4294967295");
+            String id = Integer.toUnsignedString(keyId);
+            if (keyId == 0) {
+                throw new DataplaneException("HMAC key id 0 out of range; expected 1..4294967295");
             }
             String algo = algorithm == null ? "" : algorithm.toLowerCase(Locale.ROOT);
             if (secret == null || secret.isEmpty()) {
-                if (state.hmacKeys.remove(keyId) == null) {
-                    throw new DataplaneException("no HMAC key " + keyId);
+                if (!state.hmacKeys.containsKey(keyId)) {
+                    throw new DataplaneException("no HMAC key " + id + "; keys: " + keyList());
                 }
+                Route user = hmacUser(keyId);
+                if (user != null) {
+                    throw new DataplaneException("HMAC key " + id + " is used by " + describe(user)
+                            + "; delete the routes that name hmac " + id + " first");
+                }
+                state.hmacKeys.remove(keyId);
                 hmacSecrets.remove(keyId);
             } else {
                 if (!algo.equals("sha1") && !algo.equals("sha256")) {
                     throw new DataplaneException("unknown HMAC algorithm " + algorithm + "; expected sha1 or sha256");
+                }
+                // the kernel takes at most 64 bytes; one word, so that the configuration line reads back
+                if (secret.getBytes(StandardCharsets.UTF_8).length > 64
+                        || secret.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+                    throw new DataplaneException("bad HMAC secret for key " + id
+                            + "; expected one word of at most 64 bytes, without spaces or control characters");
                 }
                 state.hmacKeys.put(keyId, new BehaviorContext.HmacKey(keyId, algo,
                         secret.getBytes(StandardCharsets.UTF_8)));
@@ -102,6 +116,44 @@ public final class SrSettings implements SrService {
             registry.recreateAll();
             state.changed();
         }
+    }
+
+    /** @return a route or steering whose behavior names {@code hmac keyId}, or null */
+    private Route hmacUser(int keyId) {
+        for (Route r : state.behaviorRoutes()) {
+            if (r.config != null) {
+                if (r.config.attributes().has(Attribute.HMAC) && r.config.attributes().hmac() == keyId) {
+                    return r;
+                }
+                continue;
+            }
+            List<String> p = r.spec().params(); // a behavior not installed: its words as typed
+            for (int i = 0; p != null && i + 1 < p.size(); i++) {
+                if (p.get(i).equals("hmac") && p.get(i + 1).equals(Integer.toUnsignedString(keyId))) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    private String describe(Route r) {
+        for (PortCfg p : state.ports.values()) {
+            if (p.steer == r) {
+                return "ip sr steer iif " + p.name();
+            }
+        }
+        return "route " + r.prefix() + (r.table == Tables.MAIN ? "" : " table " + r.table) + " ("
+                + r.spec().keyword() + ")";
+    }
+
+    private String keyList() {
+        if (state.hmacKeys.isEmpty()) {
+            return "none";
+        }
+        List<String> ids = new ArrayList<>();
+        state.hmacKeys.keySet().forEach(k -> ids.add(Integer.toUnsignedString(k)));
+        return String.join(", ", ids);
     }
 
     @Override
@@ -178,7 +230,8 @@ public final class SrSettings implements SrService {
         if (!Arrays.equals(state.tunnelSource, new byte[16])) {
             out.accept("ip sr tunsrc set " + InetAddrs.format6(state.tunnelSource));
         }
-        state.hmacKeys.forEach((k, v) -> out.accept("ip sr hmac set " + k + " " + v.algorithm() + " "
+        state.hmacKeys.forEach((k, v) -> out.accept("ip sr hmac set " + Integer.toUnsignedString(k) + " "
+                + v.algorithm() + " "
                 + hmacSecrets.get(k)));
         for (PortCfg p : state.ports.values()) {
             if (p.persistent() && p.hmacPolicy != 0) {

@@ -5,7 +5,7 @@ import org.srv6.appliance.core.internal.fib.Fib6;
 
 /**
  * An immutable snapshot of everything the event loops read per packet: ports by index and the
- * FIBs by table id. The control plane builds a new one and publishes it through a volatile
+ * FIBs by table id, and the HMAC keys. The control plane builds a new one and publishes it through a volatile
  * field; the loops read it once per frame. Table ids are few, so a linear scan of an int array
  * finds a table without boxing.
  */
@@ -18,13 +18,21 @@ public final class Tables {
     final Fib6<Route>[] fibs6;
     final int[] ids4;
     final Fib4<Route>[] fibs4;
+    /** The HMAC keys SIDs verify arriving SRHs with ({@code ip sr hmac set}, {@code ip sr hmac policy}). */
+    final HmacKeys hmacKeys;
 
     public Tables(PortState[] ports, int[] ids6, Fib6<Route>[] fibs6, int[] ids4, Fib4<Route>[] fibs4) {
+        this(ports, ids6, fibs6, ids4, fibs4, HmacKeys.NONE);
+    }
+
+    public Tables(PortState[] ports, int[] ids6, Fib6<Route>[] fibs6, int[] ids4, Fib4<Route>[] fibs4,
+            HmacKeys hmacKeys) {
         this.ports = ports;
         this.ids6 = ids6;
         this.fibs6 = fibs6;
         this.ids4 = ids4;
         this.fibs4 = fibs4;
+        this.hmacKeys = hmacKeys;
     }
 
     public PortState port(int index) {

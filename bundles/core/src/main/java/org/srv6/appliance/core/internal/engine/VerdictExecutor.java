@@ -52,6 +52,9 @@ final class VerdictExecutor {
             s.drop(DropReason.BEHAVIOR_ABSENT);
             return;
         }
+        if (!returning && r.kind == Route.SID && !hmacValid(s, t, c)) {
+            return;
+        }
         ctx.reset(ctx.buf, ctx.l3, ctx.inPort, ctx.inTable);
         s.route = r;
         s.routes.tables = t;
@@ -160,6 +163,26 @@ final class VerdictExecutor {
             case CONSUMED -> ctx.buf = null;
             default -> badVerdict(s, r, "a verdict this core does not carry out");
         }
+    }
+
+    /**
+     * A SID verifies an arriving SRH's HMAC under its ingress port's policy before its behavior
+     * runs (the kernel's seg6local checks in get_and_validate_srh / decap_and_validate); a port
+     * with policy -1 costs one comparison. @return false when the packet was dropped
+     */
+    private static boolean hmacValid(Loop s, Tables t, Route.SidCounters c) {
+        PacketContext ctx = s.ctx;
+        PortState in = t.port(ctx.inPort);
+        if (in == null || in.hmacPolicy < 0) {
+            return true;
+        }
+        DropReason bad = t.hmacKeys.check(in.hmacPolicy, ctx.buf, ctx.l3);
+        if (bad == DropReason.NONE) {
+            return true;
+        }
+        c.errors.increment();
+        s.drop(bad);
+        return false;
     }
 
     /** The instance threw: counted against the SID, dropped as internal, logged. */
