@@ -12,8 +12,12 @@ import io.netty.buffer.ByteBuf;
  * header, 14 bytes, sits right before it on input; the core rewrites it on output).
  */
 public final class PacketContext {
-    /** Bytes the core keeps free before a received frame for pushed headers. */
-    public static final int HEADROOM = 512;
+    /**
+     * Bytes the core keeps free before a received frame for pushed headers: the largest header
+     * the configuration accepts (an outer IPv6 header and an SRH of 127 segments, or of 125 with
+     * an HMAC TLV: 2088 bytes) and a new Ethernet header fit, with room for a smaller second push.
+     */
+    public static final int HEADROOM = 2560;
 
     /** The frame; its reader index is the first byte of the Ethernet header. */
     public ByteBuf buf;

@@ -110,6 +110,7 @@ public class VerdictTest extends DataplaneTestSupport {
     public void pushedHeaderIsSentWithTheHeadroomTheCoreGuarantees() throws Exception {
         // An encapsulation of the maximal size the api promises room for, then IP forwarding.
         int push = PacketContext.HEADROOM - 14;
+        dp.ports().setMtu("p1", 9000); // the pushed header alone is bigger than 1500
         sid(ctx -> {
             if (!ctx.pushFront(push)) {
                 return ctx.drop(DropReason.NO_HEADROOM);
