@@ -132,13 +132,13 @@ public final class SrSettings implements SrService {
     public void addSteer(String port, String mode, List<String> params) throws DataplaneException {
         synchronized (state.lock) {
             PortCfg p = state.port(port);
-            if (p.steer != null) {
-                throw new DataplaneException("port " + port + " is already steered; ip sr steer del iif " + port
-                        + " first");
-            }
             if (!STEER_MODES.contains(mode)) {
                 throw new DataplaneException("unknown steering mode " + mode + "; expected "
                         + String.join(", ", STEER_MODES));
+            }
+            if (p.steer != null) {
+                throw new DataplaneException("port " + port + " is already steered; ip sr steer del iif " + port
+                        + " first");
             }
             Provider pr = registry.active(mode);
             if (pr == null || !pr.kind().equals("TRANSIT")) {
