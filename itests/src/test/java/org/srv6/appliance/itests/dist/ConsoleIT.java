@@ -113,7 +113,7 @@ public class ConsoleIT {
         assertTrue(screen(), !screen().matches("(?s).*\\nEnd +End\\..*\\binline\\b.*"));
         keys("C-u", "ip -6 route add fc00::/16 encap seg6 mode ", "Tab");
         assertTrue("transit modes not offered after mode:\n" + screen(),
-                waitFor(() -> screen().matches("(?s).*\\nencap +inline\\s.*"), 3000));
+                waitFor(() -> screen().matches("(?s).*\\nencap +encap\\.red +inline\\s.*"), 3000));
     }
 
     @Test

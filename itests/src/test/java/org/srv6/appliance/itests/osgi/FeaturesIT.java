@@ -70,7 +70,7 @@ public class FeaturesIT extends OsgiTestSupport {
         String list = (String) command(context, "feature", "list");
         assertTrue(list, list.matches("(?s).*\\nsrv6-core\\s+0\\.1\\.0-SNAPSHOT\\s+yes\\s+10\\n.*"));
         assertTrue(list, list.matches("(?s).*\\nsrv6-behavior-end\\s+0\\.1\\.0-SNAPSHOT\\s+no\\s+1\\n.*"));
-        assertTrue(list, list.matches("(?s).*\\nsrv6-all\\s+0\\.1\\.0-SNAPSHOT\\s+no\\s+11\\n.*"));
+        assertTrue(list, list.matches("(?s).*\\nsrv6-all\\s+0\\.1\\.0-SNAPSHOT\\s+no\\s+14\\n.*"));
         assertNotNull(bundleNamed(context, "srv6-core"));
         assertEquals(Bundle.RESOLVED, bundleNamed(context, "io.netty.transport-native-epoll.linux-x86_64").getState());
     }

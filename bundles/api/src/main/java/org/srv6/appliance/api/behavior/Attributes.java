@@ -175,7 +175,7 @@ public final class Attributes {
                     }
                     yield m.toString();
                 }
-                case HMAC -> Integer.toString(hmac);
+                case HMAC -> Integer.toUnsignedString(hmac);
                 case FLAVORS -> {
                     StringBuilder m = new StringBuilder();
                     for (Flavor f : flavors) {
