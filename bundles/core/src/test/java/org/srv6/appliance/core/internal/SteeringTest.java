@@ -13,6 +13,7 @@ import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SteerInfo;
 import org.srv6.appliance.behavior.tencaps.internal.TEncapsBehavior;
+import org.srv6.appliance.behavior.tencapsred.internal.TEncapsRedBehavior;
 import org.srv6.appliance.behavior.tencapsl2.internal.TEncapsL2Behavior;
 import org.srv6.appliance.behavior.tencapsl2red.internal.TEncapsL2RedBehavior;
 import org.srv6.appliance.core.internal.control.Provider;
@@ -30,6 +31,8 @@ public class SteeringTest extends DataplaneTestSupport {
     @Before
     public void behaviors() throws Exception {
         dp.behaviors().addProvider(new Provider("encap", "TRANSIT", new TEncapsBehavior(), 11, 0, 11, "t.encap", "1.0.0"));
+        dp.behaviors().addProvider(new Provider("encap.red", "TRANSIT", new TEncapsRedBehavior(), 14, 0, 14,
+                "t.encap.red", "1.0.0"));
         dp.behaviors().addProvider(new Provider("l2encap", "TRANSIT", new TEncapsL2Behavior(), 12, 0, 12,
                 "t.l2encap", "1.0.0"));
         dp.behaviors().addProvider(new Provider("l2encap.red", "TRANSIT", new TEncapsL2RedBehavior(), 13, 0, 13,
@@ -144,6 +147,30 @@ public class SteeringTest extends DataplaneTestSupport {
     }
 
     @Test
+    public void encapRedSteersWithTheReducedSrhAndStillAnswersArpAndEcho() throws Exception {
+        dp.sr().addSteer("p0", "encap.red", List.of("segs", "fc00:e::1,fc00:e::2,fc00:e::3"));
+        byte[] pkt = Packets.ipv6(HOST0, "2001:db8:99::1").trafficClass(0x10).flowLabel(0x777).hopLimit(40)
+                .udp(5, 6, Packets.fill(8, 3)).bytes();
+        p0.inject(fromHost0(Packets.ETH_IPV6, pkt));
+        assertFrame("IPv6 under the reduced SRH", toHost1(Packets.ipv6(TUNSRC, "fc00:e::1")
+                .srh(Packets.srh(2).segments("fc00:e::3", "fc00:e::2")).trafficClass(0x10).flowLabel(0x777)
+                .hopLimit(39).payload(41, pkt)), poll(p1));
+        byte[] pkt4 = Packets.ipv4(HOST0_4, "192.0.2.9").ttl(12).udp(5, 6, Packets.fill(8, 3)).bytes();
+        dp.sr().deleteSteer("p0");
+        dp.sr().addSteer("p0", "encap.red", List.of("segs", "fc00:e::5"));
+        p0.inject(fromHost0(Packets.ETH_IPV4, pkt4));
+        assertFrame("IPv4 with one segment: no SRH",
+                toHost1(Packets.ipv6(TUNSRC, "fc00:e::5").hopLimit(63).payload(4, pkt4)), poll(p1));
+        byte[] arp = Packets.cat(Packets.arp(1, HOST0_MAC, HOST0_4, "00:00:00:00:00:00", P0_ADDR4), new byte[18]);
+        p0.inject(Packets.ethernet("ff:ff:ff:ff:ff:ff", HOST0_MAC, Packets.ETH_ARP, arp));
+        assertFrame("ARP reply", Packets.ethernet(HOST0_MAC, P0_MAC, Packets.ETH_ARP,
+                Packets.arp(2, P0_MAC, P0_ADDR4, HOST0_MAC, HOST0_4)), poll(p0));
+        assertStillAnswers();
+        assertNothingSent(p1, 50);
+        assertEquals(1, steering().packets());
+    }
+
+    @Test
     public void frameToAForeignMacIsNotSteeredUnderEncap() throws Exception {
         dp.sr().addSteer("p0", "encap", List.of("segs", "fc00:e::1"));
         p0.inject(Packets.ethernet(FOREIGN_MAC, HOST0_MAC, Packets.ETH_IPV6,
@@ -172,6 +199,7 @@ public class SteeringTest extends DataplaneTestSupport {
         assertEquals("unknown steering mode inline; expected encap, encap.red, l2encap, l2encap.red",
                 assertThrows(DataplaneException.class, () -> dp.sr().addSteer("p1", "inline",
                         List.of("segs", "fc00:e::1"))).getMessage());
+        dp.behaviors().removeProvider(14); // encap.red
         assertEquals("steering mode encap.red is not installed; installed: encap, l2encap, l2encap.red",
                 assertThrows(DataplaneException.class, () -> dp.sr().addSteer("p1", "encap.red",
                         List.of("segs", "fc00:e::1"))).getMessage());
