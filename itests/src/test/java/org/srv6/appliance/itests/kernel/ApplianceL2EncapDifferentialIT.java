@@ -5,8 +5,12 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.AfterClass;
 import org.junit.Assume;
@@ -29,6 +33,8 @@ public class ApplianceL2EncapDifferentialIT {
     private static final String SRC = DifferentialCases.SRC;
     private static final String EGRESS = DifferentialCases.EGRESS;
     private static final int PROTO_ETHERNET = 143;
+    private static final int KEY = 77;
+    private static final String SECRET = "l2-pseudowire-key";
 
     private static DifferentialRig rig;
 
@@ -39,6 +45,9 @@ public class ApplianceL2EncapDifferentialIT {
             rig = DifferentialRig.open("lsk", "lsa");
             rig.awaitKeywords("l2encap", "l2encap.red");
             DifferentialCases.BASE.forEach(rig::both);
+            // iproute2 reads the secret from the terminal, else from stdin
+            rig.kernel.router("printf %s " + SECRET + " | ip sr hmac set " + KEY + " sha256 >/dev/null");
+            rig.appliance.app.ok("ip sr hmac set " + KEY + " sha256 " + SECRET);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -168,5 +177,45 @@ public class ApplianceL2EncapDifferentialIT {
         compare(new L2Case("H.Encaps.L2.Red one segment",
                 "ip route add 10.9.4.0/24 encap seg6 mode l2encap.red segs fc00:2::3:1 dev r2", 0x0800, inner,
                 f -> Packets.ipv6(EGRESS, "fc00:2::3:1", PROTO_ETHERNET, 63, 0, 0, f)));
+    }
+
+    /** The HMAC TLV of RFC 8754 §2.1.2 (source, Last Entry, Flags, key id, List[0..LE]) computed with javax.crypto.Mac. */
+    private static byte[] hmacTlv(String src, List<String> list0First) {
+        byte[] text = Packets.cat(Packets.ip6(src), Packets.bytes(list0First.size() - 1, 0x08), Packets.u32(KEY));
+        for (String s : list0First) {
+            text = Packets.cat(text, Packets.ip6(s));
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Packets.cat(Packets.bytes(5, 38, 0, 0), Packets.u32(KEY), mac.doFinal(text));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** H.Encaps.L2 with {@code hmac KEYID}: the SRH carries the HMAC flag and TLV, signed over the egress source. */
+    @Test
+    public void l2encapWithHmac() {
+        String dst = "fc00:9:5::1";
+        byte[] inner = Packets.ipv6(SRC, dst, 17, 64, 0, 0x54321, udp6(dst, "l2encap hmac"));
+        List<String> list = List.of("fc00:2::5:2", "fc00:2::5:1");
+        compare(new L2Case("H.Encaps.L2 hmac",
+                "ip -6 route add fc00:9:5::/64 encap seg6 mode l2encap segs fc00:2::5:1,fc00:2::5:2 hmac " + KEY
+                        + " dev r2", 0x86DD, inner,
+                f -> Packets.ipv6(EGRESS, "fc00:2::5:1", 43, 63, 0, 0x54321, Packets.srh(PROTO_ETHERNET, 1, 0x08, 0,
+                        list, hmacTlv(EGRESS, list), f))));
+    }
+
+    /** H.Encaps.L2.Red with one segment and {@code hmac}: the full, signed SRH is kept (as the kernel does). */
+    @Test
+    public void l2encapRedOneSegmentWithHmacKeepsTheSignedSrh() {
+        byte[] inner = Packets.ipv4("10.1.0.5", "10.9.6.1", 17, 64, 0x4245, 0,
+                Packets.udp("10.1.0.5", "10.9.6.1", 1, 2, "red hmac".getBytes(StandardCharsets.US_ASCII)));
+        List<String> list = List.of("fc00:2::6:1");
+        compare(new L2Case("H.Encaps.L2.Red hmac one segment",
+                "ip route add 10.9.6.0/24 encap seg6 mode l2encap.red segs fc00:2::6:1 hmac " + KEY + " dev r2", 0x0800,
+                inner, f -> Packets.ipv6(EGRESS, "fc00:2::6:1", 43, 63, 0, 0, Packets.srh(PROTO_ETHERNET, 0, 0x08, 0,
+                        list, hmacTlv(EGRESS, list), f))));
     }
 }
