@@ -83,12 +83,40 @@ public class SteeringTest extends DataplaneTestSupport {
         assertFrame("neighbor solicitation for the port's address", toHost1(outer2(254, ns)), poll(p1));
         p0.inject(lldp);
         assertFrame("LLDP", toHost1(outer2(63, lldp)), poll(p1));
+        // RFC 8986 §5.3: the frame "and its attached VLAN header, if present"
+        byte[] tagged = Packets.ethernet(FOREIGN_MAC, HOST0_MAC, 0x8100, Packets.cat(Packets.u16(0x2064),
+                Packets.u16(Packets.ETH_IPV6), Packets.ipv6(HOST0, "2001:db8:99::3").hopLimit(5)
+                        .udp(1, 2, Packets.fill(4, 4)).bytes()));
+        p0.inject(tagged);
+        assertFrame("802.1Q tagged frame", toHost1(outer2(63, tagged)), poll(p1));
         assertNothingSent(p0, 100); // the appliance answers nothing on an attachment circuit
         SteerInfo s = steering();
-        assertEquals(5, s.packets());
-        assertEquals(arp.length + foreign.length + toUs4.length + ns.length + lldp.length - 5 * 14, s.bytes());
+        assertEquals(6, s.packets());
+        assertEquals(arp.length + foreign.length + toUs4.length + ns.length + lldp.length + tagged.length - 6 * 14,
+                s.bytes());
         assertEquals(0, s.drops());
         assertTrue(s.active());
+    }
+
+    /**
+     * A full-size frame no longer fits the core port once encapsulated: as the kernel's forwarding of
+     * the outer packet, it is dropped and counted (the Packet Too Big goes to the tunnel source, the
+     * appliance itself); nothing goes back to the attachment circuit. Smaller frames keep flowing.
+     */
+    @Test
+    public void frameTooBigOnceEncapsulatedIsDroppedAndCounted() throws Exception {
+        dp.sr().setTunnelSource(P1_ADDR);
+        dp.sr().addSteer("p0", "l2encap", List.of("segs", "fc00:e::1"));
+        byte[] big = Packets.ethernet(FOREIGN_MAC, HOST0_MAC, 0x88b5, Packets.fill(1500, 9));
+        p0.inject(big);
+        awaitDrop(org.srv6.appliance.api.behavior.DropReason.MTU_EXCEEDED, 1);
+        assertNothingSent(p1, 100);
+        assertNothingSent(p0, 0);
+        byte[] small = Packets.ethernet(FOREIGN_MAC, HOST0_MAC, 0x88b5, Packets.fill(1500 - 40 - 24 - 14, 9));
+        p0.inject(small);
+        assertFrame("the largest frame that fits", toHost1(Packets.ipv6(P1_ADDR, "fc00:e::1").srh(0, "fc00:e::1")
+                .hopLimit(63).payload(143, small)), poll(p1));
+        assertEquals(2, steering().packets());
     }
 
     @Test
