@@ -106,7 +106,8 @@ final class IpSr {
             throw fail("unknown steer command '" + verb + "'; expected add, del, show");
         }
         if (!"mode".equals(a.isEmpty() ? null : a.remove(0))) {
-            throw fail("missing mode; expected ip sr steer add iif PORT mode MODE [tunsrc A] segs S1,..");
+            throw fail("missing mode; expected ip sr steer add iif PORT mode encap|encap.red|l2encap|l2encap.red"
+                    + " [tunsrc A] segs S1,...,Sn [hmac KEYID]");
         }
         String mode = next(a, "mode after mode");
         sr.addSteer(port, mode, List.copyOf(a));
