@@ -38,6 +38,16 @@ public final class PacketHarness implements AutoCloseable {
         return ctx;
     }
 
+    /**
+     * Loads a whole Ethernet frame (header included) as a port receives it: the reader index at its
+     * first byte, {@link PacketContext#l3} 14 bytes further, 64 bytes of tailroom.
+     */
+    public PacketContext loadFrame(byte[] frame) {
+        load(Packets.slice(frame, 14, frame.length - 14));
+        buf.setBytes(PacketContext.HEADROOM, frame, 0, 14);
+        return ctx;
+    }
+
     public PacketContext load(String l3Hex) {
         return load(Packets.unhex(l3Hex));
     }

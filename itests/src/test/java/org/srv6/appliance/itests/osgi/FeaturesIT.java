@@ -73,7 +73,7 @@ public class FeaturesIT extends OsgiTestSupport {
         // srv6-all brings every behavior bundle its feature file lists
         String all = java.nio.file.Files.readString(projectRoot().resolve("features/src/main/features/srv6-all.json"));
         int bundles = all.split("\\{ \"id\"", -1).length - 1;
-        assertTrue(bundles >= 16);
+        assertTrue(bundles >= 19);
         assertTrue(list, list.matches("(?s).*\\nsrv6-all\\s+0\\.1\\.0-SNAPSHOT\\s+no\\s+" + bundles + "\\n.*"));
         assertNotNull(bundleNamed(context, "srv6-core"));
         assertEquals(Bundle.RESOLVED, bundleNamed(context, "io.netty.transport-native-epoll.linux-x86_64").getState());

@@ -93,6 +93,8 @@ public abstract class OsgiTestSupport {
         {"org.srv6.appliance", "srv6-behavior-end-dt46", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-encaps", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-encaps-red", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-t-encaps-l2", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-t-encaps-l2-red", VERSION},
         {"org.srv6.appliance", "srv6-behavior-t-insert", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-b6", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-b6-encaps", VERSION},

@@ -69,7 +69,7 @@ final class Ip {
             } else if (matches(obj, "neighbor", 1) || matches(obj, "neighbour", 1)) {
                 return IpNeigh.execute(need(services.neighbors(), "neighbor service"), a, family);
             } else if (obj.equals("sr")) {
-                return IpSr.execute(need(services.sr(), "SR service"), a);
+                return IpSr.execute(need(services.sr(), "SR service"), a, stats);
             }
         } catch (DataplaneException e) {
             throw fail(e.getMessage());

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.api.dataplane.SteerInfo;
 
 /** {@code ip sr}: the tunnel source, HMAC keys and per-port policy, and port steering. */
 final class IpSr {
@@ -18,12 +19,17 @@ final class IpSr {
     }
 
     static String execute(SrService sr, List<String> a) throws DataplaneException {
+        return execute(sr, a, false);
+    }
+
+    /** {@code stats}: {@code ip -s sr steer show} adds each steered port's counters. */
+    static String execute(SrService sr, List<String> a, boolean stats) throws DataplaneException {
         String what = next(a, "sr object; expected tunsrc, hmac, steer");
         String verb = a.isEmpty() ? "show" : a.remove(0);
         return switch (what) {
             case "tunsrc" -> tunsrc(sr, verb, a);
             case "hmac" -> hmac(sr, verb, a);
-            case "steer" -> steer(sr, verb, a);
+            case "steer" -> steer(sr, verb, a, stats);
             default -> throw fail("unknown sr object '" + what + "'; expected tunsrc, hmac, steer");
         };
     }
@@ -97,9 +103,17 @@ final class IpSr {
         throw fail("invalid key id '" + s + "'; expected a number from 1 to 4294967295");
     }
 
-    private static String steer(SrService sr, String verb, List<String> a) throws DataplaneException {
+    private static String steer(SrService sr, String verb, List<String> a, boolean stats) throws DataplaneException {
         if (isShow(verb)) {
             StringBuilder sb = new StringBuilder();
+            if (stats) {
+                for (SteerInfo s : sr.steering()) {
+                    sb.append(s.line()).append('\n').append("    packets ").append(s.packets()).append(" bytes ")
+                            .append(s.bytes()).append(" errors ").append(s.drops())
+                            .append(s.active() ? "" : " (inactive: mode not installed)").append('\n');
+                }
+                return sb.toString();
+            }
             for (String s : sr.steers()) {
                 sb.append(s).append('\n');
             }
@@ -117,7 +131,8 @@ final class IpSr {
             throw fail("unknown steer command '" + verb + "'; expected add, del, show");
         }
         if (!"mode".equals(a.isEmpty() ? null : a.remove(0))) {
-            throw fail("missing mode; expected ip sr steer add iif PORT mode MODE [tunsrc A] segs S1,..");
+            throw fail("missing mode; expected ip sr steer add iif PORT mode encap|encap.red|l2encap|l2encap.red"
+                    + " [tunsrc A] segs S1,...,Sn [hmac KEYID]");
         }
         String mode = next(a, "mode after mode");
         sr.addSteer(port, mode, List.copyOf(a));

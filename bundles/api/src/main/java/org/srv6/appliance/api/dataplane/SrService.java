@@ -35,4 +35,9 @@ public interface SrService {
 
     /** @return one pasteable line per steering entry, e.g. {@code iif p0 mode l2encap segs fc00::1} */
     List<String> steers();
+
+    /** @return each steered port with its counters ({@code ip -s sr steer show}), in port order */
+    default List<SteerInfo> steering() {
+        return List.of();
+    }
 }

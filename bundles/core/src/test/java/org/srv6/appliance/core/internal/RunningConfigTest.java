@@ -54,7 +54,7 @@ public class RunningConfigTest {
         Dataplane d = new Dataplane(f, 1);
         opened.add(d);
         d.behaviors().addProvider(new Provider("End", "ENDPOINT", new TestEndBehavior(), 1, 0, 1, "test.end", "1.0.0"));
-        d.behaviors().addProvider(new Provider("tmode", "TRANSIT", ScriptedBehavior.transit(
+        d.behaviors().addProvider(new Provider("encap", "TRANSIT", ScriptedBehavior.transit(
                 ctx -> ctx.drop(org.srv6.appliance.api.behavior.DropReason.NONE)), 2, 0, 2, "test.tmode", "1.0.0"));
         return d;
     }
@@ -80,8 +80,8 @@ public class RunningConfigTest {
             "ip -6 route add 2001:db8:88::/64 dev " + B + " table 100 metric 50",
             "ip -6 route add fc00:5::1 encap seg6local action End dev " + A + " metric 1024",
             "ip -6 route add fc00:5::2 encap seg6local action End flavors psp dev " + A + " metric 1024",
-            "ip -6 route add fc00:6::/64 encap seg6 mode tmode segs fc00::3 hmac 7 dev " + A + " metric 1024",
-            "ip sr steer add iif " + B + " mode tmode segs fc00::1");
+            "ip -6 route add fc00:6::/64 encap seg6 mode encap segs fc00::3 hmac 7 dev " + A + " metric 1024",
+            "ip sr steer add iif " + B + " mode encap segs fc00::1");
 
     /** The sequence of changes; the memory port and what is on it are not persisted. */
     private static void configure(Dataplane d) throws DataplaneException {
@@ -106,8 +106,8 @@ public class RunningConfigTest {
         d.sr().setHmacKey(8, "sha1", "gone");
         d.sr().setHmacKey(8, "sha1", "");
         d.sr().setHmacPolicy(A, 1);
-        d.sr().addSteer(B, "tmode", List.of("segs", "fc00::1"));
-        d.sr().addSteer("m0", "tmode", List.of("segs", "fc00::2"));
+        d.sr().addSteer(B, "encap", List.of("segs", "fc00::1"));
+        d.sr().addSteer("m0", "encap", List.of("segs", "fc00::2"));
         d.routes().add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", null, 254, 0, null, null, null));
         d.routes().add(new RouteSpec(4, "10.77.0.0/16", "10.5.0.2", null, 254, 0, null, null, null));
         d.routes().add(new RouteSpec(6, "2001:db8:88::/64", null, B, 100, 50, null, null, null));
@@ -118,7 +118,7 @@ public class RunningConfigTest {
         d.routes().replace(new RouteSpec(6, "fc00:5::2/128", null, A, 254, 0, "seg6local", "End", List.of("flavors", "psp")));
         d.routes().add(new RouteSpec(6, "fc00:9::1/128", null, "m0", 254, 0, "seg6local", "End", List.of()));
         // a route naming an HMAC key: the key's line is replayed first
-        d.routes().add(new RouteSpec(6, "fc00:6::/64", null, A, 254, 0, "seg6", "tmode",
+        d.routes().add(new RouteSpec(6, "fc00:6::/64", null, A, 254, 0, "seg6", "encap",
                 List.of("segs", "fc00::3", "hmac", "7")));
     }
 

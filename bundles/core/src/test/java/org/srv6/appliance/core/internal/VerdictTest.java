@@ -145,12 +145,12 @@ public class VerdictTest extends DataplaneTestSupport {
 
     @Test
     public void portSteeringHandsEveryNonLocalPacketToTheTransitBehavior() throws Exception {
-        dp.behaviors().addProvider(new Provider("tmode", "TRANSIT", ScriptedBehavior.transit(ctx -> {
+        dp.behaviors().addProvider(new Provider("encap", "TRANSIT", ScriptedBehavior.transit(ctx -> {
             System.arraycopy(Packets.ip6(HOST1), 0, ctx.nextHop6, 0, 16);
             return Verdict.FORWARD_NH6;
         }), 2, 0, 2, "test.tmode", "1.0.0"));
-        dp.sr().addSteer("p0", "tmode", List.of("segs", "fc00::1"));
-        assertEquals(List.of("iif p0 mode tmode segs fc00::1"), dp.sr().steers());
+        dp.sr().addSteer("p0", "encap", List.of("segs", "fc00::1"));
+        assertEquals(List.of("iif p0 mode encap segs fc00::1"), dp.sr().steers());
         String dst = "2001:db8:99::1"; // no route: steering comes first
         byte[] pkt = Packets.ipv6(HOST0, dst).hopLimit(64).udp(1, 2, Packets.fill(4, 0)).bytes();
         p0.inject(fromHost0(Packets.ETH_IPV6, pkt));

@@ -16,6 +16,7 @@ import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SidInfo;
 import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.api.dataplane.SteerInfo;
 import org.srv6.appliance.api.packet.InetAddrs;
 import org.srv6.appliance.core.internal.engine.Route;
 import org.srv6.appliance.core.internal.engine.Tables;
@@ -25,6 +26,9 @@ import org.srv6.appliance.core.internal.engine.Tables;
  * per-port steering, and the SID and behavior listings. Key and source changes re-create the instances.
  */
 public final class SrSettings implements SrService {
+    /** The transit modes a port can be steered into. */
+    static final List<String> STEER_MODES = List.of("encap", "encap.red", "l2encap", "l2encap.red");
+
     private final ControlState state;
     private final BehaviorRegistry registry;
     /** The secrets as typed, for the running configuration (the keys themselves live in the state). */
@@ -180,13 +184,18 @@ public final class SrSettings implements SrService {
     public void addSteer(String port, String mode, List<String> params) throws DataplaneException {
         synchronized (state.lock) {
             PortCfg p = state.port(port);
+            if (!STEER_MODES.contains(mode)) {
+                throw new DataplaneException("unknown steering mode " + mode + "; expected "
+                        + String.join(", ", STEER_MODES));
+            }
             if (p.steer != null) {
                 throw new DataplaneException("port " + port + " is already steered; ip sr steer del iif " + port
                         + " first");
             }
             Provider pr = registry.active(mode);
             if (pr == null || !pr.kind().equals("TRANSIT")) {
-                throw new DataplaneException("unknown mode " + mode + "; installed: " + registry.installed("TRANSIT"));
+                throw new DataplaneException("steering mode " + mode + " is not installed; installed: "
+                        + registry.installed("TRANSIT"));
             }
             RouteSpec spec = new RouteSpec(6, "::/0", null, port, Tables.MAIN, 0, RouteSpec.SEG6, mode, params);
             Route r = new Route(spec, Route.STEER, 0, 0, 0, 0, false, 0, 0, 0, p.index(), 0, false, null);
@@ -216,13 +225,32 @@ public final class SrSettings implements SrService {
             List<String> out = new ArrayList<>();
             for (PortCfg p : state.ports.values()) {
                 if (p.steer != null) {
-                    Route r = p.steer;
-                    String params = Routes.params(r);
-                    out.add("iif " + p.name() + " mode " + r.spec().keyword() + (params.isEmpty() ? "" : " " + params));
+                    out.add(steerLine(p));
                 }
             }
             return out;
         }
+    }
+
+    @Override
+    public List<SteerInfo> steering() {
+        synchronized (state.lock) {
+            List<SteerInfo> out = new ArrayList<>();
+            for (PortCfg p : state.ports.values()) {
+                Route r = p.steer;
+                if (r != null) {
+                    out.add(new SteerInfo(p.name(), r.spec().keyword(), steerLine(p), r.instance != null,
+                            r.counters.packets.sum(), r.counters.bytes.sum(), r.counters.errors.sum()));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static String steerLine(PortCfg p) {
+        Route r = p.steer;
+        String params = Routes.params(r);
+        return "iif " + p.name() + " mode " + r.spec().keyword() + (params.isEmpty() ? "" : " " + params);
     }
 
     /** The running configuration's tunnel source, HMAC key and HMAC policy lines. */

@@ -71,6 +71,13 @@ final class Input {
             s.drop(DropReason.TRUNCATED);
             return;
         }
+        if (p.steerL2) {
+            // the port is an attachment circuit: every frame, whatever its type and destination MAC,
+            // is carried whole; the appliance itself answers nothing here
+            ctx.reset(b, start + Ethernet.LENGTH, io.index(), p.table);
+            verdicts.behavior(s, t, p.steer, 0, false);
+            return;
+        }
         long dmac = Ethernet.dstMac(b, start);
         if (dmac != io.mac() && !Ethernet.isMulticast(dmac)) {
             s.drop(DropReason.NOT_FOR_US);

@@ -21,6 +21,12 @@ public final class PortState {
     public final int table;
     /** Steering by incoming port, or null. */
     public final Route steer;
+    /**
+     * True when {@link #steer} takes every frame whole ({@code l2encap}, {@code l2encap.red}): any
+     * ethertype, any destination MAC, before the appliance looks at it; otherwise steering takes
+     * the IP packets not addressed to the appliance.
+     */
+    public final boolean steerL2;
     /** {@code ip sr hmac policy}: -1 ignore, 0 verify if present, 1 require. */
     public final int hmacPolicy;
     /** ICMP error token bucket; loops update it (a lost update only lets an extra error through). */
@@ -47,8 +53,14 @@ public final class PortState {
         this.len4 = len4;
         this.table = table;
         this.steer = steer;
+        this.steerL2 = steer != null && isL2Mode(steer.spec().keyword());
         this.hmacPolicy = hmacPolicy;
         this.icmpLimit = icmpLimit;
+    }
+
+    /** @return true for the transit modes that carry the whole Ethernet frame */
+    public static boolean isL2Mode(String mode) {
+        return mode.equals("l2encap") || mode.equals("l2encap.red");
     }
 
     /** @return true when hi:lo is one of this port's IPv6 addresses, link-local included */

@@ -1,0 +1,75 @@
+package org.srv6.appliance.behavior.tencapsl2.internal;
+
+import io.netty.buffer.ByteBuf;
+
+import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.behavior.DropReason;
+import org.srv6.appliance.api.behavior.PacketContext;
+import org.srv6.appliance.api.behavior.Verdict;
+import org.srv6.appliance.api.packet.Ethernet;
+import org.srv6.appliance.api.packet.Ipv6;
+import org.srv6.appliance.api.packet.Srh;
+import org.srv6.appliance.api.packet.SrhHmac;
+
+/** One l2encap route or steered port: SRH template, outer addresses and signer precomputed. */
+final class TEncapsL2Instance implements BehaviorInstance {
+    private final byte[] srh;
+    private final long srcHi;
+    private final long srcLo;
+    private final long dstHi;
+    private final long dstLo;
+    private final SrhHmac hmac;
+
+    TEncapsL2Instance(byte[] srh, byte[] src, byte[] firstSegment, SrhHmac hmac) {
+        this.srh = srh.clone();
+        this.srcHi = Ipv6.hi(src);
+        this.srcLo = Ipv6.lo(src);
+        this.dstHi = Ipv6.hi(firstSegment);
+        this.dstLo = Ipv6.lo(firstSegment);
+        this.hmac = hmac;
+    }
+
+    /*
+     * RFC 8986 §5.3 H.Encaps.L2: the received Ethernet frame (its header is the 14 bytes before l3;
+     * no preamble, no FCS) becomes the payload: push an IPv6 header with an SRH whose Next Header
+     * is 143, outer source = the tunnel source, DA = S1, SL = n-1, the list reversed. Traffic
+     * class, flow label and hop limit as the kernel's seg6_do_srh_encap after it pushed the mac
+     * header back: an IPv6 frame's from its header, otherwise (IPv4, any other ethertype) 0, 0 and
+     * 64 (SPEC §1.4); the core's FORWARD takes one off the hop limit. The inner frame is untouched.
+     */
+    @Override
+    public Verdict process(PacketContext ctx) {
+        ByteBuf b = ctx.buf;
+        int eth = ctx.l3 - Ethernet.LENGTH;
+        int end = b.writerIndex();
+        if (eth < 0 || end - eth < Ethernet.LENGTH) {
+            return ctx.drop(DropReason.TRUNCATED);
+        }
+        int tc = 0;
+        int flow = 0;
+        int hl = 64;
+        if (b.getUnsignedShort(ctx.l3 - 2) == Ethernet.TYPE_IPV6 && end - ctx.l3 >= Ipv6.LENGTH
+                && Ipv6.version(b, ctx.l3) == 6) {
+            tc = Ipv6.trafficClass(b, ctx.l3);
+            flow = Ipv6.flowLabel(b, ctx.l3);
+            hl = Ipv6.hopLimit(b, ctx.l3);
+        }
+        int innerLen = end - eth;
+        ctx.l3 = eth;
+        if (!ctx.pushFront(Ipv6.LENGTH + srh.length)) {
+            return ctx.drop(DropReason.NO_HEADROOM);
+        }
+        int o = ctx.l3;
+        Ipv6.versionTcFlow(b, o, tc, flow);
+        Ipv6.payloadLength(b, o, srh.length + innerLen);
+        Ipv6.nextHeader(b, o, Ipv6.PROTO_ROUTING);
+        Ipv6.hopLimit(b, o, hl);
+        Ipv6.src(b, o, srcHi, srcLo);
+        Ipv6.dst(b, o, dstHi, dstLo);
+        Srh.write(b, o + Ipv6.LENGTH, srh);
+        if (hmac != null) {
+            hmac.sign(b, o + 8, o + Ipv6.LENGTH, o + Ipv6.LENGTH + srh.length - Srh.HMAC_TLV_LENGTH);
+        }
+        return ctx.forward(ctx.inTable);
+    }
+}
