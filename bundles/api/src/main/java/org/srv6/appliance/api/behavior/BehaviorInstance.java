@@ -34,6 +34,15 @@ public interface BehaviorInstance extends AutoCloseable {
         return ctx.drop(DropReason.NOT_FOR_US);
     }
 
+    /**
+     * A short state the operator sees next to the SID's counters in {@code srv6:sids}, e.g. End.AD's
+     * {@code learnt 3s ago} or {@code nothing learnt}; called from the control plane, never on the
+     * packet path. The default, null, shows nothing.
+     */
+    default String status() {
+        return null;
+    }
+
     /** Releases what the instance holds; the default holds nothing. */
     @Override
     default void close() {
