@@ -61,32 +61,32 @@ public class ConsoleIT {
     @Test
     public void tabCompletesACommandName() throws Exception {
         keys("bundlel", "Tab");
-        assertTrue("Tab did not complete bundlel:\n" + screen(), waitForScreen("srv6> bundlelevel", 3000));
+        assertTrue("Tab did not complete bundlel:\n" + screen(), waitForScreen("srv6> bundlelevel", 10_000));
     }
 
     @Test
     public void tabAfterIpOffersItsObjects() throws Exception {
         keys("ip ", "Tab");
         assertTrue("Tab after ip did not list the objects:\n" + screen(),
-                waitFor(() -> screen().matches("(?s).*\\naddr +link +neigh +route +sr\\s.*"), 3000));
+                waitFor(() -> screen().matches("(?s).*\\naddr +link +neigh +route +sr\\s.*"), 10_000));
     }
 
     @Test
     public void tabCompletesTheWordsOfARoute() throws Exception {
         keys("ip -6 route add fc00::1/128 en", "Tab");
-        assertTrue("encap not completed:\n" + screen(), waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap ", 3000));
+        assertTrue("encap not completed:\n" + screen(), waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap ", 10_000));
         keys("seg6l", "Tab");
-        assertTrue("seg6local not completed:\n" + screen(), waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap seg6local ", 3000));
+        assertTrue("seg6local not completed:\n" + screen(), waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap seg6local ", 10_000));
         keys("Tab");
         assertTrue("action not offered after seg6local:\n" + screen(),
-                waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap seg6local action", 3000));
+                waitForLastPrompt("srv6> ip -6 route add fc00::1/128 encap seg6local action", 10_000));
     }
 
     @Test
     public void tabAfterAPortOfLinkSetOffersTheSettings() throws Exception {
         keys("ip link set p0 ", "Tab");
         assertTrue("link settings not offered:\n" + screen(),
-                waitFor(() -> screen().matches("(?s).*\\naddress +down +mtu +up\\s.*"), 3000));
+                waitFor(() -> screen().matches("(?s).*\\naddress +down +mtu +up\\s.*"), 10_000));
     }
 
     @Test
@@ -98,29 +98,29 @@ public class ConsoleIT {
         }
         keys("ip link set srv6c", "Tab");
         assertTrue("ports not offered after ip link set:\n" + screen(),
-                waitFor(() -> screen().matches("(?s).*\\nsrv6cp0 +srv6cp1\\s.*"), 3000));
+                waitFor(() -> screen().matches("(?s).*\\nsrv6cp0 +srv6cp1\\s.*"), 10_000));
         keys("C-u", "ip addr add fc00::1/64 dev srv6cp1", "Tab");
         assertTrue("port not completed after dev:\n" + screen(),
-                waitForLastPrompt("srv6> ip addr add fc00::1/64 dev srv6cp1 ", 3000));
+                waitForLastPrompt("srv6> ip addr add fc00::1/64 dev srv6cp1 ", 10_000));
     }
 
     @Test
     public void tabAfterActionOffersTheInstalledBehaviors() throws Exception {
         keys("ip -6 route add fc00::1/128 encap seg6local action ", "Tab");
         assertTrue("behavior keywords not offered after action:\n" + screen(),
-                waitFor(() -> screen().matches("(?s).*\\nEnd +(End\\.\\S+ +)*End\\.X\\b.*"), 3000));
+                waitFor(() -> screen().matches("(?s).*\\nEnd +(End\\.\\S+ +)*End\\.X\\b.*"), 10_000));
         // transit behaviors are seg6 modes, not seg6local actions
         assertTrue(screen(), !screen().matches("(?s).*\\nEnd +End\\..*\\binline\\b.*"));
         keys("C-u", "ip -6 route add fc00::/16 encap seg6 mode ", "Tab");
         assertTrue("transit modes not offered after mode:\n" + screen(),
-                waitFor(() -> screen().matches("(?s).*\\nencap +encap\\.red +inline\\s.*"), 3000));
+                waitFor(() -> screen().matches("(?s).*\\nencap +encap\\.red +inline\\s.*"), 10_000));
     }
 
     @Test
     public void tabCompletesFeatureNames() throws Exception {
         keys("feature:install srv6-behavior-e", "Tab");
         assertTrue("feature names not offered:\n" + screen(),
-                waitFor(() -> screen().matches("(?s).*\\nsrv6-behavior-end +srv6-behavior-end-\\S+\\s.*"), 3000));
+                waitFor(() -> screen().matches("(?s).*\\nsrv6-behavior-end +srv6-behavior-end-\\S+\\s.*"), 10_000));
     }
 
     @Test
@@ -136,16 +136,16 @@ public class ConsoleIT {
         assertTrue("srv6-behavior-t-insert not installed at boot", id != null);
         keys("uninstall " + id, "Enter");
         assertTrue("bundle " + id + " still installed after uninstall:\n" + screen(),
-                waitFor(() -> !app.srv6("client", "lb -s").out.contains("srv6-behavior-t-insert "), 3000));
+                waitFor(() -> !app.srv6("client", "lb -s").out.contains("srv6-behavior-t-insert "), 10_000));
         assertTrue(!screen().contains("unknown feature"));
     }
 
     @Test
     public void upRecallsThePreviousCommandAndHistoryIsKeptInVar() throws Exception {
         keys("echo first-line-42", "Enter");
-        assertTrue(waitForScreen("\nfirst-line-42", 3000));
+        assertTrue(waitForScreen("\nfirst-line-42", 10_000));
         keys("Up");
-        assertTrue("Up did not recall the command:\n" + screen(), waitForLastPrompt("srv6> echo first-line-42", 3000));
+        assertTrue("Up did not recall the command:\n" + screen(), waitForLastPrompt("srv6> echo first-line-42", 10_000));
         keys("C-u", "C-d");
         assertTrue("history file not written to var/",
                 waitFor(() -> Files.exists(app.home.resolve("var/.srv6_history"))
