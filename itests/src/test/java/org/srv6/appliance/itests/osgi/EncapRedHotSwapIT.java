@@ -73,7 +73,7 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
     private static final List<String> SEGS6 = List.of("fc00:2::60:1", "fc00:2::60:2");
     private static final List<String> SEGS4 = List.of("fc00:2::61:1", "fc00:2::61:2", "fc00:2::61:3");
     private static final int KEY = 60;
-    private static final String SECRET = "hot swap secret";
+    private static final String SECRET = "hot-swap-secret";
 
     @Inject
     BundleContext context;
