@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +14,7 @@ import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * End.AM (draft-ietf-spring-sr-service-programming §6.4) end to end through the built
@@ -186,6 +188,41 @@ public class ApplianceMasqueradingProxyIT {
             svc.sh("nft flush chain ip6 svc forward && nft add rule ip6 svc forward iifname pmo oifname pmi counter");
         }
         assertPingThroughTheService(h1, false, "10.1.0.1", "10.2.0.1");
+    }
+
+    /**
+     * The exact packets: what the service receives on its oif side is H1's encapsulated request
+     * with DA = Segment List[0], SL 1 -> 0 and hop limit 64 -> 63; what reaches H2 after the
+     * service is the same packet with DA = Segment List[SL] and the hop limit decremented by the
+     * service and once again by the appliance (61), nothing else changed.
+     */
+    @Test
+    public void theServiceSeesTheLastSegmentAsDestinationAndH2TheRestoredOne() {
+        try (RawSocket atService = RawSocket.open(svc, "pmo"); RawSocket atH2 = RawSocket.open(h2, "pmb")) {
+            atService.drain();
+            atH2.drain();
+            Netns.Result p = ping(h1, true, "fc00:a1::1", "fc00:a2::1");
+            assertEquals(state(p), 0, p.exitCode());
+            byte[] served = atService.receive(2000, ApplianceMasqueradingProxyIT::srv6Frame);
+            byte[] arrived = atH2.receive(2000, ApplianceMasqueradingProxyIT::srv6Frame);
+            assertTrue("the service received the request", served != null && served.length > 14 + 40 + 40);
+            assertTrue("H2 received the request", arrived != null && arrived.length == served.length);
+            byte[] l3 = Arrays.copyOfRange(served, 14, served.length);
+            assertEquals("hop limit after End.AM's masquerading", 63, l3[7] & 0xff);
+            assertEquals("Segments Left after masquerading", 0, l3[40 + 3] & 0xff);
+            assertEquals("DA = Segment List[0]", Packets.hex(Packets.ip6("fc00:b2::d6")), Packets.hex(Arrays.copyOfRange(l3, 24, 40)));
+            assertEquals("Segment List[0]", Packets.hex(Packets.ip6("fc00:b2::d6")), Packets.hex(Arrays.copyOfRange(l3, 48, 64)));
+            assertEquals("Segment List[1], the proxy SID", Packets.hex(Packets.ip6(AM)), Packets.hex(Arrays.copyOfRange(l3, 64, 80)));
+            byte[] expected = l3.clone();
+            expected[7] = 61; // the service's decrement, then de-masquerading's
+            // DA = Segment List[SL] = Segment List[0]: the same address back
+            assertEquals(Packets.hex(expected), Packets.hex(Arrays.copyOfRange(arrived, 14, arrived.length)));
+        }
+    }
+
+    /** Filter: an IPv6 frame with an SRH (the encapsulated traffic), no NDP noise. */
+    private static boolean srv6Frame(byte[] f) {
+        return f.length > 14 + 40 && Packets.ethertype(f) == 0x86dd && (f[14 + 6] & 0xff) == 43;
     }
 
     @Test
