@@ -38,7 +38,9 @@ final class EndAmInstance implements BehaviorInstance {
     }
 
     /*
-     * draft-ietf-spring-sr-service-programming §6.4.1, masquerading, for a packet to the SID:
+     * draft-ietf-spring-sr-service-programming §6.4.1, masquerading, for a packet to the SID
+     * (the current revision's lines; draft-xuclad-spring-sr-service-programming-02 had the same
+     * without line 2):
      * 1. IF NH=SRH AND SL > 0 THEN
      * 2.     Decrement SL
      * 3.     Update the IPv6 DA with SRH[0]
@@ -99,14 +101,16 @@ final class EndAmInstance implements BehaviorInstance {
     /*
      * draft-ietf-spring-sr-service-programming §6.4.1, de-masquerading, for what arrives on
      * IFACE-IN (the core keeps ARP, NDP and packets to the appliance's own addresses):
-     *   Upon receiving a non-link-local IPv6 packet on IFACE-IN
-     * 1. IF NH=SRH                                    (SL may be 0 here, see the class comment)
+     *   "Upon receiving a non-link-local IPv6 packet on IFACE-IN"
+     * 1. IF NH=SRH AND SL > 0 THEN                    (read as IF NH=SRH: SL is 0 here when the
+     *                                                  proxy SID was the penultimate segment,
+     *                                                  see the class comment)
      * 2.     Update the IPv6 DA with SRH[SL]
      * 3.     Lookup DA in appropriate table and proceed accordingly
      *                                                 (FORWARD in the ingress table, as End)
      * A packet that matches nothing (not IPv6, link-local destination, no SRH, an SRH that is
      * malformed or whose SL points past the list) is dropped and counted: it is the service's,
-     * not the network's, so no ICMP error goes back.
+     * not the network's, so no Parameter Problem goes back.
      */
     @Override
     public Verdict processReturn(PacketContext ctx) {
