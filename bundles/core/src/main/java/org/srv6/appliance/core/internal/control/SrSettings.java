@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import org.srv6.appliance.api.behavior.Attribute;
 import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
@@ -54,12 +55,28 @@ public final class SrSettings implements SrService {
                 if (r.kind != Route.SID) {
                     continue;
                 }
-                out.add(new SidInfo(r.prefix(), r.table, r.spec().keyword(), Routes.params(r),
-                        r.instance != null, r.counters.packets.sum(), r.counters.bytes.sum(),
-                        r.counters.errors.sum()));
+                Route.SidCounters c = r.counters;
+                BehaviorInstance inst = r.instance;
+                out.add(new SidInfo(r.prefix(), r.table, r.spec().keyword(), Routes.params(r), inst != null,
+                        c.packets.sum(), c.bytes.sum(), c.errors.sum(), c.proxy, c.fromPackets.sum(),
+                        c.fromBytes.sum(), c.fromErrors.sum(), inst != null ? status(inst) : c.waiting));
             }
             return out;
         }
+    }
+
+    /** The instance's own short state, on one line; a failing one says so rather than failing the listing. */
+    private static String status(BehaviorInstance inst) {
+        String st;
+        try {
+            st = inst.status();
+        } catch (RuntimeException e) {
+            return "status unavailable";
+        }
+        if (st == null || st.isBlank()) {
+            return null;
+        }
+        return st.strip().replaceAll("\\s+", " ");
     }
 
     @Override
