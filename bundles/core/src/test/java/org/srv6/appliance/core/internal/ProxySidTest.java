@@ -255,6 +255,49 @@ public class ProxySidTest extends DataplaneTestSupport {
         assertCounters(info(SID), 1, L3, 1, 1, L3, 0);
     }
 
+    /**
+     * Two SIDs naming the same service port, replayed while their behavior is absent: when it
+     * registers, the first configured takes the port and the second waits (port-claimed) until the
+     * port is free again.
+     */
+    @Test
+    public void whenTheBehaviorArrivesLateTheFirstSidTakesThePortAndTheSecondWaitsForIt() throws Exception {
+        dp.behaviors().removeProvider(70);
+        MemoryPort pxi = addPort("pxi");
+        Files.write(configFile, List.of(
+                "ip -6 route add " + SID + " encap seg6local action End.PX oif p1 iif pxi dev p0",
+                "ip -6 route add " + SID2 + " encap seg6local action End.PX oif p1 iif pxi dev p0"));
+        assertTrue(dp.config().replayOnce(l -> {
+            try {
+                List<String> w = new ArrayList<>(Arrays.asList(l.trim().split("\\s+")));
+                dp.routes().add(RouteGrammar.parse(w.subList(4, w.size()), 6));
+                return null;
+            } catch (DataplaneException e) {
+                return e.getMessage();
+            }
+        }));
+        assertFalse(info(SID).active());
+        assertFalse(info(SID2).active());
+
+        dp.behaviors().addProvider(new Provider("End.PX", "ENDPOINT", new TestProxyBehavior(), 72, 0, 72, "test.px",
+                "1.0.0"));
+        assertTrue("the first configured takes pxi", info(SID).active());
+        SidInfo second = info(SID2);
+        assertFalse(second.active());
+        assertEquals("port pxi claimed by SID fc00::50 (End.PX)", second.status());
+        p0.inject(fromHost0(Packets.ETH_IPV6, udp6Packet(HOST0, SID2, 64, 8)));
+        awaitDrop(DropReason.PORT_CLAIMED, 1);
+        pxi.inject(fromService(TestProxyBehavior.TAKEN));
+        assertFrame("taken back by the first", fromService(TestProxyBehavior.TAKEN), poll(p0));
+        assertEquals(1, info(SID).fromPackets());
+
+        dp.routes().delete(new RouteSpec(6, SID + "/128", null, null, 254, 0, null, null, null));
+        assertTrue("the second takes the freed port", info(SID2).active());
+        pxi.inject(fromService(TestProxyBehavior.TAKEN));
+        assertFrame("taken back by the second", fromService(TestProxyBehavior.TAKEN), poll(p0));
+        assertCounters(info(SID2), 1, L3, 1, 1, L3, 0);
+    }
+
     /** srv6:behaviors: the syntax of a proxy's descriptor (End.AS's attributes) reads as SPEC §2 writes it. */
     @Test
     public void behaviorsShowAProxysSyntax() {
