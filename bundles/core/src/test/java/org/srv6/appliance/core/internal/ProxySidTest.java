@@ -13,7 +13,14 @@ import java.util.List;
 
 import org.junit.Before;
 import org.junit.Test;
+import org.srv6.appliance.api.behavior.AbstractBehavior;
 import org.srv6.appliance.api.behavior.Attribute;
+import org.srv6.appliance.api.behavior.Attributes;
+import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.behavior.BehaviorType;
+import org.srv6.appliance.api.behavior.PacketContext;
+import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.behavior.BehaviorDescriptor;
 import org.srv6.appliance.api.behavior.BehaviorKind;
 import org.srv6.appliance.api.behavior.DropReason;
@@ -296,6 +303,44 @@ public class ProxySidTest extends DataplaneTestSupport {
         pxi.inject(fromService(TestProxyBehavior.TAKEN));
         assertFrame("taken back by the second", fromService(TestProxyBehavior.TAKEN), poll(p0));
         assertCounters(info(SID2), 1, L3, 1, 1, L3, 0);
+    }
+
+    /** A status of several lines is shown on one; one that throws does not stop the listing. */
+    @BehaviorType(behavior = "End.ST")
+    static final class StatusBehavior extends AbstractBehavior {
+        StatusBehavior() {
+            super(d -> d.definition("status (test)").reference("none").optional(Attribute.TABLE));
+        }
+
+        @Override
+        protected BehaviorInstance instance(Attributes a, BehaviorContext c) {
+            boolean throwing = a.has(Attribute.TABLE);
+            return new BehaviorInstance() {
+                @Override
+                public Verdict process(PacketContext ctx) {
+                    return ctx.drop(DropReason.NOT_FOR_US);
+                }
+
+                @Override
+                public String status() {
+                    if (throwing) {
+                        throw new IllegalStateException("broken status");
+                    }
+                    return "  learnt\n   3s ago ";
+                }
+            };
+        }
+    }
+
+    @Test
+    public void aStatusIsOneLineAndAFailingOneDoesNotStopTheListing() throws Exception {
+        dp.behaviors().addProvider(new Provider("End.ST", "ENDPOINT", new StatusBehavior(), 73, 0, 73, "test.st",
+                "1.0.0"));
+        dp.routes().add(new RouteSpec(6, "fc00::70/128", null, "p0", 254, 0, "seg6local", "End.ST", List.of()));
+        dp.routes().add(new RouteSpec(6, "fc00::71/128", null, "p0", 254, 0, "seg6local", "End.ST",
+                List.of("table", "100")));
+        assertEquals("learnt 3s ago", info("fc00::70").status());
+        assertEquals("status unavailable", info("fc00::71").status());
     }
 
     /** srv6:behaviors: the syntax of a proxy's descriptor (End.AS's attributes) reads as SPEC §2 writes it. */

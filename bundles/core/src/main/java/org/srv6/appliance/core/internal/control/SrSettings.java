@@ -65,6 +65,9 @@ public final class SrSettings implements SrService {
         }
     }
 
+    /** Longest status shown: one line of the SID table. */
+    private static final int STATUS_MAX = 160;
+
     /** The instance's own short state, on one line; a failing one says so rather than failing the listing. */
     private static String status(BehaviorInstance inst) {
         String st;
@@ -76,7 +79,8 @@ public final class SrSettings implements SrService {
         if (st == null || st.isBlank()) {
             return null;
         }
-        return st.strip().replaceAll("\\s+", " ");
+        st = st.strip().replaceAll("\\s+", " ");
+        return st.length() <= STATUS_MAX ? st : st.substring(0, STATUS_MAX - 3) + "...";
     }
 
     @Override
