@@ -305,6 +305,34 @@ public class ProxySidTest extends DataplaneTestSupport {
         assertCounters(info(SID2), 1, L3, 1, 1, L3, 0);
     }
 
+    /** Steering would take a service port's input before the proxy (l2 modes) or never see it: refused both ways. */
+    @Test
+    public void aServicePortTakesNoSteeringAndASteeredPortIsNoServicePort() throws Exception {
+        dp.behaviors().addProvider(new Provider("encap", "TRANSIT", ScriptedBehavior.transit(
+                ctx -> ctx.drop(DropReason.NOT_FOR_US)), 74, 0, 74, "test.tmode", "1.0.0"));
+        addPort("pxi");
+        addPort("pxs");
+        dp.routes().add(sid(SID, "oif", "p1", "iif", "pxi"));
+        try {
+            dp.sr().addSteer("pxi", "encap", List.of("segs", "fc00::1"));
+            fail("steered a service port");
+        } catch (DataplaneException e) {
+            assertEquals("port pxi takes the returning traffic of SID fc00::50 (End.PX); a proxy's service port takes "
+                    + "no steering", e.getMessage());
+        }
+        assertTrue(dp.sr().steers().isEmpty());
+
+        dp.sr().addSteer("pxs", "encap", List.of("segs", "fc00::1"));
+        try {
+            dp.routes().add(sid(SID2, "oif", "p1", "iif", "pxs"));
+            fail("a steered port became a service port");
+        } catch (DataplaneException e) {
+            assertEquals("port pxs is steered (ip sr steer iif pxs mode encap); a proxy's service port takes no "
+                    + "steering: ip sr steer del iif pxs first", e.getMessage());
+        }
+        assertEquals(1, dp.sr().sids().size());
+    }
+
     /** A status of several lines is shown on one; one that throws does not stop the listing. */
     @BehaviorType(behavior = "End.ST")
     static final class StatusBehavior extends AbstractBehavior {

@@ -288,15 +288,26 @@ public final class BehaviorRegistry {
         }
         int claimed = r.kind == Route.SID ? claimedPort(inst) : -1;
         if (claimed >= 0) {
+            PortCfg port = state.portByIndex(claimed);
+            String name = port == null ? "#" + claimed : port.name();
             Route holder = claimant(claimed, r, replacing);
+            String why = null;
+            String refusal = null;
             if (holder != null) {
+                why = "port " + name + " claimed by SID " + holder.prefix() + " (" + holder.spec().keyword() + ")";
+                refusal = "port " + name + " already takes the returning traffic of SID " + holder.prefix() + " ("
+                        + holder.spec().keyword() + "); one proxy SID per service port";
+            } else if (port != null && port.steer != null) {
+                // steering would take the port's input first (l2 modes) or never see it (the claim's)
+                String steer = "ip sr steer iif " + name + " mode " + port.steer.spec().keyword();
+                why = "port " + name + " steered (" + steer + ")";
+                refusal = "port " + name + " is steered (" + steer + "); a proxy's service port takes no steering: "
+                        + "ip sr steer del iif " + name + " first";
+            }
+            if (why != null) {
                 closeQuietly(inst);
-                PortCfg port = state.portByIndex(claimed);
-                String name = port == null ? "#" + claimed : port.name();
-                String why = "port " + name + " claimed by SID " + holder.prefix() + " (" + holder.spec().keyword() + ")";
                 if (!waitIfAbsent) {
-                    throw new DataplaneException("port " + name + " already takes the returning traffic of SID "
-                            + holder.prefix() + " (" + holder.spec().keyword() + "); one proxy SID per service port");
+                    throw new DataplaneException(refusal);
                 }
                 r.config = cfg;
                 if (!why.equals(r.counters.waiting)) {
@@ -360,7 +371,7 @@ public final class BehaviorRegistry {
     }
 
     /** @return another SID (neither {@code self} nor {@code replacing}) whose instance claims {@code port}, or null */
-    private Route claimant(int port, Route self, Route replacing) {
+    Route claimant(int port, Route self, Route replacing) {
         for (Route o : state.routes.withBehavior()) {
             if (o != self && o != replacing && o.kind == Route.SID && claimedPort(o.instance) == port) {
                 return o;

@@ -213,6 +213,11 @@ public final class SrSettings implements SrService {
                 throw new DataplaneException("port " + port + " is already steered; ip sr steer del iif " + port
                         + " first");
             }
+            Route holder = registry.claimant(p.index(), null, null);
+            if (holder != null) {
+                throw new DataplaneException("port " + port + " takes the returning traffic of SID " + holder.prefix()
+                        + " (" + holder.spec().keyword() + "); a proxy's service port takes no steering");
+            }
             Provider pr = registry.active(mode);
             if (pr == null || !pr.kind().equals("TRANSIT")) {
                 throw new DataplaneException("steering mode " + mode + " is not installed; installed: "
@@ -235,6 +240,7 @@ public final class SrSettings implements SrService {
             }
             Route old = p.steer;
             p.steer = null;
+            registry.retryWaiting(); // a proxy SID may wait for the port
             state.changed();
             registry.retire(old.instance);
         }
