@@ -52,7 +52,6 @@ public final class Route {
 
     /** Current behavior instance; null while the behavior is absent (SID inactive). */
     public volatile BehaviorInstance instance;
-
     /** Parsed configuration; null until the behavior has parsed the stored text. */
     public volatile BehaviorConfig config;
     /**
