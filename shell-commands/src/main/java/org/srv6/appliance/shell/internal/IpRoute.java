@@ -72,7 +72,10 @@ final class IpRoute {
             String text = ri.text();
             if (stats && RouteSpec.SEG6LOCAL.equals(ri.spec().encap())) {
                 // where iproute2 puts the seg6local counters: after the action's attributes
-                String counters = " packets " + ri.packets() + " bytes " + ri.bytes() + " errors " + ri.errors();
+                String counters = " " + (ri.proxy()
+                        ? ShellCommands.directions(ri.packets(), ri.bytes(), ri.errors(), ri.fromPackets(),
+                                ri.fromBytes(), ri.fromErrors())
+                        : "packets " + ri.packets() + " bytes " + ri.bytes() + " errors " + ri.errors());
                 int dev = text.indexOf(" dev ");
                 text = dev < 0 ? text + counters : text.substring(0, dev) + counters + text.substring(dev);
             }

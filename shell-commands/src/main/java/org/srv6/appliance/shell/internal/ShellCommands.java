@@ -95,7 +95,10 @@ public final class ShellCommands implements Ip.Services {
 
     /**
      * The SID table: TABLE is the table the SID is installed in, LOOKUP the table its behavior
-     * looks packets up in ({@code table T} / {@code vrftable T} of End.T, End.DT*), else "-".
+     * looks packets up in ({@code table T} / {@code vrftable T} of End.T, End.DT*), else "-". A
+     * proxy SID (it takes back what its service returns) counts both directions in its row and
+     * shows each on the line below; a SID with a status (the instance's, or why it is inactive)
+     * shows it on a line of its own.
      */
     static String sidTable(List<SidInfo> sids) {
         StringBuilder sb = new StringBuilder(String.format("%-40s %-18s %-8s %-6s %-6s %12s %14s %10s%n",
@@ -103,9 +106,22 @@ public final class ShellCommands implements Ip.Services {
         for (SidInfo i : sids) {
             sb.append(String.format("%-40s %-18s %-8s %-6s %-6s %12d %14d %10d%n", i.sid(), i.keyword(),
                     i.active() ? "active" : "inactive", RouteGrammar.tableName(i.table()), lookupTable(i.params()),
-                    i.packets(), i.bytes(), i.drops()));
+                    i.packets() + i.fromPackets(), i.bytes() + i.fromBytes(), i.drops() + i.fromDrops()));
+            if (i.proxy()) {
+                sb.append("    ").append(directions(i.packets(), i.bytes(), i.drops(), i.fromPackets(), i.fromBytes(),
+                        i.fromDrops())).append('\n');
+            }
+            if (i.status() != null) {
+                sb.append("    ").append(i.status()).append('\n');
+            }
         }
         return stripNl(sb.toString());
+    }
+
+    /** A proxy SID's counters per direction: to its service ({@code process}), from it ({@code processReturn}). */
+    static String directions(long packets, long bytes, long errors, long fromPackets, long fromBytes, long fromErrors) {
+        return "to-service packets " + packets + " bytes " + bytes + " errors " + errors + " from-service packets "
+                + fromPackets + " bytes " + fromBytes + " errors " + fromErrors;
     }
 
     /** @return the table a behavior's parameters name ({@code table T} or {@code vrftable T}), or "-" */

@@ -4,6 +4,8 @@ package org.srv6.appliance.api.behavior;
 public enum DropReason {
     NONE("not dropped"),
     BEHAVIOR_ABSENT("the SID's behavior bundle is not installed"),
+    PORT_ABSENT("a port the SID's behavior names (oif, iif) does not exist; the SID is inactive until it is added"),
+    PORT_CLAIMED("the service port the SID's proxy would take its returning traffic from is another SID's, or steered"),
     TRUNCATED("frame shorter than its headers say"),
     BAD_ETHERTYPE("ethertype not handled"),
     BAD_IP_VERSION("IP version field does not match the ethertype"),

@@ -11,9 +11,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.srv6.appliance.api.behavior.Attribute;
+import org.srv6.appliance.api.behavior.Attributes;
 import org.srv6.appliance.api.behavior.BehaviorConfig;
 import org.srv6.appliance.api.behavior.BehaviorException;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.core.internal.engine.Route;
@@ -196,6 +199,7 @@ public final class BehaviorRegistry {
                 renew(r, p, old);
             }
         }
+        retryWaiting(); // a port the keyword's SIDs claimed may be free now, or they claim one another waits for
         state.publish(); // the ports some instances claim may have changed
         retire(old);
     }
@@ -224,13 +228,13 @@ public final class BehaviorRegistry {
         String kindName = r.kind == Route.SID ? "ENDPOINT" : "TRANSIT";
         if (p != null && p.kind().equals(kindName)) {
             try {
-                instantiate(r, p);
+                instantiate(r, p, true, null);
             } catch (DataplaneException e) {
                 CoreLog.warn(r.prefix() + " stays inactive: " + e.getMessage());
-                r.instance = null;
+                inactive(r, DropReason.BEHAVIOR_ABSENT, null);
             }
         } else {
-            r.instance = null;
+            inactive(r, DropReason.BEHAVIOR_ABSENT, null);
         }
         if (before != null) {
             old.add(before);
@@ -239,16 +243,170 @@ public final class BehaviorRegistry {
 
     /** Parses the route's stored text with {@code p} and creates its instance (not yet published). */
     void instantiate(Route r, Provider p) throws DataplaneException {
+        instantiate(r, p, false, null);
+    }
+
+    /**
+     * Parses the route's stored text with {@code p} and creates its instance (not yet published).
+     * A port its behavior names ({@code oif}, {@code iif}) that does not exist, or a service port
+     * another SID's instance claims, is refused with one line; with {@code waitIfAbsent} (the boot
+     * replay, a re-creation) the route is kept inactive instead, until the port is added or freed.
+     *
+     * @param replacing the route {@code r} replaces, whose claim does not count, or null
+     */
+    void instantiate(Route r, Provider p, boolean waitIfAbsent, Route replacing) throws DataplaneException {
+        BehaviorConfig cfg;
         try {
-            BehaviorConfig cfg = p.behavior().parse(new ArrayList<>(r.spec().params()));
-            BehaviorInstance inst = p.behavior().create(cfg, new SidContext(r, state));
-            r.config = cfg;
-            r.instance = inst;
+            cfg = p.behavior().parse(new ArrayList<>(r.spec().params()));
         } catch (BehaviorException e) {
             throw new DataplaneException(e.getMessage());
         } catch (RuntimeException e) {
             throw new DataplaneException(r.spec().keyword() + " failed: " + e);
         }
+        String absent = absentPort(cfg);
+        if (absent != null) {
+            if (!waitIfAbsent) {
+                throw new DataplaneException("unknown port " + absent + "; expected an existing port name ("
+                        + portNames() + ")");
+            }
+            r.config = cfg;
+            String why = "port " + absent + " absent";
+            if (!why.equals(r.counters.waiting)) {
+                CoreLog.warn(r.prefix() + " (" + r.spec().keyword() + ") is inactive until port " + absent
+                        + " is added");
+            }
+            inactive(r, DropReason.PORT_ABSENT, why);
+            return;
+        }
+        BehaviorInstance inst;
+        try {
+            inst = p.behavior().create(cfg, new SidContext(r, state));
+        } catch (BehaviorException e) {
+            throw new DataplaneException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new DataplaneException(r.spec().keyword() + " failed: " + e);
+        }
+        int claimed = r.kind == Route.SID ? claimedPort(inst) : -1;
+        if (claimed >= 0) {
+            PortCfg port = state.portByIndex(claimed);
+            String name = port == null ? "#" + claimed : port.name();
+            Route holder = claimant(claimed, r, replacing);
+            String why = null;
+            String refusal = null;
+            if (holder != null) {
+                why = "port " + name + " claimed by SID " + holder.prefix() + " (" + holder.spec().keyword() + ")";
+                refusal = "port " + name + " already takes the returning traffic of SID " + holder.prefix() + " ("
+                        + holder.spec().keyword() + "); one proxy SID per service port";
+            } else if (port != null && port.steer != null) {
+                // steering would take the port's input first (l2 modes) or never see it (the claim's)
+                String steer = "ip sr steer iif " + name + " mode " + port.steer.spec().keyword();
+                why = "port " + name + " steered (" + steer + ")";
+                refusal = "port " + name + " is steered (" + steer + "); a proxy's service port takes no steering: "
+                        + "ip sr steer del iif " + name + " first";
+            }
+            if (why != null) {
+                closeQuietly(inst);
+                if (!waitIfAbsent) {
+                    throw new DataplaneException(refusal);
+                }
+                r.config = cfg;
+                if (!why.equals(r.counters.waiting)) {
+                    CoreLog.warn(r.prefix() + " (" + r.spec().keyword() + ") is inactive: " + why);
+                }
+                inactive(r, DropReason.PORT_CLAIMED, why);
+                return;
+            }
+            r.counters.proxy = true;
+        }
+        r.config = cfg;
+        r.counters.waiting = null;
+        r.instance = inst;
+    }
+
+    /** Takes the route's instance away (it goes inactive): its packets are dropped as {@code reason}. */
+    private static void inactive(Route r, DropReason reason, String waiting) {
+        r.counters.inactive = reason; // before the instance, so a loop that finds none counts the reason
+        r.counters.waiting = waiting;
+        r.instance = null;
+    }
+
+    /** @return {@code NAME (oif)} for the first port the configuration names that does not exist, or null */
+    private String absentPort(BehaviorConfig cfg) {
+        Attributes a;
+        try {
+            a = cfg.attributes();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (a == null) {
+            return null;
+        }
+        for (Attribute at : PORT_ATTRIBUTES) {
+            if (a.has(at)) {
+                String name = at == Attribute.OIF ? a.oif() : a.iif();
+                if (name != null && !state.ports.containsKey(name)) {
+                    return name + " (" + at.keyword() + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final Attribute[] PORT_ATTRIBUTES = {Attribute.OIF, Attribute.IIF};
+
+    private String portNames() {
+        return state.ports.isEmpty() ? "none" : "ports: " + String.join(", ", state.ports.keySet());
+    }
+
+    /** @return the port an instance claims, -1 for none (or when asking it throws) */
+    static int claimedPort(BehaviorInstance inst) {
+        if (inst == null) {
+            return -1;
+        }
+        try {
+            return inst.returnPort();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** @return another SID (neither {@code self} nor {@code replacing}) whose instance claims {@code port}, or null */
+    Route claimant(int port, Route self, Route replacing) {
+        for (Route o : state.routes.withBehavior()) {
+            if (o != self && o != replacing && o.kind == Route.SID && claimedPort(o.instance) == port) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Gives an instance to every SID waiting for a port (added now) or for a claimed port (freed
+     * now) whose behavior is there; the callers publish. @return true when one became active
+     */
+    boolean retryWaiting() {
+        boolean any = false;
+        for (Route r : state.behaviorRoutes()) {
+            if (r.instance != null || r.counters.waiting == null) {
+                continue;
+            }
+            Provider p = active(r.spec().keyword());
+            String kindName = r.kind == Route.SID ? "ENDPOINT" : "TRANSIT";
+            if (p == null || !p.kind().equals(kindName)) {
+                continue;
+            }
+            try {
+                instantiate(r, p, true, null);
+            } catch (DataplaneException e) {
+                CoreLog.warn(r.prefix() + " stays inactive: " + e.getMessage());
+                inactive(r, DropReason.BEHAVIOR_ABSENT, null);
+            }
+            if (r.instance != null) {
+                CoreLog.info(r.prefix() + " (" + r.spec().keyword() + ") is active again");
+                any = true;
+            }
+        }
+        return any;
     }
 
     /** {@link #retire(List)} of one instance; a route without one (inactive) has nothing to close. */

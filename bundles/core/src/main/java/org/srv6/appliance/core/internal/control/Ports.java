@@ -78,6 +78,7 @@ public final class Ports implements PortService {
             }
             PortCfg p = new PortCfg(tap, "tap", queues);
             state.ports.put(name, p);
+            registry.retryWaiting(); // SIDs that name it (oif, iif) come back
             state.changed();
             return info(p);
         }
@@ -89,6 +90,7 @@ public final class Ports implements PortService {
             checkNewPort(name);
             MemoryPortImpl m = state.rt.openMemory(state.freeIndex(), name);
             state.ports.put(name, new PortCfg(m, "memory", 1));
+            registry.retryWaiting(); // SIDs that name it (oif, iif) come back
             state.changed();
             return m;
         }
@@ -106,6 +108,7 @@ public final class Ports implements PortService {
                 throw new DataplaneException("cannot open pcap port " + name + ": " + e.getMessage());
             }
             state.ports.put(name, cfg);
+            registry.retryWaiting(); // SIDs that name it (oif, iif) come back
             state.changed();
             return info(cfg);
         }

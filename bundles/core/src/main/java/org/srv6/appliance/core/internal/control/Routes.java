@@ -29,7 +29,8 @@ public final class Routes implements RouteService {
     }
 
     /** Builds a route from what was typed; checks everything that can be checked now. */
-    private Route build(RouteSpec spec, Route.SidCounters counters) throws DataplaneException {
+    private Route build(RouteSpec spec, Route replacing) throws DataplaneException {
+        Route.SidCounters counters = replacing == null ? null : replacing.counters;
         int family = spec.family() == 4 ? 4 : 6;
         Prefixes.Parsed pf = Prefixes.prefix(spec.prefix(), family);
         int table = spec.table() <= 0 ? Tables.MAIN : spec.table();
@@ -111,7 +112,8 @@ public final class Routes implements RouteService {
                             : "unknown mode " + keyword + "; installed: " + registry.installed("TRANSIT"));
                 }
             } else {
-                registry.instantiate(r, p);
+                // at boot a port the behavior names may come later: the SID waits for it, inactive
+                registry.instantiate(r, p, state.replaying, replacing);
             }
         }
         return r;
@@ -156,7 +158,7 @@ public final class Routes implements RouteService {
         synchronized (state.lock) {
             Route old = find(new RouteSpec(spec.family(), spec.prefix(), null, null, spec.table(), 0, null, null,
                     null), false);
-            Route r = build(spec, old == null ? null : old.counters);
+            Route r = build(spec, old);
             state.routes.add(r);
             snapshot.add(r); // in before the old one goes out: the prefix is never without a route
             if (old != null) {
@@ -166,6 +168,7 @@ public final class Routes implements RouteService {
             state.routeChanged(r, () -> "ip -" + r.family + " route replace " + text(r, true));
             if (old != null) {
                 if (SnapshotBuilder.claims(old)) {
+                    registry.retryWaiting(); // a port it claimed and r does not is free for a SID waiting for it
                     state.publish();
                 }
                 registry.retire(old.instance);
@@ -183,6 +186,9 @@ public final class Routes implements RouteService {
             }
             state.routes.remove(r);
             snapshot.remove(r);
+            if (SnapshotBuilder.claims(r)) {
+                registry.retryWaiting(); // the port it claimed is free for a SID waiting for it
+            }
             state.routeChanged(r, () -> "ip -" + r.family + " route del " + r.prefix()
                     + (r.table != Tables.MAIN ? " table " + Prefixes.tableName(r.table) : "")
                     + " metric " + r.metric);
@@ -202,9 +208,10 @@ public final class Routes implements RouteService {
                     continue;
                 }
                 Route.SidCounters c = r.counters;
-                out.add(new RouteInfo(r.spec(), text(r, table == ALL_TABLES),
-                        !r.hasBehavior() || r.instance != null, c == null ? 0 : c.packets.sum(),
-                        c == null ? 0 : c.bytes.sum(), c == null ? 0 : c.errors.sum()));
+                out.add(c == null ? new RouteInfo(r.spec(), text(r, table == ALL_TABLES), true, 0, 0, 0)
+                        : new RouteInfo(r.spec(), text(r, table == ALL_TABLES), r.instance != null,
+                                c.packets.sum(), c.bytes.sum(), c.errors.sum(), c.proxy, c.fromPackets.sum(),
+                                c.fromBytes.sum(), c.fromErrors.sum()));
             }
             return out;
         }

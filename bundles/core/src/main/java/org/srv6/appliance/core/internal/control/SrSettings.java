@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import org.srv6.appliance.api.behavior.Attribute;
 import org.srv6.appliance.api.behavior.BehaviorContext;
+import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.RouteSpec;
@@ -54,12 +55,32 @@ public final class SrSettings implements SrService {
                 if (r.kind != Route.SID) {
                     continue;
                 }
-                out.add(new SidInfo(r.prefix(), r.table, r.spec().keyword(), Routes.params(r),
-                        r.instance != null, r.counters.packets.sum(), r.counters.bytes.sum(),
-                        r.counters.errors.sum()));
+                Route.SidCounters c = r.counters;
+                BehaviorInstance inst = r.instance;
+                out.add(new SidInfo(r.prefix(), r.table, r.spec().keyword(), Routes.params(r), inst != null,
+                        c.packets.sum(), c.bytes.sum(), c.errors.sum(), c.proxy, c.fromPackets.sum(),
+                        c.fromBytes.sum(), c.fromErrors.sum(), inst != null ? status(inst) : c.waiting));
             }
             return out;
         }
+    }
+
+    /** Longest status shown: one line of the SID table. */
+    private static final int STATUS_MAX = 160;
+
+    /** The instance's own short state, on one line; a failing one says so rather than failing the listing. */
+    private static String status(BehaviorInstance inst) {
+        String st;
+        try {
+            st = inst.status();
+        } catch (RuntimeException e) {
+            return "status unavailable";
+        }
+        if (st == null || st.isBlank()) {
+            return null;
+        }
+        st = st.strip().replaceAll("\\s+", " ");
+        return st.length() <= STATUS_MAX ? st : st.substring(0, STATUS_MAX - 3) + "...";
     }
 
     @Override
@@ -192,6 +213,11 @@ public final class SrSettings implements SrService {
                 throw new DataplaneException("port " + port + " is already steered; ip sr steer del iif " + port
                         + " first");
             }
+            Route holder = registry.claimant(p.index(), null, null);
+            if (holder != null) {
+                throw new DataplaneException("port " + port + " takes the returning traffic of SID " + holder.prefix()
+                        + " (" + holder.spec().keyword() + "); a proxy's service port takes no steering");
+            }
             Provider pr = registry.active(mode);
             if (pr == null || !pr.kind().equals("TRANSIT")) {
                 throw new DataplaneException("steering mode " + mode + " is not installed; installed: "
@@ -214,6 +240,7 @@ public final class SrSettings implements SrService {
             }
             Route old = p.steer;
             p.steer = null;
+            registry.retryWaiting(); // a proxy SID may wait for the port
             state.changed();
             registry.retire(old.instance);
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.srv6.appliance.api.behavior.BehaviorConfig;
 import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.packet.InetAddrs;
 
@@ -148,10 +149,27 @@ public final class Route {
         return kind == SID || kind == STEER;
     }
 
-    /** Per-route packet counters, kept outside behavior instances so that they survive a swap. */
+    /**
+     * Per-route packet counters, kept outside behavior instances so that they survive a swap (and
+     * {@code ip route replace}). A proxy SID counts what comes back from its service
+     * ({@code processReturn}) apart. With them, what a route with a behavior is while it has no
+     * instance (plain routes, millions of them, have none of this).
+     */
     public static final class SidCounters {
+        /**
+         * Why a packet is dropped while the route has no {@link Route#instance}: its behavior is
+         * absent, or a port its behavior names is absent or claimed by another SID.
+         */
+        public volatile DropReason inactive = DropReason.BEHAVIOR_ABSENT;
+        /** Why the SID waits, for the operator (e.g. {@code port s1 (oif) absent}), or null; control plane only. */
+        public String waiting;
+        /** True once an instance of the SID claimed a port: its counters are shown per direction; control plane only. */
+        public boolean proxy;
         public final LongAdder packets = new LongAdder();
         public final LongAdder bytes = new LongAdder();
         public final LongAdder errors = new LongAdder();
+        public final LongAdder fromPackets = new LongAdder();
+        public final LongAdder fromBytes = new LongAdder();
+        public final LongAdder fromErrors = new LongAdder();
     }
 }

@@ -1,5 +1,7 @@
 package org.srv6.appliance.core.internal.engine;
 
+import java.util.concurrent.atomic.LongAdder;
+
 import io.netty.buffer.ByteBuf;
 
 import org.srv6.appliance.api.behavior.BehaviorInstance;
@@ -44,12 +46,14 @@ final class VerdictExecutor {
     void behavior(Loop s, Tables t, Route r, int depth, boolean returning) {
         PacketContext ctx = s.ctx;
         Route.SidCounters c = r.counters;
-        c.packets.increment();
-        c.bytes.add(ctx.l3Length());
+        // a proxy counts each direction apart: to its service (process), from it (processReturn)
+        LongAdder errs = returning ? c.fromErrors : c.errors;
+        (returning ? c.fromPackets : c.packets).increment();
+        (returning ? c.fromBytes : c.bytes).add(ctx.l3Length());
         BehaviorInstance inst = r.instance;
         if (inst == null) {
-            c.errors.increment();
-            s.drop(DropReason.BEHAVIOR_ABSENT);
+            errs.increment();
+            s.drop(c.inactive);
             return;
         }
         if (!returning && r.kind == Route.SID && !hmacValid(s, t, c)) {
@@ -62,24 +66,24 @@ final class VerdictExecutor {
         try {
             v = returning ? inst.processReturn(ctx) : inst.process(ctx);
         } catch (RuntimeException e) {
-            threw(s, r, e);
+            threw(s, r, errs, e);
             return;
         }
         if (v == null) {
-            noVerdict(s, r);
+            noVerdict(s, r, errs);
             return;
         }
         switch (v) {
             case FORWARD -> {
                 if (depth >= MAX_DEPTH) {
-                    c.errors.increment();
+                    errs.increment();
                     s.drop(DropReason.HOP_LIMIT);
                     return;
                 }
                 ByteBuf b = ctx.buf;
                 int l3 = ctx.l3;
                 if (l3 < b.readerIndex() || l3 >= b.writerIndex()) {
-                    badVerdict(s, r, "FORWARD with l3 outside the packet");
+                    badVerdict(s, r, errs, "FORWARD with l3 outside the packet");
                     return;
                 }
                 int version = b.getUnsignedByte(l3) >>> 4;
@@ -88,14 +92,14 @@ final class VerdictExecutor {
                 } else if (version == 4 && ctx.l3Length() >= Ipv4.MIN_LENGTH) {
                     input.dispatch4(s, t, t.lookup4(ctx.table, Ipv4.dst(b, l3)), depth + 1);
                 } else {
-                    c.errors.increment();
+                    errs.increment();
                     s.drop(DropReason.UNSUPPORTED_PAYLOAD);
                 }
             }
             case FORWARD_NH6 -> {
                 int port = Forwarder.nextHop(s, t, true);
                 if (port < 0) {
-                    c.errors.increment();
+                    errs.increment();
                     errors.icmp6(s, t, Icmp6.DEST_UNREACHABLE, Icmp6.UNREACH_NO_ROUTE, 0, DropReason.NO_ROUTE);
                     return;
                 }
@@ -104,7 +108,7 @@ final class VerdictExecutor {
             case FORWARD_NH4, L2_NH6, L2_NH4 -> {
                 int port = Forwarder.nextHop(s, t, v == Verdict.L2_NH6);
                 if (port < 0) {
-                    c.errors.increment();
+                    errs.increment();
                     s.drop(DropReason.NO_ROUTE);
                     return;
                 }
@@ -114,12 +118,12 @@ final class VerdictExecutor {
                 }
                 PortState op = t.port(port);
                 if (op == null || !op.io.up()) {
-                    c.errors.increment();
+                    errs.increment();
                     s.drop(DropReason.PORT_DOWN);
                     return;
                 }
                 if (ctx.l3Length() > op.io.mtu()) {
-                    c.errors.increment();
+                    errs.increment();
                     s.drop(DropReason.MTU_EXCEEDED);
                     return;
                 }
@@ -128,14 +132,14 @@ final class VerdictExecutor {
             case L2_OUT -> {
                 PortState op = t.port(ctx.outPort);
                 if (op == null || !op.io.up()) {
-                    c.errors.increment();
+                    errs.increment();
                     s.drop(DropReason.PORT_DOWN);
                     return;
                 }
                 ByteBuf b = ctx.buf;
                 if (b.readableBytes() - Ethernet.LENGTH > op.io.mtu()) {
                     // as the kernel's End.DX2: a frame whose payload exceeds the port's MTU is not sent
-                    c.errors.increment();
+                    errs.increment();
                     s.drop(DropReason.MTU_EXCEEDED);
                     return;
                 }
@@ -145,14 +149,14 @@ final class VerdictExecutor {
             case LOCAL -> local.local6(s, t, true);
             case DROP -> {
                 if (ctx.dropReason == DropReason.NONE) {
-                    badVerdict(s, r, "DROP without a drop reason");
+                    badVerdict(s, r, errs, "DROP without a drop reason");
                     return;
                 }
-                c.errors.increment();
+                errs.increment();
                 s.drop(ctx.dropReason);
             }
             case ICMP_ERROR -> {
-                c.errors.increment();
+                errs.increment();
                 DropReason reason = ctx.dropReason == DropReason.NONE ? DropReason.INTERNAL : ctx.dropReason;
                 if ((ctx.buf.getUnsignedByte(ctx.l3) >>> 4) == 4) {
                     errors.icmp4(s, t, ctx.icmpType, ctx.icmpCode, ctx.icmpParam, reason);
@@ -161,7 +165,7 @@ final class VerdictExecutor {
                 }
             }
             case CONSUMED -> ctx.buf = null;
-            default -> badVerdict(s, r, "a verdict this core does not carry out");
+            default -> badVerdict(s, r, errs, "a verdict this core does not carry out");
         }
     }
 
@@ -186,16 +190,17 @@ final class VerdictExecutor {
     }
 
     /** The instance threw: counted against the SID, dropped as internal, logged. */
-    private void threw(Loop s, Route r, RuntimeException e) {
-        r.counters.errors.increment();
+    private void threw(Loop s, Route r, LongAdder errs, RuntimeException e) {
+        errs.increment();
         s.drop(DropReason.INTERNAL);
         IoPort in = s.in;
         threw.error(() -> "behavior instance of SID " + r.prefix() + " (" + r.spec().keyword()
-                + ") threw on a packet from " + portName(in) + "; the packet was dropped (internal)", e);
+                + ") threw on a packet " + (errs == r.counters.fromErrors ? "from its service on " : "from ")
+                + portName(in) + "; the packet was dropped (internal)", e);
     }
 
-    private void noVerdict(Loop s, Route r) {
-        r.counters.errors.increment();
+    private void noVerdict(Loop s, Route r, LongAdder errs) {
+        errs.increment();
         s.drop(DropReason.INTERNAL);
         IoPort in = s.in;
         noVerdict.error(() -> "behavior instance of SID " + r.prefix() + " (" + r.spec().keyword()
@@ -204,8 +209,8 @@ final class VerdictExecutor {
     }
 
     /** A verdict the core cannot carry out: counted against the SID, dropped as internal, logged. */
-    private void badVerdict(Loop s, Route r, String what) {
-        r.counters.errors.increment();
+    private void badVerdict(Loop s, Route r, LongAdder errs, String what) {
+        errs.increment();
         s.drop(DropReason.INTERNAL);
         IoPort in = s.in;
         badVerdict.error(() -> "behavior instance of SID " + r.prefix() + " (" + r.spec().keyword() + ") returned "
