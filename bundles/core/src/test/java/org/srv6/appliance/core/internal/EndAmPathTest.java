@@ -69,8 +69,11 @@ public class EndAmPathTest extends DataplaneTestSupport {
         assertFrame("after the service, toward the next segment", Packets.ethernet(HOST0_MAC, P0_MAC, Packets.ETH_IPV6,
                 packet(NEXT, 1, 61).bytes()), poll(p0));
         SidInfo s = dp.sr().sids().get(0);
-        assertEquals("both directions counted on the SID", 2, s.packets());
+        assertTrue("a proxy SID", s.proxy());
+        assertEquals("to the service", 1, s.packets());
+        assertEquals("from the service", 1, s.fromPackets());
         assertEquals(0, s.drops());
+        assertEquals(0, s.fromDrops());
     }
 
     @Test
@@ -133,7 +136,8 @@ public class EndAmPathTest extends DataplaneTestSupport {
         awaitDrop(DropReason.BAD_ETHERTYPE, 2);
         assertNothingSent(p1, 50);
         assertNothingSent(p0, 50);
-        assertEquals(4, dp.sr().sids().get(0).drops());
+        assertEquals("refused on the way back", 4, dp.sr().sids().get(0).fromDrops());
+        assertEquals(0, dp.sr().sids().get(0).drops());
         // the appliance's own addresses on the claimed port are still answered: echo, ARP, NDP
         p1.inject(fromHost1(Packets.ETH_IPV6, echoRequest6(HOST1, P1_ADDR, 64, 0x3333, 1, 8)));
         assertEquals("echo reply", 129, poll(p1)[14 + 40] & 0xff);
@@ -172,7 +176,7 @@ public class EndAmPathTest extends DataplaneTestSupport {
         // the SID stays configured, inactive: its packets are dropped and counted, nothing throws
         // (INTERNAL stays 0, checked after each test)
         p0.inject(fromHost0(Packets.ETH_IPV6, packet(AM, 2, 64).bytes()));
-        awaitDrop(DropReason.BEHAVIOR_ABSENT, 1);
+        awaitDrop(DropReason.PORT_ABSENT, 1);
         assertEquals(1, dp.sr().sids().size());
         assertFalse(dp.sr().sids().get(0).active());
         // and p1 is no longer claimed: what arrives there is routed plainly (no route to LAST)
