@@ -101,6 +101,8 @@ public abstract class OsgiTestSupport {
         {"org.srv6.appliance", "srv6-behavior-end-b6-encaps-red", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-bm", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-s", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-as", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-ad", VERSION},
     };
 
     static Path projectRoot() {
