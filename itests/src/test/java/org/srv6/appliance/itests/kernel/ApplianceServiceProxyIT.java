@@ -205,7 +205,8 @@ public class ApplianceServiceProxyIT {
             try {
                 long before = sidPackets("fc00:e::a6");
                 long atH2 = h2Decapsulated(true);
-                h1.sh("for i in 1 2 3 4 5; do echo proxy > /dev/udp/fc00:a2::1/9999; done");
+                // bash's /dev/udp: five datagrams from H1 into the policy, no reply expected
+                h1.exec("bash", "-c", "for i in 1 2 3 4 5; do echo proxy > /dev/udp/fc00:a2::1/9999; done").check();
                 String rules = "";
                 long deadline = System.currentTimeMillis() + 5000;
                 while (!rules.contains("counter packets 5") && System.currentTimeMillis() < deadline) {
