@@ -58,6 +58,7 @@ public class ApplianceServiceProxyIT {
             h2 = Netns.create("pa", "h2");
             svc = Netns.create("pa", "svc");
             app = Appliance.start(r);
+            awaitKeywords(app, "End.AS", "End.AD");
             for (Netns n : new Netns[] {h1, h2, svc}) {
                 n.sh(SYSCTLS);
             }
@@ -101,6 +102,20 @@ public class ApplianceServiceProxyIT {
             tearDown();
             throw new IllegalStateException(e.getMessage() + log, e);
         }
+    }
+
+    /** Waits until the behaviors are registered (the boot features may still be activating). */
+    static void awaitKeywords(Appliance app, String... keywords) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String have = "";
+        while (System.currentTimeMillis() < deadline) {
+            have = app.ok("srv6:keywords");
+            if (java.util.List.of(have.trim().split("\\s+")).containsAll(java.util.List.of(keywords))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("behaviors " + java.util.List.of(keywords) + " not registered: " + have);
     }
 
     @AfterClass
