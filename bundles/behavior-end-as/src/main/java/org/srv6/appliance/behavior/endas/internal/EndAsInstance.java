@@ -56,7 +56,8 @@ final class EndAsInstance implements BehaviorInstance {
 
     /*
      * §6.2, SRv6 pseudo-code, first part ("Upon receiving an IPv6 packet destined for S"):
-     * 1. IF ENH == 41 (IPv6 service), 4 (IPv4 service) or 143 (Ethernet, an L2 service) THEN
+     * 1. IF ENH == 41 (IPv6 service), 4 (IPv4 service) or 143 (Ethernet, an L2 service; the
+     *    draft's earlier revisions wrote 59 for the Ethernet variant, RFC 8986 assigns 143) THEN
      * 2.     Remove the (outer) IPv6 header and its extension headers
      * 3.     Forward the exposed packet on IFACE-OUT towards NH-ADDR (the frame as it is for Ethernet)
      * 4. ELSE
