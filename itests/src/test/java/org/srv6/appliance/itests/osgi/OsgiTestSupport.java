@@ -102,6 +102,8 @@ public abstract class OsgiTestSupport {
         {"org.srv6.appliance", "srv6-behavior-end-bm", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-s", VERSION},
         {"org.srv6.appliance", "srv6-behavior-end-am", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-as", VERSION},
+        {"org.srv6.appliance", "srv6-behavior-end-ad", VERSION},
     };
 
     static Path projectRoot() {

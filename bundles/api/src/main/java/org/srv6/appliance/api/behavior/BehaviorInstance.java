@@ -20,7 +20,9 @@ public interface BehaviorInstance extends AutoCloseable {
      * Proxy behaviors (End.AS, End.AD, End.AM) take back what their service returns: the core
      * hands every frame arriving on this port (an index from {@link BehaviorContext#portIndex})
      * to {@link #processReturn} instead of forwarding it, except ARP, NDP and packets for the
-     * appliance itself. The default, -1, claims no port.
+     * appliance itself: IP packets to the port's MAC address, and whole frames (any type, any
+     * other destination MAC, group addresses included; {@link PacketContext#wholeFrame}) for an
+     * L2 service. The default, -1, claims no port.
      */
     default int returnPort() {
         return -1;

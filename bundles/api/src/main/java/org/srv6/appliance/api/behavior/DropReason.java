@@ -32,6 +32,8 @@ public enum DropReason {
     TX_FAILED("the port refused the frame"),
     INTERNAL("behavior threw; packet dropped"),
     NEIGHBOR_TABLE_FULL("no neighbor entry for the next hop: table (gc_thresh3) or the port's unresolved entries full"),
+    PROXY_NOT_LEARNT("traffic back from a dynamic proxy's service before any header was learnt"),
+    PROXY_HEADER_TOO_LONG("headers too long for a dynamic proxy to learn"),
     NEIGHBOR_BAD_SENDER("ARP/NDP with an all-zero, broadcast or multicast link-layer address: not learnt");
 
     private final String description;

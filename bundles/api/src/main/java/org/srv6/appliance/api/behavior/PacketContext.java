@@ -49,6 +49,14 @@ public final class PacketContext {
      * loop and left alone by {@link #reset}. Never null.
      */
     public RouteLookup routes = RouteLookup.NONE;
+    /**
+     * {@link BehaviorInstance#processReturn}: true when the core hands over the whole Ethernet frame
+     * (from the reader index; l3 is 14 bytes further) because it was not addressed to the port's own
+     * MAC address (another unicast address, or a group address the appliance does not answer
+     * itself) or is not IP: what an L2 service sends back. False for an IP packet to the port's
+     * MAC. Kept by the core across {@link #reset} for that call; cleared by reset otherwise.
+     */
+    public boolean wholeFrame;
 
     /** Resets the verdict fields before a packet is handed to an instance. */
     public void reset(ByteBuf frame, int l3Index, int port, int ingressTable) {
@@ -63,6 +71,7 @@ public final class PacketContext {
         this.icmpType = 0;
         this.icmpCode = 0;
         this.icmpParam = 0;
+        this.wholeFrame = false;
     }
 
     /** @return bytes from l3 to the end of the frame */

@@ -11,5 +11,5 @@
  * walks through End.X: pom, descriptor, instance, tests on the testkit, feature and distribution.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package org.srv6.appliance.api.behavior;

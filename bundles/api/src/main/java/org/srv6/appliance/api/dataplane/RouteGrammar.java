@@ -32,6 +32,13 @@ public final class RouteGrammar {
     private static final Set<String> ROUTE_KEYWORDS =
             Set.of("dev", "via", "metric", "proto", "scope", "src", "mtu", "onlink", "pref", "expires");
 
+    /**
+     * The same for a seg6local encap: {@code src} is the proxies' parameter (End.AS {@code src A},
+     * SPEC §2), not the route's preferred source, which an endpoint route has no use for.
+     */
+    private static final Set<String> SEG6LOCAL_END =
+            Set.of("dev", "via", "metric", "proto", "scope", "mtu", "onlink", "pref", "expires");
+
     /** Route types iproute2 prints before the prefix; only unicast routes are added by {@code ip route add}. */
     private static final Set<String> OTHER_TYPES = Set.of("local", "broadcast", "multicast", "anycast", "throw",
             "unreachable", "prohibit", "blackhole", "nat");
@@ -102,7 +109,8 @@ public final class RouteGrammar {
                 case "encap" -> {
                     encap = next(a, "encap type; expected seg6 or seg6local");
                     keyword = encapKeyword(a, encap);
-                    while (!a.isEmpty() && !ROUTE_KEYWORDS.contains(a.get(0))) {
+                    Set<String> end = encap.equals(RouteSpec.SEG6LOCAL) ? SEG6LOCAL_END : ROUTE_KEYWORDS;
+                    while (!a.isEmpty() && !end.contains(a.get(0))) {
                         params.add(a.remove(0));
                     }
                 }

@@ -35,6 +35,14 @@ public class RouteGrammarTest {
     }
 
     @Test
+    public void srcOfAProxyBelongsToItsSeg6localParameters() {
+        assertEquals(route(6, "fc00::a5/128", null, "r0", 254, 0, "seg6local", "End.AS", List.of("nh6", "fc00::2",
+                "oif", "s0", "iif", "s0", "src", "fc00::1", "segs", "fc00::5")),
+                RouteGrammar.parse("fc00::a5 encap seg6local action End.AS nh6 fc00::2 oif s0 iif s0 src fc00::1 segs fc00::5"
+                        + " dev r0", 6));
+    }
+
+    @Test
     public void tableBeforeTheEncapOrAfterDevIsTheRouteTable() {
         assertEquals(route(6, "fc00::1/128", null, "r0", 10, 0, "seg6local", "End", List.of()),
                 RouteGrammar.parse("fc00::1 table 10 encap seg6local action End dev r0", 6));

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.behavior.PacketContext;
+import org.srv6.appliance.api.packet.Arp;
 import org.srv6.appliance.api.packet.Ethernet;
 import org.srv6.appliance.api.packet.Icmp4;
 import org.srv6.appliance.api.packet.Icmp6;
@@ -42,6 +43,7 @@ final class Input {
         s.in = port;
         s.route = null;
         ctx.buf = frame;
+        ctx.wholeFrame = false;
         try {
             input(s, port, frame);
         } catch (Throwable t) {
@@ -79,11 +81,20 @@ final class Input {
             return;
         }
         long dmac = Ethernet.dstMac(b, start);
+        int type = Ethernet.type(b, start);
+        if (p.claim != null && dmac != io.mac()
+                && (!Ethernet.isMulticast(dmac) || !answeredHere(p, b, start + Ethernet.LENGTH, type))) {
+            // a port claimed by a proxy SID: what its service sends to another MAC, or to a group
+            // address and not ARP/NDP for the appliance's own addresses, goes back to the proxy whole
+            ctx.reset(b, start + Ethernet.LENGTH, io.index(), p.table);
+            ctx.wholeFrame = true;
+            verdicts.behavior(s, t, p.claim, 0, true);
+            return;
+        }
         if (dmac != io.mac() && !Ethernet.isMulticast(dmac)) {
             s.drop(DropReason.NOT_FOR_US);
             return;
         }
-        int type = Ethernet.type(b, start);
         ctx.reset(b, start + Ethernet.LENGTH, io.index(), p.table);
         switch (type) {
             case Ethernet.TYPE_IPV6 -> ipv6In(s, t, p);
@@ -91,7 +102,8 @@ final class Input {
             case Ethernet.TYPE_ARP -> local.arpIn(s, p);
             default -> {
                 if (p.claim != null) {
-                    verdicts.behavior(s, t, p.claim, 0, true); // e.g. an Ethernet service behind End.AD
+                    ctx.wholeFrame = true; // not IP: an L2 service's frame, taken whole
+                    verdicts.behavior(s, t, p.claim, 0, true);
                 } else {
                     s.drop(DropReason.BAD_ETHERTYPE);
                 }
@@ -209,6 +221,28 @@ final class Input {
             return true;
         }
         return false;
+    }
+
+    /**
+     * A group-addressed frame on a claimed port that the appliance answers itself: ARP for one of
+     * the port's IPv4 addresses, a Neighbor Solicitation for one of its IPv6 addresses, a Neighbor
+     * Advertisement (the resolution of the service's own address).
+     */
+    private static boolean answeredHere(PortState p, ByteBuf b, int l3, int type) {
+        int end = b.writerIndex();
+        if (type == Ethernet.TYPE_ARP) {
+            return end - l3 >= Arp.LENGTH && p.owns4(Arp.targetIp(b, l3));
+        }
+        if (type != Ethernet.TYPE_IPV6 || end - l3 < Ipv6.LENGTH + 24
+                || Ipv6.nextHeader(b, l3) != Ipv6.PROTO_ICMPV6) {
+            return false;
+        }
+        int ul = l3 + Ipv6.LENGTH;
+        int icmp = Icmp6.type(b, ul);
+        if (icmp == Icmp6.NEIGHBOR_ADVERTISEMENT) {
+            return true;
+        }
+        return icmp == Icmp6.NEIGHBOR_SOLICITATION && p.owns6(b.getLong(ul + 8), b.getLong(ul + 16));
     }
 
     /** Carries out the route an IPv4 packet matched. */

@@ -59,7 +59,9 @@ final class VerdictExecutor {
         if (!returning && r.kind == Route.SID && !hmacValid(s, t, c)) {
             return;
         }
+        boolean whole = returning && ctx.wholeFrame;
         ctx.reset(ctx.buf, ctx.l3, ctx.inPort, ctx.inTable);
+        ctx.wholeFrame = whole;
         s.route = r;
         s.routes.tables = t;
         Verdict v;
