@@ -36,6 +36,7 @@ public class ReadmeTourIT {
     private static final Pattern END = Pattern.compile("^<!-- tour:end\\b.*-->\\s*$");
     private static final Pattern NETNS_ADD = Pattern.compile("^ip netns add (\\S+)\\s*$", Pattern.MULTILINE);
     private static final Pattern STARTED = Pattern.compile("srv6: started, pid (\\d+)");
+    private static final Pattern ID = Pattern.compile("\\bid \\d+");
     private static final Pattern CAPTURE_FILE = Pattern.compile("tcpdump -n -r (\\S+)");
 
     private ApplianceHome app;
@@ -46,6 +47,28 @@ public class ReadmeTourIT {
         Path readme = Paths.get(System.getProperty("srv6.readme", "../README.md"));
         assertTrue("no README at " + readme.toAbsolutePath(), Files.isRegularFile(readme));
         return readme;
+    }
+
+    /**
+     * The lines of output the tour shows as examples: its indented (not fenced) blocks between the
+     * markers, without the indentation.
+     */
+    static List<String> samples(List<String> readme) {
+        List<String> samples = new ArrayList<>();
+        boolean inTour = false;
+        boolean inFence = false;
+        for (String line : readme) {
+            if (BEGIN.matcher(line).matches()) {
+                inTour = true;
+            } else if (END.matcher(line).matches()) {
+                inTour = false;
+            } else if (inTour && line.startsWith("```")) {
+                inFence = !inFence;
+            } else if (inTour && !inFence && line.startsWith("    ") && !line.isBlank()) {
+                samples.add(line.substring(4));
+            }
+        }
+        return samples;
     }
 
     /** The tour's shell lines: the fenced code blocks between the tour markers, in order. */
@@ -115,7 +138,9 @@ public class ReadmeTourIT {
 
     @Test
     public void tourRunsAsWritten() throws Exception {
-        String script = tour(Files.readAllLines(readme(), StandardCharsets.UTF_8));
+        List<String> readme = Files.readAllLines(readme(), StandardCharsets.UTF_8);
+        String script = tour(readme);
+        List<String> samples = samples(readme);
         Matcher ns = NETNS_ADD.matcher(script);
         while (ns.find()) {
             namespaces.add(ns.group(1));
@@ -166,6 +191,14 @@ public class ReadmeTourIT {
         assertTrue("tcpdump printed no echo reply:\n" + run, replies.contains("1"));
         assertTrue("tcpdump printed too few of the ping's frames:\n" + run, requests.size() + replies.size() >= 6);
         assertTrue("tcpdump did not read the capture:\n" + run, run.err.contains("reading from file " + captureFile));
+
+        // what the README shows as the tour's output is what it printed (ping ids differ from run to run)
+        assertTrue("the README's tour shows no output", samples.size() >= 4);
+        String printed = ID.matcher(out).replaceAll("id N");
+        for (String sample : samples) {
+            assertTrue("the README shows a line the tour did not print:\n" + sample + "\n" + run,
+                    printed.contains(ID.matcher(sample).replaceAll("id N")));
+        }
 
         // the tour's cleanup left nothing behind
         Matcher started = STARTED.matcher(out);
