@@ -76,8 +76,10 @@ public final class FeatureCommands {
             @Descriptor("keep the features it includes installed, each as a feature of its own")
             @Parameter(names = {"-k", "--keep-members"}, presentValue = "true", absentValue = "false") boolean keepMembers,
             @Descriptor("feature name") String name) {
+        Feature f = manager.features().get(name);
+        boolean members = f != null && !f.includes.isEmpty();
         List<String> kept = manager.uninstall(name, keepMembers);
-        return "feature " + name + " uninstalled" + (keepMembers ? "; its features stay installed" : "")
+        return "feature " + name + " uninstalled" + (keepMembers && members ? "; its features stay installed" : "")
                 + (kept.isEmpty() ? "" : "; kept " + String.join(", ", kept) + ", used by another installed feature");
     }
 }

@@ -204,4 +204,29 @@ public class FeatureTest {
             assertEquals(p + ": mandatory extension x.y is not supported; this runtime knows " + Feature.INCLUDES, e.getMessage());
         }
     }
+
+    private Feature set(String name, String... members) throws IOException {
+        StringBuilder a = new StringBuilder();
+        for (String m : members) {
+            a.append(a.length() == 0 ? "" : ", ").append("{\"id\": \"a:").append(m).append(":osgifeature:").append(m).append(":1\"}");
+        }
+        return Feature.read(write(name, "{\"id\": \"a:" + name + ":osgifeature:" + name + ":1\", \"bundles\": [\"a:" + name + ":1\"],"
+                + " \"extensions\": {\"" + Feature.INCLUDES + "\": {\"type\": \"artifacts\", \"kind\": \"mandatory\", \"artifacts\": [" + a + "]}}}"));
+    }
+
+    @Test
+    public void closureFollowsIncludesOnceEachAndNamesAMissingMember() throws IOException {
+        Map<String, Feature> all = new java.util.TreeMap<>();
+        for (Feature f : List.of(set("top", "mid", "leaf"), set("mid", "leaf", "top"), set("leaf"), set("broken", "gone"))) {
+            all.put(f.name, f);
+        }
+        assertEquals(List.of("top", "mid", "leaf"), new ArrayList<>(FeatureManager.closureOf("top", all)));
+        assertEquals(List.of("leaf", "top"), FeatureManager.members(all.get("mid"), all));
+        try {
+            FeatureManager.closureOf("broken", all);
+            fail("a missing member was accepted");
+        } catch (IllegalArgumentException e) {
+            assertEquals("feature broken includes a:gone:osgifeature:gone:1, which no file in features/ has as its id", e.getMessage());
+        }
+    }
 }
