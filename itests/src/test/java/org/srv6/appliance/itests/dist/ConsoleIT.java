@@ -125,6 +125,18 @@ public class ConsoleIT {
     }
 
     @Test
+    public void featureUninstallOffersFeaturesNotTheirBundlesAndKeepMembers() throws Exception {
+        keys("feature:uninstall srv6-", "Tab");
+        assertTrue("feature names not offered:\n" + screen(),
+                waitFor(() -> screen().matches("(?s).*\\bsrv6-all\\b.*\\bsrv6-core\\b.*"), 10_000));
+        // feature:list also lists bundles (srv6-api, srv6-shell-commands): they are no features
+        assertTrue(screen(), !screen().contains("srv6-api") && !screen().contains("srv6-shell-commands"));
+        keys("C-u", "feature:uninstall --k", "Tab");
+        assertTrue("--keep-members not completed:\n" + screen(),
+                waitFor(() -> screen().contains("srv6> feature:uninstall --keep-members"), 10_000));
+    }
+
+    @Test
     public void bareUninstallIsTheBundleCommand() throws Exception {
         // the console resolves a bare name in gogo, then felix, then any scope (etc/gosh_profile)
         String id = null;

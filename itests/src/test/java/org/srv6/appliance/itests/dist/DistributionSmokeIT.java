@@ -134,9 +134,9 @@ public class DistributionSmokeIT {
         assertEquals(list.toString(), 0, list.exit);
         assertEquals(list.toString(), "", list.err);
         String[] lines = list.out.split("\n", -1);
-        assertTrue(list.out, lines[0].matches("NAME\\s+VERSION\\s+INSTALLED\\s+BUNDLES"));
-        assertTrue(list.out, list.out.matches("(?s).*\\nsrv6-core\\s+\\S+\\s+yes\\s+\\d+\\n.*"));
-        assertTrue(list.out, list.out.matches("(?s).*\\nsrv6-all\\s+\\S+\\s+yes\\s+\\d+\\n.*"));
+        assertTrue(list.out, lines[0].matches("NAME\\s+VERSION\\s+INSTALLED\\s+BUNDLES\\s+BY"));
+        assertTrue(list.out, list.out.matches("(?s).*\\nsrv6-core\\s+\\S+\\s+yes\\s+\\d+\\s+boot\\n.*"));
+        assertTrue(list.out, list.out.matches("(?s).*\\nsrv6-all\\s+\\S+\\s+yes\\s+\\d+\\s+boot\\n.*"));
         assertTrue("no empty line after the table:\n" + list.out, list.out.endsWith("\n") && !list.out.endsWith("\n\n"));
     }
 

@@ -10,22 +10,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One OSGi Feature (R8 compendium, Feature Service, {@code feature-resource-version} 1.0): its id
- * and the bundles it lists. The name used by the commands is the file name without {@code .json}.
+ * One OSGi Feature (R8 compendium, Feature Service, {@code feature-resource-version} 1.0): its id,
+ * the bundles it lists and the features it includes. The name used by the commands is the file
+ * name without {@code .json}.
+ *
+ * <p>The Feature format has no includes of its own; a feature made of other features (srv6-all)
+ * lists their ids in the mandatory extension {@value #INCLUDES} of type {@code artifacts}, which a
+ * runtime that does not know it must refuse rather than install half of the feature:
+ * <pre>
+ * "extensions": { "org.srv6.appliance.includes": { "type": "artifacts", "kind": "mandatory",
+ *     "artifacts": [ { "id": "org.srv6.appliance:srv6-behavior-end:osgifeature:srv6-behavior-end:0.1.0" } ] } }
+ * </pre>
  */
 final class Feature {
+    /** Name of the extension that lists the ids of the included features. */
+    static final String INCLUDES = "org.srv6.appliance.includes";
+
     final String name;
     final String id;
     final String version;
     final String description;
     final List<BundleId> bundles;
+    /** Ids of the features this one includes, as written (group:artifact:osgifeature:classifier:version). */
+    final List<String> includes;
 
-    private Feature(String name, String id, String version, String description, List<BundleId> bundles) {
+    private Feature(String name, String id, String version, String description, List<BundleId> bundles, List<String> includes) {
         this.name = name;
         this.id = id;
         this.version = version;
         this.description = description;
         this.bundles = bundles;
+        this.includes = includes;
     }
 
     static Feature read(Path file) throws IOException {
@@ -66,8 +81,39 @@ final class Feature {
                 }
             }
         }
+        List<String> includes = new ArrayList<>();
+        Object ext = m.get("extensions");
+        if (ext != null && !(ext instanceof Map)) {
+            throw new IOException(file + ": \"extensions\" must be an object");
+        }
+        if (ext != null) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) ext).entrySet()) {
+                Map<?, ?> x = e.getValue() instanceof Map ? (Map<?, ?>) e.getValue() : Map.of();
+                if (INCLUDES.equals(e.getKey())) {
+                    if (!"artifacts".equals(x.get("type")) || !(x.get("artifacts") instanceof List)) {
+                        throw new IOException(file + ": extension " + INCLUDES + " must be of type artifacts, with a list \"artifacts\"");
+                    }
+                    for (Object a : (List<?>) x.get("artifacts")) {
+                        Object aid = a instanceof Map ? ((Map<?, ?>) a).get("id") : a;
+                        if (!(aid instanceof String)) {
+                            throw new IOException(file + ": an included feature without \"id\"; expected {\"id\": \"group:artifact:osgifeature:name:version\"}");
+                        }
+                        try {
+                            BundleId.parse((String) aid);
+                        } catch (IllegalArgumentException iae) {
+                            throw new IOException(file + ": " + iae.getMessage());
+                        }
+                        includes.add((String) aid);
+                    }
+                } else if ("mandatory".equals(x.get("kind"))) {
+                    // the Feature Service: a mandatory extension the runtime does not know fails the feature
+                    throw new IOException(file + ": mandatory extension " + e.getKey() + " is not supported; this runtime knows " + INCLUDES);
+                }
+            }
+        }
         Object d = m.get("description");
-        return new Feature(name, id, fid.version, d instanceof String ? (String) d : "", Collections.unmodifiableList(bundles));
+        return new Feature(name, id, fid.version, d instanceof String ? (String) d : "", Collections.unmodifiableList(bundles),
+                Collections.unmodifiableList(includes));
     }
 
     /** A Maven coordinate as the Feature format writes it: {@code g:a[:type[:classifier]]:v}. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,9 +26,18 @@ import org.osgi.framework.Constants;
  * the bundles from {@code ${srv6.home}/system} in Maven layout. What the operator installs or
  * uninstalls is remembered in {@code ${srv6.home}/var/features.state} and applied again over the
  * boot list ({@code srv6.features.boot}) at the next start.
+ *
+ * <p>A feature is installed when it was chosen (boot list, {@code feature:install}) or when an
+ * installed feature includes it ({@link Feature#INCLUDES}); the bundles in the framework are
+ * exactly those of the installed features. A feature that an installed feature includes cannot be
+ * uninstalled on its own: the command is refused, naming the including feature, so that an
+ * uninstall always removes what it says.
  */
 final class FeatureManager {
     static final String BOOT_PROPERTY = "srv6.features.boot";
+    /** Why a chosen feature is installed, as {@code feature:list} shows it. */
+    static final String BOOT = "boot";
+    static final String OPERATOR = "operator";
 
     private final BundleContext context;
     private final Path featuresDir;
@@ -35,8 +45,8 @@ final class FeatureManager {
     private final Path stateFile;
     /** Bundle locations present before any feature was applied: never removed by an uninstall. */
     private final Set<String> startupLocations = new HashSet<>();
-    /** Installed feature names, in installation order. */
-    private final Set<String> installed = new LinkedHashSet<>();
+    /** The chosen features, in the order they were chosen, with why ({@link #BOOT}, {@link #OPERATOR}). */
+    private final Map<String, String> chosen = new LinkedHashMap<>();
 
     FeatureManager(BundleContext context, Path home) {
         this.context = context;
@@ -59,37 +69,49 @@ final class FeatureManager {
                 startupLocations.add(b.getLocation());
             }
         }
-        Set<String> wanted = new LinkedHashSet<>();
+        Map<String, String> wanted = new LinkedHashMap<>();
         if (bootList != null) {
             for (String n : bootList.split(",")) {
                 if (!n.isBlank()) {
-                    wanted.add(n.strip());
+                    wanted.put(n.strip(), BOOT);
                 }
             }
         }
         Map<String, Boolean> state = readState();
         for (Map.Entry<String, Boolean> e : state.entrySet()) {
             if (e.getValue()) {
-                wanted.add(e.getKey());
+                wanted.putIfAbsent(e.getKey(), OPERATOR);
             } else {
                 wanted.remove(e.getKey());
             }
         }
         List<String> errors = new ArrayList<>();
-        for (String n : wanted) {
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            String n = e.getKey();
             try {
-                apply(n, all);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                errors.add(e.getMessage());
+                closure(n, all);
+                chosen.put(n, e.getValue());
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                errors.add(ex.getMessage());
             }
         }
-        // the framework cache may still hold bundles of a feature that is no longer wanted
-        Set<String> needed = new HashSet<>();
-        for (String n : installed) {
-            for (Feature.BundleId b : all.get(n).bundles) {
-                needed.add(location(b));
+        for (Map.Entry<String, Boolean> e : state.entrySet()) {
+            List<String> by = includedBy(e.getKey(), all);
+            if (!e.getValue() && !by.isEmpty()) {
+                errors.add("feature " + e.getKey() + " was uninstalled but " + String.join(", ", by)
+                        + " includes it: it stays installed");
             }
         }
+        // install what the chosen features need, then remove what the framework cache still holds
+        // of features no longer wanted
+        for (String n : chosen.keySet()) {
+            try {
+                start(n, all);
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                errors.add(ex.getMessage());
+            }
+        }
+        Set<String> needed = neededLocations(all);
         boolean removed = false;
         for (Bundle b : context.getBundles()) {
             if (featureLocations.contains(b.getLocation()) && !needed.contains(b.getLocation())) {
@@ -128,43 +150,134 @@ final class FeatureManager {
         return out;
     }
 
+    /** A consistent picture of the features for {@code feature:list}. */
+    static final class Snapshot {
+        final Map<String, Feature> all;
+        /** Installed features (chosen and included), in installation order. */
+        final Set<String> installed;
+        /** Why each installed feature is: its including features, then boot/operator if chosen. */
+        final Map<String, List<String>> why;
+        /** The bundles of the installed features (distinct, in order), with the features listing each. */
+        final Map<Feature.BundleId, List<String>> bundles;
+
+        Snapshot(Map<String, Feature> all, Set<String> installed, Map<String, List<String>> why,
+                Map<Feature.BundleId, List<String>> bundles) {
+            this.all = all;
+            this.installed = installed;
+            this.why = why;
+            this.bundles = bundles;
+        }
+
+        /** @return the distinct bundles the feature brings, its own and those of the features it includes */
+        int bundleCount(String name) {
+            try {
+                Set<String> seen = new HashSet<>();
+                for (String n : closureOf(name, all)) {
+                    for (Feature.BundleId b : all.get(n).bundles) {
+                        seen.add(b.toString());
+                    }
+                }
+                return seen.size();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                return all.get(name).bundles.size();
+            }
+        }
+    }
+
+    synchronized Snapshot snapshot() {
+        Map<String, Feature> all = features();
+        Set<String> installed = installed(all);
+        Map<String, List<String>> why = new LinkedHashMap<>();
+        for (String n : installed) {
+            List<String> w = new ArrayList<>(includedBy(n, all));
+            if (chosen.containsKey(n)) {
+                w.add(chosen.get(n));
+            }
+            why.put(n, w);
+        }
+        Map<Feature.BundleId, List<String>> bundles = new LinkedHashMap<>();
+        Map<String, Feature.BundleId> byText = new HashMap<>();
+        for (String n : installed) {
+            for (Feature.BundleId b : all.get(n).bundles) {
+                Feature.BundleId key = byText.computeIfAbsent(b.toString(), k -> b);
+                bundles.computeIfAbsent(key, k -> new ArrayList<>()).add(n);
+            }
+        }
+        return new Snapshot(all, installed, why, bundles);
+    }
+
+    /** @return the framework's bundle of that id, or null when it is not installed */
+    Bundle bundle(Feature.BundleId b) {
+        return context.getBundle(location(b));
+    }
+
     synchronized boolean isInstalled(String name) {
-        return installed.contains(name);
+        return installed(features()).contains(name);
     }
 
-    synchronized Set<String> installed() {
-        return new LinkedHashSet<>(installed);
-    }
-
-    /** Installs every bundle of the feature, then starts those that are not fragments. */
+    /**
+     * Chooses the feature: installs every bundle of it and of the features it includes, then
+     * starts those that are not fragments.
+     */
     synchronized void install(String name) {
-        apply(name, features());
-        remember(name, true);
+        Map<String, Feature> all = features();
+        closure(name, all);
+        chosen.put(name, OPERATOR);
+        start(name, all);
+        remember(Map.of(name, true));
     }
 
-    /** Uninstalls the feature's bundles that no other installed feature and no startup bundle uses. */
-    synchronized void uninstall(String name) {
+    /**
+     * Uninstalls the feature: the bundles that it alone brought (with the features it includes)
+     * leave the framework. Refused, with nothing changed, when an installed feature includes it.
+     * With {@code keepMembers}, the features it includes stay installed as chosen features of
+     * their own and no bundle leaves.
+     *
+     * @return the bundles kept because another installed feature (or the startup set) uses them
+     */
+    synchronized List<String> uninstall(String name, boolean keepMembers) {
         Map<String, Feature> all = features();
         Feature f = find(name, all);
-        if (!installed.contains(name)) {
-            throw new IllegalArgumentException("feature " + name + " is not installed; installed: " + String.join(", ", installed));
+        Set<String> before = installed(all);
+        if (!before.contains(name)) {
+            throw new IllegalArgumentException("feature " + name + " is not installed; installed: " + String.join(", ", before));
         }
-        Set<String> kept = new HashSet<>(startupLocations);
-        for (String other : installed) {
-            Feature o = all.get(other);
-            if (!other.equals(name) && o != null) {
-                for (Feature.BundleId b : o.bundles) {
-                    kept.add(location(b));
+        List<String> by = includedBy(name, all);
+        if (!by.isEmpty()) {
+            String first = by.get(0);
+            throw new IllegalArgumentException(name + " is included by " + String.join(", ", by) + "; uninstall " + first
+                    + " (all its features go), or feature:uninstall --keep-members " + first + " and then " + name);
+        }
+        Map<String, Boolean> choices = new LinkedHashMap<>();
+        if (keepMembers) {
+            for (String m : members(f, all)) {
+                if (before.contains(m) && !chosen.containsKey(m)) {
+                    chosen.put(m, OPERATOR);
+                    choices.put(m, true);
+                }
+            }
+        }
+        chosen.remove(name);
+        choices.put(name, false);
+        Set<String> needed = neededLocations(all);
+        needed.addAll(startupLocations);
+        List<Feature.BundleId> gone = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (String n : before) {
+            for (Feature.BundleId b : all.get(n).bundles) {
+                String loc = location(b);
+                if (!needed.contains(loc)) {
+                    gone.add(b);
+                } else if (closureOf(name, all).contains(n) && !keepMembers) {
+                    kept.add(b.artifact);
                 }
             }
         }
         List<String> failures = new ArrayList<>();
-        List<Feature.BundleId> reversed = new ArrayList<>(f.bundles);
-        java.util.Collections.reverse(reversed);
-        for (Feature.BundleId b : reversed) {
-            String loc = location(b);
-            Bundle bundle = context.getBundle(loc);
-            if (bundle != null && !kept.contains(loc)) {
+        java.util.Collections.reverse(gone);
+        for (Feature.BundleId b : gone) {
+            Bundle bundle = context.getBundle(location(b));
+            if (bundle != null) {
                 try {
                     bundle.uninstall();
                 } catch (BundleException | IllegalStateException e) {
@@ -172,33 +285,120 @@ final class FeatureManager {
                 }
             }
         }
-        installed.remove(name);
-        remember(name, false);
-        refresh();
+        remember(choices);
+        if (!gone.isEmpty()) {
+            refresh();
+        }
         if (!failures.isEmpty()) {
             throw new IllegalStateException("feature " + name + " uninstalled with errors: " + String.join("; ", failures));
         }
+        return kept;
     }
 
-    private void apply(String name, Map<String, Feature> all) {
-        Feature f = find(name, all);
-        List<Bundle> toStart = new ArrayList<>();
-        for (Feature.BundleId b : f.bundles) {
-            Path jar = b.resolve(systemDir);
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException("feature " + name + " needs " + b + "; expected the file " + jar);
-            }
-            String loc = location(b);
-            Bundle bundle = context.getBundle(loc);
+    /** @return the installed features: the chosen ones and every feature they include, in order */
+    private Set<String> installed(Map<String, Feature> all) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String n : chosen.keySet()) {
             try {
-                if (bundle == null) {
-                    bundle = context.installBundle(loc);
-                }
-            } catch (BundleException e) {
-                throw new IllegalStateException("feature " + name + ": cannot install " + b + ": " + e.getMessage(), e);
+                out.addAll(closureOf(n, all));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // a feature file changed under a running appliance: what is still readable counts
+                out.add(n);
             }
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                toStart.add(bundle);
+        }
+        out.retainAll(all.keySet());
+        return out;
+    }
+
+    /** @return the installed features that directly include {@code name} */
+    private List<String> includedBy(String name, Map<String, Feature> all) {
+        List<String> out = new ArrayList<>();
+        for (String n : installed(all)) {
+            if (!n.equals(name)) {
+                try {
+                    if (members(all.get(n), all).contains(name)) {
+                        out.add(n);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // a member that is missing: it includes nothing we can name
+                }
+            }
+        }
+        return out;
+    }
+
+    private Set<String> neededLocations(Map<String, Feature> all) {
+        Set<String> needed = new HashSet<>();
+        for (String n : installed(all)) {
+            for (Feature.BundleId b : all.get(n).bundles) {
+                needed.add(location(b));
+            }
+        }
+        return needed;
+    }
+
+    /** Validates the feature and what it includes (the file of each is there). */
+    private void closure(String name, Map<String, Feature> all) {
+        closureOf(name, all);
+    }
+
+    /** @return the feature and every feature it includes, depth first (members before it is done) */
+    static Set<String> closureOf(String name, Map<String, Feature> all) {
+        Set<String> out = new LinkedHashSet<>();
+        closureOf(name, all, out);
+        return out;
+    }
+
+    private static void closureOf(String name, Map<String, Feature> all, Set<String> out) {
+        Feature f = find(name, all);
+        if (!out.add(name)) {
+            return;
+        }
+        for (String m : members(f, all)) {
+            closureOf(m, all, out);
+        }
+    }
+
+    /** @return the names of the features {@code f} includes directly */
+    static List<String> members(Feature f, Map<String, Feature> all) {
+        List<String> out = new ArrayList<>();
+        for (String id : f.includes) {
+            String found = null;
+            for (Feature o : all.values()) {
+                if (o.id.equals(id)) {
+                    found = o.name;
+                    break;
+                }
+            }
+            if (found == null) {
+                throw new IllegalArgumentException("feature " + f.name + " includes " + id + ", which no file in features/ has as its id");
+            }
+            out.add(found);
+        }
+        return out;
+    }
+
+    /** Installs and starts the bundles of the feature and of the features it includes. */
+    private void start(String name, Map<String, Feature> all) {
+        List<Bundle> toStart = new ArrayList<>();
+        for (String n : closureOf(name, all)) {
+            for (Feature.BundleId b : all.get(n).bundles) {
+                Path jar = b.resolve(systemDir);
+                if (!Files.isRegularFile(jar)) {
+                    throw new IllegalStateException("feature " + n + " needs " + b + "; expected the file " + jar);
+                }
+                String loc = location(b);
+                Bundle bundle = context.getBundle(loc);
+                try {
+                    if (bundle == null) {
+                        bundle = context.installBundle(loc);
+                    }
+                } catch (BundleException e) {
+                    throw new IllegalStateException("feature " + n + ": cannot install " + b + ": " + e.getMessage(), e);
+                }
+                if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && !toStart.contains(bundle)) {
+                    toStart.add(bundle);
+                }
             }
         }
         List<String> failures = new ArrayList<>();
@@ -209,13 +409,12 @@ final class FeatureManager {
                 failures.add(bundle.getSymbolicName() + ": " + e.getMessage());
             }
         }
-        installed.add(name);
         if (!failures.isEmpty()) {
             throw new IllegalStateException("feature " + name + " installed but not started: " + String.join("; ", failures));
         }
     }
 
-    private Feature find(String name, Map<String, Feature> all) {
+    private static Feature find(String name, Map<String, Feature> all) {
         Feature f = all.get(name);
         if (f == null) {
             throw new IllegalArgumentException("unknown feature " + name + "; available: " + String.join(", ", all.keySet()));
@@ -259,10 +458,13 @@ final class FeatureManager {
     }
 
     /** Rewrites the state file atomically with the latest choice per feature. */
-    private void remember(String name, boolean install) {
+    private void remember(Map<String, Boolean> choices) {
         Map<String, Boolean> m = readState();
-        m.remove(name);
-        m.put(name, install);
+        for (Map.Entry<String, Boolean> c : choices.entrySet()) {
+            m.remove(c.getKey());
+            m.put(c.getKey(), c.getValue());
+        }
+        String name = String.join(", ", choices.keySet());
         StringBuilder sb = new StringBuilder("# features installed (or uninstalled) at run time; applied over srv6.features.boot at start\n");
         for (Map.Entry<String, Boolean> e : m.entrySet()) {
             sb.append(e.getKey()).append('=').append(e.getValue() ? "installed" : "uninstalled").append('\n');

@@ -18,7 +18,9 @@ import org.apache.felix.feature.impl.FeatureServiceImpl;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.osgi.service.feature.FeatureArtifact;
 import org.osgi.service.feature.FeatureBundle;
+import org.osgi.service.feature.FeatureExtension;
 import org.osgi.service.feature.FeatureService;
 
 public class FeatureTest {
@@ -129,8 +131,102 @@ public class FeatureTest {
                     actual.add(b.toString());
                 }
                 assertEquals(p.toString(), expected, actual);
+                List<String> includes = new ArrayList<>();
+                FeatureExtension x = theirs.getExtensions().get(Feature.INCLUDES);
+                if (x != null) {
+                    assertEquals(FeatureExtension.Type.ARTIFACTS, x.getType());
+                    assertEquals(FeatureExtension.Kind.MANDATORY, x.getKind());
+                    for (FeatureArtifact a : x.getArtifacts()) {
+                        includes.add(a.getID().toString());
+                    }
+                }
+                assertEquals(p.toString(), includes, ours.includes);
             }
         }
         assertTrue("expected the six feature files, found " + files, files >= 6);
+    }
+
+    /**
+     * Every behavior module has its own feature, which lists its bundle alone, and srv6-all
+     * includes every behavior feature (and nothing else), so each behavior can be uninstalled by
+     * its feature and srv6-all brings them all.
+     */
+    @Test
+    public void everyBehaviorHasItsFeatureAndSrv6AllIncludesThemAll() throws IOException {
+        Path src = Path.of(System.getProperty("srv6.features.src", "../../features/src/main/features"));
+        Path bundles = src.resolve("../../../../bundles").normalize();
+        List<String> modules = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(bundles, "behavior-*")) {
+            for (Path m : ds) {
+                if (Files.isRegularFile(m.resolve("pom.xml"))) {
+                    modules.add("srv6-" + m.getFileName());
+                }
+            }
+        }
+        assertTrue("behavior modules under " + bundles + ": " + modules, modules.size() >= 20);
+        List<String> features = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(src, "srv6-behavior-*.json")) {
+            for (Path p : ds) {
+                Feature f = Feature.read(p);
+                features.add(f.name);
+                assertEquals(p + " lists its bundle alone", 1, f.bundles.size());
+                assertEquals(p.toString(), "org.srv6.appliance:" + f.name + ":${project.version}", f.bundles.get(0).toString());
+                assertEquals(p.toString(), "org.srv6.appliance:" + f.name + ":osgifeature:" + f.name + ":${project.version}", f.id);
+            }
+        }
+        java.util.Collections.sort(modules);
+        java.util.Collections.sort(features);
+        assertEquals("one feature per behavior module", modules, features);
+        Feature all = Feature.read(src.resolve("srv6-all.json"));
+        assertEquals("srv6-all includes features, it lists no bundle of its own", List.of(), all.bundles);
+        List<String> included = new ArrayList<>();
+        for (String id : all.includes) {
+            included.add(id.split(":")[1]);
+        }
+        assertEquals("included once each", included.size(), new java.util.HashSet<>(included).size());
+        java.util.Collections.sort(included);
+        assertEquals("srv6-all includes every behavior feature", features, included);
+    }
+
+    @Test
+    public void includesAreReadAndAnUnknownMandatoryExtensionIsRefused() throws IOException {
+        Feature f = Feature.read(write("srv6-set", "{\"id\": \"a:srv6-set:osgifeature:srv6-set:1\", \"extensions\": {"
+                + " \"" + Feature.INCLUDES + "\": {\"type\": \"artifacts\", \"kind\": \"mandatory\","
+                + " \"artifacts\": [ {\"id\": \"a:m1:osgifeature:m1:1\"}, \"a:m2:osgifeature:m2:1\" ] },"
+                + " \"notes\": {\"type\": \"text\", \"kind\": \"optional\", \"text\": \"x\"} } }"));
+        assertEquals(List.of("a:m1:osgifeature:m1:1", "a:m2:osgifeature:m2:1"), f.includes);
+        assertEquals(List.of(), f.bundles);
+        Path p = write("srv6-other", "{\"id\": \"a:b:1\", \"extensions\": {\"x.y\": {\"type\": \"text\", \"kind\": \"mandatory\", \"text\": \"\"}}}");
+        try {
+            Feature.read(p);
+            fail("accepted");
+        } catch (IOException e) {
+            assertEquals(p + ": mandatory extension x.y is not supported; this runtime knows " + Feature.INCLUDES, e.getMessage());
+        }
+    }
+
+    private Feature set(String name, String... members) throws IOException {
+        StringBuilder a = new StringBuilder();
+        for (String m : members) {
+            a.append(a.length() == 0 ? "" : ", ").append("{\"id\": \"a:").append(m).append(":osgifeature:").append(m).append(":1\"}");
+        }
+        return Feature.read(write(name, "{\"id\": \"a:" + name + ":osgifeature:" + name + ":1\", \"bundles\": [\"a:" + name + ":1\"],"
+                + " \"extensions\": {\"" + Feature.INCLUDES + "\": {\"type\": \"artifacts\", \"kind\": \"mandatory\", \"artifacts\": [" + a + "]}}}"));
+    }
+
+    @Test
+    public void closureFollowsIncludesOnceEachAndNamesAMissingMember() throws IOException {
+        Map<String, Feature> all = new java.util.TreeMap<>();
+        for (Feature f : List.of(set("top", "mid", "leaf"), set("mid", "leaf", "top"), set("leaf"), set("broken", "gone"))) {
+            all.put(f.name, f);
+        }
+        assertEquals(List.of("top", "mid", "leaf"), new ArrayList<>(FeatureManager.closureOf("top", all)));
+        assertEquals(List.of("leaf", "top"), FeatureManager.members(all.get("mid"), all));
+        try {
+            FeatureManager.closureOf("broken", all);
+            fail("a missing member was accepted");
+        } catch (IllegalArgumentException e) {
+            assertEquals("feature broken includes a:gone:osgifeature:gone:1, which no file in features/ has as its id", e.getMessage());
+        }
     }
 }
