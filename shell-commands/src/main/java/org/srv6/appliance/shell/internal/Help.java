@@ -104,6 +104,34 @@ final class Help {
         return out;
     }
 
+    /**
+     * Fills the descriptions still missing from the console's completion declarations
+     * ({@code complete -c gogo:cat -d "Concatenate and print files"} in etc/gosh_profile),
+     * which Gogo keeps in the session variable {@code .completions}: a map from the command's
+     * name to JLine's CompletionData (public fields; the one without options is the command's).
+     */
+    static void fromCompletions(TreeMap<String, String> out, Object completions) {
+        if (!(completions instanceof java.util.Map<?, ?> map)) {
+            return;
+        }
+        for (var e : out.entrySet()) {
+            if (!e.getValue().isEmpty() || !(map.get(e.getKey()) instanceof List<?> data)) {
+                continue;
+            }
+            for (Object d : data) {
+                try {
+                    Object options = d.getClass().getField("options").get(d);
+                    Object description = d.getClass().getField("description").get(d);
+                    if (options == null && description != null) {
+                        e.setValue(description.toString());
+                    }
+                } catch (ReflectiveOperationException | RuntimeException ignored) {
+                    // not a completion of JLine's: no description from it
+                }
+            }
+        }
+    }
+
     private static List<String> functions(Object p) {
         List<String> out = new ArrayList<>();
         if (p instanceof String[] a) {

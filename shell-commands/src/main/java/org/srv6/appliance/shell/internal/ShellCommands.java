@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -356,7 +357,9 @@ public final class ShellCommands implements Ip.Services {
     @Descriptor(HELP_DESC)
     public String help(CommandSession session, @Descriptor("[ srv6 | ip | NAME ]") String... args) throws Exception {
         if (args.length == 0) {
-            return Help.all(COMMANDS, Help.others(context));
+            TreeMap<String, String> others = Help.others(context);
+            Help.fromCompletions(others, session.get(".completions"));
+            return Help.all(COMMANDS, others);
         }
         if (args.length > 1) {
             throw usage("help", "unexpected '" + args[1] + "'");

@@ -118,7 +118,7 @@ final class Usage {
             case "link" -> "ip link { add NAME type { tap | pcap } ... | delete NAME | set NAME SETTINGS | show [ NAME ] | help }";
             case "address" -> "ip address { add | del } IFADDR dev PORT | ip address { show | help }";
             case "route" -> "ip route { add | del | replace } PREFIX [ via ADDRESS ] [ dev PORT ] [ table TABLE_ID ]"
-                    + " [ metric METRIC ] [ encap { seg6 | seg6local } ... ] | ip route { show [ table TABLE_ID ] | help }";
+                    + " [ encap { seg6 | seg6local } ... ] | ip route { show | help }";
             case "neighbor" -> "ip neigh { add | del } ADDR lladdr LLADDR dev PORT | ip neigh { show | flush | help }";
             case "sr" -> "ip sr { tunsrc | hmac | steer } COMMAND | ip sr help";
             default -> "ip [ -4 | -6 | -s | -d ] { link | address | route | neighbor | sr } { COMMAND | help }";

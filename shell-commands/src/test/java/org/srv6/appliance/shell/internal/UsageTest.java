@@ -221,6 +221,32 @@ public class UsageTest {
         }
     }
 
+    /** JLine's CompletionData, as the console's {@code complete -c NAME -d TEXT} keeps it. */
+    public static final class Data {
+        public final List<String> options;
+        public final String description;
+
+        Data(List<String> options, String description) {
+            this.options = options;
+            this.description = description;
+        }
+    }
+
+    @Test
+    public void commandsWithoutADescriptorTakeTheConsolesCompletionDescription() {
+        TreeMap<String, String> others = new TreeMap<>();
+        others.put("gogo:cat", "");
+        others.put("felix:lb", "list all installed bundles");
+        others.put("gogo:tac", "");
+        Help.fromCompletions(others, java.util.Map.of(
+                "gogo:cat", List.of(new Data(List.of("-n"), "Number the output lines"), new Data(null, "Concatenate and print files")),
+                "felix:lb", List.of(new Data(null, "other text"))));
+        assertEquals("Concatenate and print files", others.get("gogo:cat"));
+        assertEquals("list all installed bundles", others.get("felix:lb"));
+        assertEquals("", others.get("gogo:tac"));
+        Help.fromCompletions(others, null);
+    }
+
     @Test
     public void otherCommandsAreDescribedByTheirDescriptor() {
         assertEquals("list all installed bundles", Help.describe(new Other(), "lb"));
