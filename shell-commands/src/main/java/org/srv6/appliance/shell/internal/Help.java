@@ -47,9 +47,19 @@ final class Help {
         return (c[0].equals("ip") ? "srv6:ip" : "srv6:" + c[0]) + " - " + c[1] + "\n  usage: " + c[2];
     }
 
-    /** {@code help ip}: the command's description, then {@code ip help}'s text. */
+    /** What each {@code ip} object configures. */
+    static final String OBJECTS = """
+            Objects:
+              link      the ports: TAP (also in another namespace) and pcap ports, up/down, MTU, MAC, table
+              address   the addresses of the ports (and their local and connected routes)
+              route     routes, SIDs (encap seg6local action ...) and transit routes (encap seg6 mode ...) per table
+              neighbor  the neighbor table (NDP, ARP): static entries, show, flush
+              sr        tunnel source, HMAC keys and per-port policy, steering by incoming port
+            """;
+
+    /** {@code help ip}: the command's description, then {@code ip help}'s text and what each object is. */
     static String ip() {
-        return "srv6:ip - " + ShellCommands.IP_DESC + "\n" + Usage.IP
+        return "srv6:ip - " + ShellCommands.IP_DESC + "\n" + Usage.IP + OBJECTS
                 + "Each object prints its own usage: ip link help, ip address help, ip route help, ip neigh help, ip sr help";
     }
 

@@ -373,6 +373,9 @@ public final class ShellCommands implements Ip.Services {
                 return Help.one(c);
             }
         }
+        if (!name.matches("[\\w.:-]+")) {
+            throw usage("help", "invalid command name '" + name + "'");
+        }
         // another bundle's command: Gogo's own help for it (its methods and parameters)
         Object out = session.execute("felix:help " + name);
         return out == null ? null : out.toString();

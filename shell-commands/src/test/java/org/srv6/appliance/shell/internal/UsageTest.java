@@ -176,6 +176,15 @@ public class UsageTest {
         assertEquals("unknown config command 'frob'; expected show, status, save FILE or load FILE; usage: "
                 + "srv6:config [ show | status | save FILE | load FILE ]", message(() -> cmd.config("frob")));
         assertEquals("Command not found: frobnicate; help lists the commands", message(() -> cmd._default("frobnicate", "1")));
+        assertEquals("invalid command name 'lb; stop 0'; usage: help [ srv6 | ip | NAME ]", message(() -> {
+            try {
+                cmd.help(null, "lb; stop 0");
+            } catch (ShellError e) {
+                throw e;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }));
         assertEquals("unknown object 'x'; expected link, addr, route, neigh, sr; usage: " + Usage.line(""),
                 message(() -> cmd.ip("x")));
     }
@@ -207,6 +216,9 @@ public class UsageTest {
         assertTrue(srv6, srv6.contains("  srv6:capture    " + ShellCommands.CAPTURE_DESC
                 + "\n                  usage: srv6:capture PORT FILE [ count N ]\n"));
         assertTrue(Help.ip(), Help.ip().startsWith("srv6:ip - " + ShellCommands.IP_DESC + "\nUsage: ip [ OPTIONS ]"));
+        for (String o : new String[] {"link", "address", "route", "neighbor", "sr"}) {
+            assertTrue(o, Help.ip().matches("(?s).*\n  " + o + " +\\S.*"));
+        }
     }
 
     /** A command object as another bundle registers it. */
