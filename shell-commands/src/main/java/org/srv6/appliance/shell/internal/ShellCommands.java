@@ -373,6 +373,9 @@ public final class ShellCommands implements Ip.Services {
                 return Help.one(c);
             }
         }
+        if (name.equals("default") || name.equals("srv6:default")) {
+            return Help.one(new String[] {"default", DEFAULT_DESC, "(not typed: Gogo runs it for an unknown NAME)"});
+        }
         if (!name.matches("[\\w.:-]+")) {
             throw usage("help", "invalid command name '" + name + "'");
         }

@@ -166,7 +166,7 @@ public class UsageTest {
     }
 
     @Test
-    public void srv6CommandsGivenWrongArgumentsSayWhatAndTheirUsage() {
+    public void srv6CommandsGivenWrongArgumentsSayWhatAndTheirUsage() throws Exception {
         ShellCommands cmd = new ShellCommands();
         assertEquals("missing port and file; usage: srv6:capture PORT FILE [ count N ]", message(() -> cmd.capture()));
         assertEquals("missing file; usage: srv6:capture PORT FILE [ count N ]", message(() -> cmd.capture("p0")));
@@ -176,6 +176,10 @@ public class UsageTest {
         assertEquals("unknown config command 'frob'; expected show, status, save FILE or load FILE; usage: "
                 + "srv6:config [ show | status | save FILE | load FILE ]", message(() -> cmd.config("frob")));
         assertEquals("Command not found: frobnicate; help lists the commands", message(() -> cmd._default("frobnicate", "1")));
+        assertEquals("srv6:default - " + ShellCommands.DEFAULT_DESC + "\n  usage: (not typed: Gogo runs it for an unknown NAME)",
+                cmd.help(null, "default"));
+        assertEquals(Help.ip(), cmd.help(null, "ip"));
+        assertEquals(Help.srv6(ShellCommands.COMMANDS), cmd.help(null, "srv6"));
         assertEquals("invalid command name 'lb; stop 0'; usage: help [ srv6 | ip | NAME ]", message(() -> {
             try {
                 cmd.help(null, "lb; stop 0");
