@@ -69,6 +69,11 @@ final class ApplianceHome implements AutoCloseable {
 
     /** Copies the built home; {@code withNetns} also creates a fresh network namespace. */
     static ApplianceHome copy(boolean withNetns) throws Exception {
+        return copy(withNetns, "srv6dist");
+    }
+
+    /** As {@link #copy(boolean)}, the namespace's name starting with {@code prefix}. */
+    static ApplianceHome copy(boolean withNetns, String prefix) throws Exception {
         Path dir = Files.createTempDirectory("srv6dist");
         // other users must reach bin/ (the permission test runs the client as another user)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -77,7 +82,7 @@ final class ApplianceHome implements AutoCloseable {
         PristineHome.copy(built(), home);
         String ns = null;
         if (withNetns) {
-            ns = "srv6dist" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+            ns = prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
             Run add = exec(null, List.of("ip", "netns", "add", ns));
             if (add.exit != 0) {
                 fail("ip netns add " + ns + " failed: " + add);

@@ -1,6 +1,7 @@
 package org.srv6.appliance.itests.dist;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -165,6 +166,43 @@ public class ConsoleIT {
                         && Files.readString(app.home.resolve("var/.srv6_history")).contains("echo first-line-42"), 5000));
     }
 
+    @Test
+    public void rejectedCommandsPrintTheClientsErrorLineWithoutJavaNames() throws Exception {
+        String[] commands = {
+            "frobnicate 1 2",                      // no such command
+            "ip frobnicate",                       // wrong ip object
+            "ip route frob",                       // wrong verb
+            "ip -6 route add fc00::1/128 frob",    // a rejected ip line
+            "srv6:capture",                        // would be a Gogo coercion failure: the usage instead
+            "srv6:sids extra",                     // an argument the command does not take
+        };
+        for (String c : commands) {
+            ApplianceHome.Run client = app.srv6("client", c);
+            assertEquals(client.toString(), 1, client.exit);
+            String line = client.err.strip();
+            assertTrue(client.toString(), line.startsWith("Error: ") && !line.contains("\n"));
+            keys(c, "Enter");
+            // the console prints exactly the client's line (joined where the terminal wrapped it)
+            assertTrue("console did not print '" + line + "' for " + c + ":\n" + joinedScreen(),
+                    waitFor(() -> joinedScreen().contains("\n" + line + "\n"), 10_000));
+        }
+        String screen = joinedScreen();
+        for (String java : new String[] {"java.", "org.apache", "Exception"}) {
+            assertFalse("'" + java + "' on the console:\n" + screen, screen.contains(java));
+        }
+        assertTrue(screen, screen.contains("\nError: Command not found: frobnicate; help lists the commands\n"));
+        assertTrue(screen, screen.contains("\nError: unknown object 'frobnicate'; expected link, addr, route, neigh, sr;"
+                + " usage: ip [ -4 | -6 | -s | -d ] { link | address | route | neighbor | sr } { COMMAND | help }\n"));
+        assertTrue(screen, screen.contains("\nError: missing port and file; usage: srv6:capture PORT FILE [ count N ]\n"));
+    }
+
+    @Test
+    public void ipRouteHelpPrintsTheUsageInTheConsole() throws Exception {
+        keys("ip route help", "Enter");
+        assertTrue("no usage:\n" + screen(), waitForScreen("\nSEG6LOCALHDR := action ACTION [ ACTION_PARAMS ] [ count ]\n", 10_000));
+        assertTrue(screen(), screen().contains("\nUsage: ip [ -4 | -6 ] [ -s ] route { list | show } [ table TABLE_ID | table all ]\n"));
+    }
+
     private void keys(String... keys) throws Exception {
         for (String k : keys) {
             ApplianceHome.exec(null, List.of("tmux", "send-keys", "-t", session, k));
@@ -173,6 +211,11 @@ public class ConsoleIT {
 
     private String screen() throws Exception {
         return ApplianceHome.exec(null, List.of("tmux", "capture-pane", "-p", "-t", session)).out;
+    }
+
+    /** The screen and its scrollback with the lines the terminal wrapped joined again. */
+    private String joinedScreen() throws Exception {
+        return ApplianceHome.exec(null, List.of("tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", session)).out;
     }
 
     private boolean waitForScreen(String text, long millis) throws Exception {

@@ -111,7 +111,8 @@ public class DistributionSmokeIT {
         // the ip parser rejects the object with an IllegalArgumentException
         ApplianceHome.Run bad = app.srv6("client", "ip frobnicate");
         assertNotEquals(bad.toString(), 0, bad.exit);
-        assertEquals(bad.toString(), "Error: unknown object 'frobnicate'; expected link, addr, route, neigh, sr\n", bad.err);
+        assertEquals(bad.toString(), "Error: unknown object 'frobnicate'; expected link, addr, route, neigh, sr; usage: "
+                + "ip [ -4 | -6 | -s | -d ] { link | address | route | neighbor | sr } { COMMAND | help }\n", bad.err);
         assertEquals(bad.toString(), "", bad.out);
     }
 

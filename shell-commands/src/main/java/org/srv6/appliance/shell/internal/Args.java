@@ -19,8 +19,14 @@ final class Args {
         return matches(v, "show", 1) || matches(v, "list", 1) || v.equals("ls") || v.equals("lst");
     }
 
-    static IllegalArgumentException fail(String msg) {
-        return new IllegalArgumentException(msg);
+    /** Wrong words: the one-line reason; the {@code ip} command adds the object's usage line. */
+    static ShellError fail(String msg) {
+        return new ShellError(msg);
+    }
+
+    /** An answer about the state (no such device, no such table): the words were right, no usage line. */
+    static ShellError answer(String msg) {
+        return new ShellError(msg, false);
     }
 
     static String next(List<String> a, String what) {

@@ -32,9 +32,62 @@ final class Ip {
     }
 
     private final Services services;
+    private static final java.util.Set<String> OPTIONS = java.util.Set.of("-4", "-6", "-s", "-stats", "-statistics", "-d", "-details");
 
     Ip(Services services) {
         this.services = services;
+    }
+
+    /**
+     * The {@code ip} command: runs one line; {@code ip help} and {@code ip OBJECT help} return the
+     * usage. A line with wrong words throws a {@link ShellError} that ends with the object's usage
+     * line ({@code ...; usage: ip route ...}); an answer about the state (no such device) without it.
+     */
+    String command(List<String> args) {
+        String object = "";
+        try {
+            List<String> a = new ArrayList<>(args);
+            if (!a.isEmpty() && a.get(0).equals("ip")) {
+                a.remove(0);
+            }
+            int k = 0;
+            while (k < a.size() && OPTIONS.contains(a.get(k))) {
+                k++;
+            }
+            if (k < a.size() && !a.get(k).startsWith("-")) {
+                String typed = a.get(k);
+                object = typed.equals("help") ? "" : object(typed);
+                if (typed.equals("help") || (object != null && k + 1 < a.size() && a.get(k + 1).equals("help"))) {
+                    SrService sr = services.sr();
+                    return Usage.of(object, sr == null ? null : sr.behaviors());
+                }
+            }
+            return execute(args);
+        } catch (ShellError e) {
+            if (!e.wrongWords()) {
+                throw e;
+            }
+            throw new ShellError(e.getMessage() + "; usage: " + Usage.line(object == null ? "" : object));
+        } catch (IllegalArgumentException e) {
+            // the route grammar and the behaviors' parsers reject words with one line too
+            throw new ShellError(e.getMessage() + "; usage: " + Usage.line(object == null ? "" : object));
+        }
+    }
+
+    /** The object {@code typed} abbreviates, as iproute2 matches it; null when none. */
+    static String object(String typed) {
+        if (matches(typed, "link", 1)) {
+            return "link";
+        } else if (matches(typed, "address", 1)) {
+            return "address";
+        } else if (matches(typed, "route", 1)) {
+            return "route";
+        } else if (matches(typed, "neighbor", 1) || matches(typed, "neighbour", 1)) {
+            return "neighbor";
+        } else if (typed.equals("sr")) {
+            return "sr";
+        }
+        return null;
     }
 
     /** Runs one line; a rejected line throws IllegalArgumentException with a one-line message. */
@@ -59,22 +112,21 @@ final class Ip {
             throw fail("missing object; expected link, addr, route, neigh, sr");
         }
         String obj = a.remove(0);
-        try {
-            if (matches(obj, "link", 1)) {
-                return IpLink.execute(need(services.portService(), "port service"), a, stats);
-            } else if (matches(obj, "address", 1)) {
-                return IpAddr.execute(need(services.addresses(), "address service"), services.portService(), a, family);
-            } else if (matches(obj, "route", 1)) {
-                return IpRoute.execute(need(services.routes(), "route service"), a, family, stats);
-            } else if (matches(obj, "neighbor", 1) || matches(obj, "neighbour", 1)) {
-                return IpNeigh.execute(need(services.neighbors(), "neighbor service"), a, family);
-            } else if (obj.equals("sr")) {
-                return IpSr.execute(need(services.sr(), "SR service"), a, stats);
-            }
-        } catch (DataplaneException e) {
-            throw fail(e.getMessage());
+        String object = object(obj);
+        if (object == null) {
+            throw fail("unknown object '" + obj + "'; expected link, addr, route, neigh, sr");
         }
-        throw fail("unknown object '" + obj + "'; expected link, addr, route, neigh, sr");
+        try {
+            return switch (object) {
+                case "link" -> IpLink.execute(need(services.portService(), "port service"), a, stats);
+                case "address" -> IpAddr.execute(need(services.addresses(), "address service"), services.portService(), a, family);
+                case "route" -> IpRoute.execute(need(services.routes(), "route service"), a, family, stats);
+                case "neighbor" -> IpNeigh.execute(need(services.neighbors(), "neighbor service"), a, family);
+                default -> IpSr.execute(need(services.sr(), "SR service"), a, stats);
+            };
+        } catch (DataplaneException e) {
+            throw Args.answer(e.getMessage());
+        }
     }
 
     /**
@@ -97,7 +149,7 @@ final class Ip {
 
     private static <T> T need(T service, String name) {
         if (service == null) {
-            throw fail(name + " is not available; expected the srv6-core bundle to be active");
+            throw Args.answer(name + " is not available; expected the srv6-core bundle to be active");
         }
         return service;
     }

@@ -1,5 +1,6 @@
 package org.srv6.appliance.shell.internal;
 
+import static org.srv6.appliance.shell.internal.Args.answer;
 import static org.srv6.appliance.shell.internal.Args.fail;
 import static org.srv6.appliance.shell.internal.Args.isShow;
 import static org.srv6.appliance.shell.internal.Args.matches;
@@ -78,7 +79,7 @@ final class IpLink {
             }
         }
         if (name != null && sb.length() == 0) {
-            throw fail("Device \"" + name + "\" does not exist.");
+            throw answer("Device \"" + name + "\" does not exist.");
         }
         return sb.toString();
     }

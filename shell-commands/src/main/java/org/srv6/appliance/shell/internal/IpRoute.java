@@ -1,5 +1,6 @@
 package org.srv6.appliance.shell.internal;
 
+import static org.srv6.appliance.shell.internal.Args.answer;
 import static org.srv6.appliance.shell.internal.Args.fail;
 import static org.srv6.appliance.shell.internal.Args.isShow;
 import static org.srv6.appliance.shell.internal.Args.matches;
@@ -64,7 +65,7 @@ final class IpRoute {
         int fam = family == 0 ? 4 : family;
         if (table != RouteService.ALL_TABLES && !rs.hasTable(fam, table)) {
             // the kernel's answer for a table no route has named
-            throw fail("ipv" + fam + ": FIB table " + RouteGrammar.tableName(table)
+            throw answer("ipv" + fam + ": FIB table " + RouteGrammar.tableName(table)
                     + " does not exist; a table exists once a route names it");
         }
         StringBuilder sb = new StringBuilder();

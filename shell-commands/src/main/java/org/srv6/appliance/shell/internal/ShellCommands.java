@@ -1,12 +1,20 @@
 package org.srv6.appliance.shell.internal;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -40,8 +48,42 @@ import org.srv6.appliance.api.dataplane.SrService;
         "osgi.command.function=capture",
         "osgi.command.function=config",
         "osgi.command.function=ports",
-        "osgi.command.function=keywords"})
+        "osgi.command.function=keywords",
+        "osgi.command.function=help",
+        "osgi.command.function=default"})
 public final class ShellCommands implements Ip.Services {
+
+    // what `help` and `help srv6` print of each command; also its Gogo @Descriptor
+    static final String IP_DESC = "Configure ports, addresses, routes, neighbors and SRv6 in the iproute2 dialect; ip help for the objects";
+    static final String BEHAVIORS_DESC = "List the installed behaviors: keyword, bundle, version, SIDs using it, then its parameter syntax";
+    static final String SIDS_DESC = "List the SIDs: behavior, state, table, lookup table, packets, bytes, drops";
+    static final String STATS_DESC = "Show the counters of each port, then the drops by reason and the neighbor counters";
+    static final String CAPTURE_DESC = "Write what a port sends and receives to a pcap file (count N: stop after N frames)";
+    static final String CONFIG_DESC = "Show, save or load the running configuration; status of the boot replay";
+    static final String PORTS_DESC = "Print the port names on one line (for Tab completion)";
+    static final String KEYWORDS_DESC = "Print the installed behavior keywords on one line (for Tab completion)";
+    static final String HELP_DESC = "List the commands with their descriptions, the appliance's first; help srv6, help ip or help NAME for one";
+    static final String DEFAULT_DESC = "Answers a name no command has with one line: Command not found";
+
+    /** Each srv6 command: name, description, usage; in the order {@code help} lists them. */
+    static final String[][] COMMANDS = {
+        {"ip", IP_DESC, "ip [ -4 | -6 | -s | -d ] { link | address | route | neighbor | sr } { COMMAND | help }"},
+        {"behaviors", BEHAVIORS_DESC, "srv6:behaviors"},
+        {"sids", SIDS_DESC, "srv6:sids"},
+        {"stats", STATS_DESC, "srv6:stats"},
+        {"capture", CAPTURE_DESC, "srv6:capture PORT FILE [ count N ]"},
+        {"config", CONFIG_DESC, "srv6:config [ show | status | save FILE | load FILE ]"},
+        {"ports", PORTS_DESC, "srv6:ports"},
+        {"keywords", KEYWORDS_DESC, "srv6:keywords"},
+        {"help", HELP_DESC, "help [ srv6 | ip | NAME ]"},
+    };
+
+    private volatile BundleContext context;
+
+    @Activate
+    void activate(BundleContext bc) {
+        context = bc;
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PortService ports;
@@ -69,8 +111,10 @@ public final class ShellCommands implements Ip.Services {
     @Override public NeighborService neighbors() { return neighbors; }
     @Override public SrService sr() { return sr; }
 
-    public String ip(String... args) {
-        String out = ip.execute(List.of(args));
+    @Descriptor(IP_DESC)
+    public String ip(@Descriptor("OBJECT COMMAND ..., e.g. route add fc00::1/128 encap seg6local action End dev p0; help")
+            String... args) {
+        String out = ip.command(List.of(args));
         return out.isEmpty() ? null : stripNl(out);
     }
 
@@ -78,7 +122,9 @@ public final class ShellCommands implements Ip.Services {
         return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
 
-    public String behaviors() {
+    @Descriptor(BEHAVIORS_DESC)
+    public String behaviors(@Descriptor("none") String... args) {
+        noArgs("behaviors", args);
         SrService s = need(sr);
         StringBuilder sb = new StringBuilder();
         for (BehaviorInfo b : s.behaviors()) {
@@ -89,7 +135,9 @@ public final class ShellCommands implements Ip.Services {
         return stripNl(sb.toString());
     }
 
-    public String sids() {
+    @Descriptor(SIDS_DESC)
+    public String sids(@Descriptor("none") String... args) {
+        noArgs("sids", args);
         return sidTable(need(sr).sids());
     }
 
@@ -136,7 +184,9 @@ public final class ShellCommands implements Ip.Services {
         return "-";
     }
 
-    public String stats() throws DataplaneException {
+    @Descriptor(STATS_DESC)
+    public String stats(@Descriptor("none") String... args) throws DataplaneException {
+        noArgs("stats", args);
         PortService p = need(ports);
         StringBuilder sb = new StringBuilder(String.format("%-12s %12s %14s %12s %14s %10s %10s%n",
                 "PORT", "RX-PACKETS", "RX-BYTES", "TX-PACKETS", "TX-BYTES", "RX-DROP", "TX-DROP"));
@@ -162,22 +212,58 @@ public final class ShellCommands implements Ip.Services {
         return stripNl(sb.toString());
     }
 
-    public String capture(String port, String file, String... rest) throws DataplaneException {
-        int count = 0;
-        if (rest.length == 2 && rest[0].equals("count")) {
-            count = Integer.parseInt(rest[1]);
-        } else if (rest.length != 0) {
-            throw new IllegalArgumentException("unexpected '" + String.join(" ", rest)
-                    + "'; expected srv6:capture PORT FILE [count N]");
+    @Descriptor(CAPTURE_DESC)
+    public String capture(@Descriptor("PORT FILE [ count N ]") String... args) {
+        if (args.length < 2) {
+            throw usage("capture", args.length == 0 ? "missing port and file" : "missing file");
         }
-        need(ports).capture(port, Path.of(file).toAbsolutePath(), count);
+        int count = 0;
+        if (args.length == 4 && args[2].equals("count")) {
+            try {
+                count = Integer.parseInt(args[3]);
+            } catch (NumberFormatException e) {
+                count = -1;
+            }
+            if (count < 0) {
+                throw usage("capture", "invalid count '" + args[3] + "'; expected a number of frames");
+            }
+        } else if (args.length != 2) {
+            throw usage("capture", "unexpected '" + String.join(" ", List.of(args).subList(2, args.length)) + "'");
+        }
+        try {
+            need(ports).capture(args[0], Path.of(args[1]).toAbsolutePath(), count);
+        } catch (DataplaneException e) {
+            throw new ShellError(e.getMessage(), false);
+        }
         return null;
     }
 
-    public String config(String... args) throws Exception {
+    @Descriptor(CONFIG_DESC)
+    public String config(@Descriptor("[ show | status | save FILE | load FILE ]") String... args) {
+        try {
+            return configCommand(args);
+        } catch (IOException e) {
+            throw new ShellError(ioMessage(e), false);
+        }
+    }
+
+    private static String ioMessage(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "cannot read " + e.getMessage() + ": no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "cannot access " + e.getMessage() + ": permission denied";
+        }
+        return "cannot access the file: " + e.getMessage();
+    }
+
+    private String configCommand(String... args) throws IOException {
         String verb = args.length == 0 ? "show" : args[0];
         if (verb.equals("status")) {
             return status(replay);
+        }
+        if (!List.of("show", "save", "load").contains(verb)) {
+            throw usage("config", "unknown config command '" + verb + "'; expected show, status, save FILE or load FILE");
         }
         ConfigService c = need(config);
         switch (verb) {
@@ -186,7 +272,7 @@ public final class ShellCommands implements Ip.Services {
             }
             case "save" -> {
                 if (args.length != 2) {
-                    throw new IllegalArgumentException("missing file; expected srv6:config save FILE");
+                    throw usage("config", "missing file; expected srv6:config save FILE");
                 }
                 Path target = Path.of(args[1]).toAbsolutePath();
                 Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
@@ -196,7 +282,7 @@ public final class ShellCommands implements Ip.Services {
             }
             case "load" -> {
                 if (args.length != 2) {
-                    throw new IllegalArgumentException("missing file; expected srv6:config load FILE");
+                    throw usage("config", "missing file; expected srv6:config load FILE");
                 }
                 List<String> lines = Files.readAllLines(Path.of(args[1]));
                 String[] rejected = {null};
@@ -213,11 +299,11 @@ public final class ShellCommands implements Ip.Services {
                     }
                 });
                 if (rejected[0] != null) {
-                    throw new IllegalArgumentException(rejected[0]);
+                    throw new ShellError(rejected[0], false);
                 }
                 return null;
             }
-            default -> throw new IllegalArgumentException("unknown config command '" + verb
+            default -> throw usage("config", "unknown config command '" + verb
                     + "'; expected show, status, save FILE or load FILE");
         }
     }
@@ -235,7 +321,9 @@ public final class ShellCommands implements Ip.Services {
     }
 
     /** Port names, one per line, for completion declarations. */
-    public String ports() {
+    @Descriptor(PORTS_DESC)
+    public String ports(@Descriptor("none") String... args) {
+        noArgs("ports", args);
         PortService p = ports;
         List<String> names = new ArrayList<>();
         if (p != null) {
@@ -245,7 +333,9 @@ public final class ShellCommands implements Ip.Services {
     }
 
     /** Installed behavior keywords and transit modes, for completion declarations. */
-    public String keywords() {
+    @Descriptor(KEYWORDS_DESC)
+    public String keywords(@Descriptor("none") String... args) {
+        noArgs("keywords", args);
         SrService s = sr;
         List<String> k = new ArrayList<>();
         if (s != null) {
@@ -254,9 +344,66 @@ public final class ShellCommands implements Ip.Services {
         return String.join(" ", k);
     }
 
+    /**
+     * Gogo runs {@code default} for a name that no command has (in place of its
+     * CommandNotFoundException), with that name first: one line, as every rejected command.
+     */
+    @Descriptor(DEFAULT_DESC)
+    public Object _default(@Descriptor("the name typed, then its arguments") Object... args) {
+        String name = args.length == 0 ? "" : String.valueOf(args[0]);
+        throw new ShellError("Command not found: " + name + "; help lists the commands", false);
+    }
+
+    @Descriptor(HELP_DESC)
+    public String help(CommandSession session, @Descriptor("[ srv6 | ip | NAME ]") String... args) throws Exception {
+        if (args.length == 0) {
+            TreeMap<String, String> others = Help.others(context);
+            Help.fromCompletions(others, session.get(".completions"));
+            return Help.all(COMMANDS, others);
+        }
+        if (args.length > 1) {
+            throw usage("help", "unexpected '" + args[1] + "'");
+        }
+        String name = args[0];
+        if (name.equals("srv6") || name.equals("ip") || name.equals("srv6:ip")) {
+            return name.endsWith("ip") ? Help.ip() : Help.srv6(COMMANDS);
+        }
+        for (String[] c : COMMANDS) {
+            if (name.equals(c[0]) || name.equals("srv6:" + c[0])) {
+                return Help.one(c);
+            }
+        }
+        if (name.equals("default") || name.equals("srv6:default")) {
+            return Help.one(new String[] {"default", DEFAULT_DESC, "(not typed: Gogo runs it for an unknown NAME)"});
+        }
+        if (!name.matches("[\\w.:-]+")) {
+            throw usage("help", "invalid command name '" + name + "'");
+        }
+        // another bundle's command: Gogo's own help for it (its methods and parameters)
+        Object out = session.execute("felix:help " + name);
+        return out == null ? null : out.toString();
+    }
+
+    /** A srv6 command given arguments it does not take. */
+    private static void noArgs(String command, String... args) {
+        if (args.length > 0) {
+            throw usage(command, "unexpected '" + args[0] + "'; srv6:" + command + " takes no arguments");
+        }
+    }
+
+    /** Wrong words for a srv6 command: the reason, then its usage line. */
+    static ShellError usage(String command, String reason) {
+        for (String[] c : COMMANDS) {
+            if (c[0].equals(command)) {
+                return new ShellError(reason + "; usage: " + c[2]);
+            }
+        }
+        return new ShellError(reason);
+    }
+
     private static <T> T need(T service) {
         if (service == null) {
-            throw new IllegalStateException("dataplane service not available; expected the srv6-core bundle to be active");
+            throw new ShellError("dataplane service not available; expected the srv6-core bundle to be active", false);
         }
         return service;
     }

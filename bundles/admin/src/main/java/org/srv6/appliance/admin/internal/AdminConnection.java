@@ -41,8 +41,11 @@ final class AdminConnection {
     /** Standard error kept of one command; beyond it the text is cut. */
     private static final int MAX_STDERR = 1 << 20;
 
-    /** Scope path of every admin session: Gogo's built-ins first, then the bundle commands, then any scope. */
-    static final String SCOPE = "gogo:felix:*";
+    /**
+     * Scope path of every admin session: the appliance's commands first, Gogo's built-ins, then
+     * the bundle commands, then any scope.
+     */
+    static final String SCOPE = "srv6:gogo:felix:*";
     static final String AUTH_FAILED = "Error: authentication failed";
 
     private final SocketChannel channel;

@@ -31,7 +31,7 @@ public final class FeaturesActivator implements BundleActivator {
         }
         Hashtable<String, Object> props = new Hashtable<>();
         // always typed with their scope: the shells look bare names up in gogo, then felix
-        // (SCOPE = gogo:felix:*), so a bare `uninstall ID` stays the bundle command
+        // (SCOPE = srv6:gogo:felix:*), so a bare `uninstall ID` stays the bundle command
         props.put("osgi.command.scope", "feature");
         props.put("osgi.command.function", new String[] {"list", "install", "uninstall"});
         registration = context.registerService(FeatureCommands.class, new FeatureCommands(manager), props);
