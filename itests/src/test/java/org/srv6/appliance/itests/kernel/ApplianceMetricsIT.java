@@ -145,6 +145,43 @@ public class ApplianceMetricsIT {
         double ratio = value(metrics, "srv6_loop_busy_ratio", Map.of("loop", "0"));
         assertTrue("busy ratio " + ratio, ratio >= 0 && ratio <= 1);
         assertTrue(value(metrics, "srv6_loop_busy_seconds_total", Map.of("loop", "0")) > 0);
+
+        // the Grafana dashboard in the home asks for these names, in valid PromQL
+        dashboard(topo.app.home(), metrics);
+    }
+
+    /**
+     * The home's grafana/srv6-dashboard.json: every metric name its queries use is in the scrape,
+     * and every query is PromQL that {@code promtool check rules} accepts (Grafana's
+     * {@code $__rate_interval} taken as 1m).
+     */
+    static void dashboard(Path home, String metrics) throws IOException {
+        String json = Files.readString(home.resolve("grafana/srv6-dashboard.json"));
+        Matcher name = Pattern.compile("\\b(srv6_[a-z_]+)").matcher(json);
+        int names = 0;
+        while (name.find()) {
+            names++;
+            assertTrue(name.group(1) + " of the dashboard is not in the scrape",
+                    metrics.contains("\n" + name.group(1) + "{") || metrics.contains("\n" + name.group(1) + " "));
+        }
+        assertTrue("no metric in the dashboard", names > 10);
+        Matcher expr = Pattern.compile("\"expr\": (\"(?:[^\"\\\\]|\\\\.)*\")").matcher(json);
+        StringBuilder rules = new StringBuilder("{\"groups\": [{\"name\": \"dashboard\", \"rules\": [");
+        int n = 0;
+        while (expr.find()) {
+            rules.append(n == 0 ? "" : ", ").append("{\"record\": \"dashboard:query_").append(n++)
+                    .append("\", \"expr\": ").append(expr.group(1).replace("$__rate_interval", "1m")).append('}');
+        }
+        rules.append("]}]}\n");
+        assertTrue("no query in the dashboard", n > 10);
+        Path f = Files.createTempFile("mt-dashboard-", ".yml");
+        try {
+            Files.writeString(f, rules);
+            Netns.Result r = Netns.run(30, List.of("promtool", "check", "rules", f.toString()));
+            assertEquals("promtool check rules: " + r.stdout() + r.stderr() + "\n" + rules, 0, r.exitCode());
+        } finally {
+            Files.deleteIfExists(f);
+        }
     }
 
     @Test
