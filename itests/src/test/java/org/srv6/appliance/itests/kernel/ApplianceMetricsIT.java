@@ -184,6 +184,26 @@ public class ApplianceMetricsIT {
         }
     }
 
+    /** What a Prometheus server asks for: protobuf first with native histograms, else OpenMetrics, else text. */
+    @Test
+    public void everyFormatAPrometheusServerAsksFor() {
+        String[][] cases = {
+            {"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,"
+                + "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3",
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"},
+            {"application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3",
+                "application/openmetrics-text; version=1.0.0; charset=utf-8"},
+            {"text/plain;version=0.0.4", "text/plain; version=0.0.4; charset=utf-8"}};
+        for (String[] c : cases) {
+            Netns.Result r = topo.r.exec("curl", "-sS", "--fail", "--max-time", "5", "-o", "/dev/null", "-w",
+                    "%{content_type}", "-H", "Accept: " + c[0], "http://" + ADDRESS + "/metrics").check();
+            assertEquals(c[0], c[1], r.stdout().trim());
+        }
+        String om = topo.r.exec("curl", "-sS", "--fail", "--max-time", "5", "-H",
+                "Accept: application/openmetrics-text;version=1.0.0", "http://" + ADDRESS + "/metrics").check().stdout();
+        assertTrue(om, om.endsWith("# EOF\n") && om.contains("\nsrv6_sid_packets_total{"));
+    }
+
     @Test
     public void offByDefaultNothingListens() throws Exception {
         try (Netns ns = Netns.create("mt", "off"); Appliance a = Appliance.copy(ns)) {
