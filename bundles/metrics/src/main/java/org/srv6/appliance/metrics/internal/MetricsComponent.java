@@ -56,6 +56,10 @@ public final class MetricsComponent implements MultiCollector {
             warn(PROPERTY + "=" + value + ": " + e.getMessage() + "; metrics are off");
             return;
         }
+        Counters c = counters;
+        if (c != null) {
+            busy.ratios(c.loopBusyNanos()); // the first scrape's ratio starts from here, not from the boot
+        }
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(MetricsComponent.class.getClassLoader());
