@@ -204,11 +204,34 @@ public class ApplianceMetricsIT {
         assertTrue(om, om.endsWith("# EOF\n") && om.contains("\nsrv6_sid_packets_total{"));
     }
 
+    /** The endpoint goes with its feature and comes back with it, while the appliance runs. */
+    @Test
+    public void uninstallingTheFeatureClosesTheEndpointAndInstallingOpensIt() throws Exception {
+        assertTrue(listeners(topo.r), listeners(topo.r).contains("127.0.0.1]:9464"));
+        topo.app.ok("feature:uninstall srv6-metrics");
+        try {
+            assertEquals("", listeners(topo.r));
+        } finally {
+            topo.app.ok("feature:install srv6-metrics");
+        }
+        for (int i = 0; i < 50 && !listeners(topo.r).contains("127.0.0.1]:9464"); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(listeners(topo.r), listeners(topo.r).contains("127.0.0.1]:9464"));
+        String m = scrape(topo.r);
+        assertEquals(1, (long) value(m, "srv6_sid_active", Map.of("sid", SID, "behavior", "End", "table", "main")));
+    }
+
+    /** The TCP sockets listening in the namespace, one per line ({@code ss -Htln}; the JDK listens on {@code [::ffff:127.0.0.1]:9464}). */
+    static String listeners(Netns ns) {
+        return ns.exec("ss", "-Htln").check().stdout().trim();
+    }
+
     @Test
     public void offByDefaultNothingListens() throws Exception {
         try (Netns ns = Netns.create("mt", "off"); Appliance a = Appliance.copy(ns)) {
             a.boot();
-            assertEquals("", ns.exec("ss", "-Htln").check().stdout().trim());
+            assertEquals("", listeners(ns));
             assertFalse(Files.readString(a.home().resolve("var/log/srv6.log")).contains("metrics"));
         }
     }
@@ -220,7 +243,7 @@ public class ApplianceMetricsIT {
             a.boot();
             a.ok("ip link add mtp0 type tap");
             assertTrue(a.ok("ip link show").contains("mtp0"));
-            assertEquals("", ns.exec("ss", "-Htln").check().stdout().trim());
+            assertEquals("", listeners(ns));
             List<String> lines = new ArrayList<>();
             for (String l : Files.readAllLines(a.home().resolve("var/log/srv6.log"))) {
                 if (l.contains("srv6.metrics.address")) {
