@@ -30,6 +30,12 @@ public final class ApplianceTopology implements AutoCloseable {
      *                        each other (NDP/ARP answered by the appliance)
      */
     public ApplianceTopology(String prefix, boolean staticNeighbors) throws IOException {
+        this(prefix, staticNeighbors, home -> { });
+    }
+
+    /** As above, with {@code beforeBoot} given the appliance's home before it starts (e.g. to edit etc/). */
+    public ApplianceTopology(String prefix, boolean staticNeighbors, java.util.function.Consumer<java.nio.file.Path> beforeBoot)
+            throws IOException {
         Netns rr = null;
         Netns n1 = null;
         Netns n2 = null;
@@ -38,7 +44,9 @@ public final class ApplianceTopology implements AutoCloseable {
             rr = Netns.create(prefix, "r");
             n1 = Netns.create(prefix, "h1");
             n2 = Netns.create(prefix, "h2");
-            a = Appliance.start(rr);
+            a = Appliance.copy(rr);
+            beforeBoot.accept(a.home());
+            a.boot();
             a.ok("ip link add r1 type tap");
             a.ok("ip link add r2 type tap");
             rr.sh("ip link set r1 netns " + n1.name() + " && ip link set r2 netns " + n2.name());

@@ -19,6 +19,15 @@ public interface Counters {
         return Map.of();
     }
 
+    /**
+     * @return per event loop, the nanoseconds it spent processing bursts of received frames since
+     *         the appliance started (measured once per burst); empty when the provider keeps none.
+     *         The busy ratio of a loop is the growth of its value over the wall time between two reads.
+     */
+    default long[] loopBusyNanos() {
+        return new long[0];
+    }
+
     /** @return total packets the appliance received */
     long rxPackets();
 

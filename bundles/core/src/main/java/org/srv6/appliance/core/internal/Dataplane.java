@@ -57,7 +57,7 @@ public final class Dataplane implements AutoCloseable {
         routes = new Routes(state, registry, snapshot);
         sr = new SrSettings(state, registry);
         config = new RunningConfig(state, new ConfigStore(configFile), ports, addresses, neighbors, sr, routes);
-        counters = new EngineCounters(engine);
+        counters = new EngineCounters(engine, rt);
         state.wire(snapshot, config);
     }
 

@@ -6,13 +6,16 @@ import java.util.Map;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.core.internal.engine.Engine;
+import org.srv6.appliance.core.internal.io.IoRuntime;
 
 /** Owns the read-out of the engine's counters ({@code srv6 stats}); reads them without the control plane's lock. */
 public final class EngineCounters implements Counters {
     private final Engine engine;
+    private final IoRuntime runtime;
 
-    public EngineCounters(Engine engine) {
+    public EngineCounters(Engine engine, IoRuntime runtime) {
         this.engine = engine;
+        this.runtime = runtime;
     }
 
     @Override
@@ -34,6 +37,11 @@ public final class EngineCounters implements Counters {
     @Override
     public long rxPackets() {
         return engine.rxPackets();
+    }
+
+    @Override
+    public long[] loopBusyNanos() {
+        return runtime.busyNanos();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.srv6.appliance.api.behavior.PacketContext;
 
@@ -33,6 +34,8 @@ public final class IoRuntime implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final List<IoPort> ports = new CopyOnWriteArrayList<>();
     private final SecureRandom random = new SecureRandom();
+    /** Per loop: nanoseconds spent in bursts of reads (each slot written by its own loop only). */
+    private final AtomicLongArray busy;
 
     public IoRuntime(int loops, FrameHandler handler) {
         if (loops < 1) {
@@ -41,6 +44,7 @@ public final class IoRuntime implements AutoCloseable {
         this.handler = handler;
         this.group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
         this.loops = new IoEventLoop[loops];
+        this.busy = new AtomicLongArray(loops);
         int i = 0;
         for (var e : group) {
             this.loops[i++] = (IoEventLoop) e;
@@ -49,6 +53,20 @@ public final class IoRuntime implements AutoCloseable {
 
     public int loops() {
         return loops.length;
+    }
+
+    /** Adds a burst's time to loop {@code loop}'s busy time; called by that loop only (no lock, no allocation). */
+    void busy(int loop, long nanos) {
+        busy.setRelease(loop, busy.getPlain(loop) + nanos);
+    }
+
+    /** @return per loop, the nanoseconds spent processing bursts of frames since the runtime started */
+    public long[] busyNanos() {
+        long[] out = new long[busy.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = busy.getAcquire(i);
+        }
+        return out;
     }
 
     FrameHandler handler() {

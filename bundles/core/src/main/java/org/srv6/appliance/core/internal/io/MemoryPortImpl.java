@@ -41,6 +41,7 @@ public final class MemoryPortImpl extends IoPort implements MemoryPort {
             return;
         }
         rt.execute(loop, () -> {
+            long start = System.nanoTime();
             ByteBuf b = rt.newFrame();
             b.writeBytes(frame);
             rxPackets.increment();
@@ -52,6 +53,7 @@ public final class MemoryPortImpl extends IoPort implements MemoryPort {
                 rxDropped.increment();
             } finally {
                 rt.handler().onBurstEnd(loop);
+                rt.busy(loop, System.nanoTime() - start);
             }
         });
     }

@@ -33,6 +33,7 @@ public final class PcapPort extends IoPort {
 
     void start() {
         rt.execute(loop, () -> {
+            long begin = System.nanoTime();
             for (byte[] f : in) {
                 if (closed) {
                     return;
@@ -49,6 +50,7 @@ public final class PcapPort extends IoPort {
                 }
             }
             rt.handler().onBurstEnd(loop);
+            rt.busy(loop, System.nanoTime() - begin);
         });
     }
 

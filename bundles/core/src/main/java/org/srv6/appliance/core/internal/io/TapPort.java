@@ -324,6 +324,7 @@ public final class TapPort extends IoPort {
         /** Reads up to BUDGET frames; @return true when the budget ran out before the queue did. */
         private boolean readBurst() {
             FrameHandler h = rt.handler();
+            long start = System.nanoTime(); // once per burst, for the loop's busy time
             int i = 0;
             try {
                 for (; i < BUDGET && !closed; i++) {
@@ -359,6 +360,7 @@ public final class TapPort extends IoPort {
                 } catch (RuntimeException ignored) {
                     // a failing flush must not kill the loop
                 }
+                rt.busy(loop, System.nanoTime() - start);
             }
             return i == BUDGET && !closed;
         }
