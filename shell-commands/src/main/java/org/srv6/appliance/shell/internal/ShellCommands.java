@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.felix.service.command.CommandSession;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
+import org.srv6.appliance.api.dataplane.CaptureInfo;
 import org.srv6.appliance.api.dataplane.ConfigReplay;
 import org.srv6.appliance.api.dataplane.ConfigService;
 import org.srv6.appliance.api.dataplane.Counters;
@@ -162,16 +164,109 @@ public final class ShellCommands implements Ip.Services {
         return stripNl(sb.toString());
     }
 
-    public String capture(String port, String file, String... rest) throws DataplaneException {
-        int count = 0;
-        if (rest.length == 2 && rest[0].equals("count")) {
-            count = Integer.parseInt(rest[1]);
-        } else if (rest.length != 0) {
-            throw new IllegalArgumentException("unexpected '" + String.join(" ", rest)
-                    + "'; expected srv6:capture PORT FILE [count N]");
+    static final String CAPTURE_USAGE = "srv6:capture PORT FILE|- [count N] [filter EXPR]";
+    static final String CAPTURE_USAGE_ALL = CAPTURE_USAGE + " | stop PORT|all | list";
+
+    /**
+     * {@code srv6:capture PORT FILE|- [count N] [filter EXPR]}, {@code srv6:capture stop PORT|all},
+     * {@code srv6:capture list}. With {@code -} the pcap stream goes to the session's output
+     * (the admin client's standard output) and the command returns when the capture ends.
+     */
+    public String capture(CommandSession session, String... args) throws DataplaneException {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("no port given; usage: " + CAPTURE_USAGE_ALL);
         }
-        need(ports).capture(port, Path.of(file).toAbsolutePath(), count);
+        PortService p = need(ports);
+        if (args[0].equals("list")) {
+            if (args.length != 1) {
+                throw new IllegalArgumentException("unexpected '" + args[1] + "'; usage: srv6:capture list");
+            }
+            return captureTable(p.captures(), System.currentTimeMillis());
+        }
+        if (args[0].equals("stop")) {
+            if (args.length != 2) {
+                throw new IllegalArgumentException((args.length < 2 ? "no port given" : "unexpected '" + args[2] + "'")
+                        + "; usage: srv6:capture stop PORT|all");
+            }
+            List<String> names = new ArrayList<>();
+            if (args[1].equals("all")) {
+                p.captures().forEach(c -> names.add(c.port()));
+            } else {
+                names.add(args[1]);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String n : names) {
+                CaptureInfo c;
+                try {
+                    c = p.stopCapture(n);
+                } catch (DataplaneException e) {
+                    if (args[1].equals("all")) {
+                        continue; // ended meanwhile
+                    }
+                    throw e;
+                }
+                sb.append(c.port()).append(": ").append(c.frames()).append(" frames to ").append(c.file())
+                        .append(", ").append(c.dropped()).append(" dropped\n");
+            }
+            return sb.length() == 0 ? null : stripNl(sb.toString());
+        }
+        String port = args[0];
+        if (args.length < 2) {
+            throw new IllegalArgumentException("no file given; usage: " + CAPTURE_USAGE);
+        }
+        String file = args[1];
+        long count = 0;
+        String filter = null;
+        for (int k = 2; k < args.length; k++) {
+            switch (args[k]) {
+                case "count" -> {
+                    if (k + 1 >= args.length) {
+                        throw new IllegalArgumentException("count needs a number; usage: " + CAPTURE_USAGE);
+                    }
+                    try {
+                        count = Long.parseLong(args[++k]);
+                    } catch (NumberFormatException e) {
+                        count = -1;
+                    }
+                    if (count <= 0) {
+                        throw new IllegalArgumentException("bad count '" + args[k] + "'; expected a positive number; usage: "
+                                + CAPTURE_USAGE);
+                    }
+                }
+                case "filter" -> {
+                    if (k + 1 >= args.length) {
+                        throw new IllegalArgumentException("filter needs an expression; usage: " + CAPTURE_USAGE);
+                    }
+                    filter = String.join(" ", java.util.Arrays.copyOfRange(args, k + 1, args.length));
+                    k = args.length;
+                }
+                default -> throw new IllegalArgumentException("unexpected '" + args[k] + "'; usage: " + CAPTURE_USAGE);
+            }
+        }
+        try {
+            if (file.equals("-")) {
+                p.streamCapture(port, session.getConsole(), count, filter);
+            } else {
+                p.startCapture(port, Path.of(file).toAbsolutePath(), count, filter);
+            }
+        } catch (DataplaneException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; usage: " + CAPTURE_USAGE, e);
+        }
         return null;
+    }
+
+    /** The running captures: port, frames written, dropped, limit, running time, file, filter. */
+    static String captureTable(List<CaptureInfo> captures, long now) {
+        StringBuilder sb = new StringBuilder(String.format("%-12s %12s %10s %10s %10s  %-30s %s%n",
+                "PORT", "FRAMES", "DROPPED", "COUNT", "TIME", "FILE", "FILTER"));
+        for (CaptureInfo c : captures) {
+            long secs = Math.max(0, now - c.startMillis()) / 1000;
+            sb.append(String.format("%-12s %12d %10d %10s %10s  %-30s %s", c.port(), c.frames(), c.dropped(),
+                    c.count() == 0 ? "-" : Long.toString(c.count()),
+                    String.format("%d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60), c.file(),
+                    c.filter().isEmpty() ? "-" : c.filter()).stripTrailing()).append('\n');
+        }
+        return stripNl(sb.toString());
     }
 
     public String config(String... args) throws Exception {
