@@ -30,6 +30,8 @@ public class CaptureIT {
     private static final String SID = "fc00:e::1";
     private static final String HOST = "fc00:c::1";
     private static final String APPLIANCE = "fc00:c::2";
+    /** An address of the appliance that no neighbor discovery uses: only echo goes to and from it. */
+    private static final String LOOP = "fc00:d::2";
 
     private ApplianceHome app;
     private final List<Process> started = new ArrayList<>();
@@ -43,12 +45,14 @@ public class CaptureIT {
         for (String l : new String[] {
             "ip link add " + PORT + " type tap",
             "ip -6 addr add " + APPLIANCE + "/64 dev " + PORT,
+            "ip -6 addr add " + LOOP + "/128 dev " + PORT,
             "ip -6 route add " + SID + " encap seg6local action End dev " + PORT}) {
             client(l);
         }
         ns("ip", "link", "set", PORT, "up");
         ns("ip", "-6", "addr", "add", HOST + "/64", "dev", PORT, "nodad");
         ns("ip", "-6", "route", "add", "fc00:e::/64", "via", APPLIANCE, "dev", PORT);
+        ns("ip", "-6", "route", "add", "fc00:d::/64", "via", APPLIANCE, "dev", PORT);
         // the kernel resolves the appliance once, so that later pings go out at once
         ping(APPLIANCE, 1);
     }
@@ -161,16 +165,17 @@ public class CaptureIT {
     @Test
     public void bothDirectionsAndCountEndTheCapture() throws Exception {
         Path file = app.dir.resolve("both.pcap");
-        client("srv6:capture " + PORT + " " + file + " count 4 filter proto icmp6 and host " + APPLIANCE
-                + " and not sid fc00:9::9");
-        ping(APPLIANCE, 3);
+        String filter = "proto icmp6 and (host " + LOOP + " or sid fc00:9::9) and not proto srh";
+        client("srv6:capture " + PORT + " " + file + " count 4 filter \"" + filter + "\"");
+        assertTrue(listRow(PORT), listRow(PORT).endsWith(" " + filter));
+        ping(LOOP, 3);
         assertTrue("the count ends the capture", waitFor(() -> listRow(PORT) == null));
         ApplianceHome.Run r = tcpdump(file);
         assertEquals(r.toString(), 0, r.exit);
         assertFalse(r.toString(), r.err.contains("truncated"));
         assertEquals(r.out, 4, r.out.strip().split("\n").length);
-        assertEquals("received: " + r.out, 2, lines(r.out, HOST + " > " + APPLIANCE + ": ICMP6, echo request"));
-        assertEquals("sent: " + r.out, 2, lines(r.out, APPLIANCE + " > " + HOST + ": ICMP6, echo reply"));
+        assertEquals("received: " + r.out, 2, lines(r.out, HOST + " > " + LOOP + ": ICMP6, echo request"));
+        assertEquals("sent: " + r.out, 2, lines(r.out, LOOP + " > " + HOST + ": ICMP6, echo reply"));
         // a second capture may start once the first has ended
         client("srv6:capture " + PORT + " " + app.dir.resolve("again.pcap") + " filter proto arp");
         assertTrue(listRow(PORT).endsWith("proto arp"));
