@@ -277,7 +277,7 @@ public final class Ports implements PortService {
                 }
                 throw new DataplaneException("cannot write " + abs + ": " + reason(e));
             }
-            p.io.capture(c);
+            attach(p, c);
         }
         Thread t = new Thread(c, "srv6-capture-" + name);
         t.setDaemon(true);
@@ -296,7 +296,7 @@ public final class Ports implements PortService {
             } catch (IOException e) {
                 throw new DataplaneException("cannot write to the client: " + reason(e));
             }
-            p.io.capture(c);
+            attach(p, c);
         }
         c.run();
         return info(c);
@@ -346,6 +346,15 @@ public final class Ports implements PortService {
                     + "); srv6:capture stop " + name + " first");
         }
         return p;
+    }
+
+    /** Attaches {@code c} to the port; checked under the lock by {@link #captureable}, so this only fails if that is bypassed. */
+    private static void attach(PortCfg p, Capture c) throws DataplaneException {
+        if (!p.io.capture(c)) {
+            c.stop();
+            c.run(); // ends at once: closes its output
+            throw new DataplaneException("a capture runs on " + c.port() + " already");
+        }
     }
 
     private static CaptureFilter filter(String text) throws DataplaneException {

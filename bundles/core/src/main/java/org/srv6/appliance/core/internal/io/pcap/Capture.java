@@ -50,6 +50,8 @@ public final class Capture implements Runnable {
     private final AtomicLongArray published = new AtomicLongArray(SLOTS);
     private final AtomicLong head = new AtomicLong();
     private volatile long tail;
+    /** The writer's position as a producer last read it (racy on purpose: only ever behind {@link #tail}). */
+    private long tailSeen;
     private final LongAdder dropped = new LongAdder();
     private volatile long written;
     private volatile boolean stopping;
@@ -157,7 +159,8 @@ public final class Capture implements Runnable {
             if (h >= limit) {
                 return;
             }
-            if (h - tail >= SLOTS) {
+            // the writer's position is read again only when the ring looks full
+            if (h - tailSeen >= SLOTS && h - (tailSeen = tail) >= SLOTS) {
                 dropped.increment();
                 return;
             }
@@ -276,9 +279,14 @@ public final class Capture implements Runnable {
             System.arraycopy(data, i * SNAPLEN, stage, staged + 16, cap);
             staged += 16 + cap;
             t++;
-            tail = t;
             written++;
             any = true;
+            if ((t & 63) == 0) {
+                tail = t;
+            }
+        }
+        if (any) {
+            tail = t;
         }
         return any;
     }
