@@ -204,6 +204,24 @@ public class CaptureIT {
     }
 
     @Test
+    public void stopEndsAStreamAndItsClient() throws Exception {
+        String cmd = "ip netns exec " + app.netns + " " + app.home.resolve("bin/srv6") + " client 'srv6:capture " + PORT
+                + " - filter sid " + SID + "' | tcpdump -n -r -";
+        Path out = app.dir.resolve("stopped.out");
+        Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        started.add(p);
+        assertTrue(waitFor(() -> listRow(PORT) != null));
+        ping(SID, 2);
+        assertTrue(waitFor(() -> listRow(PORT).matches(PORT + " +2 .*")));
+        assertEquals(PORT + ": 2 frames to -, 0 dropped", client("srv6:capture stop all").strip());
+        assertTrue("the client returns at stop", p.waitFor(30, TimeUnit.SECONDS));
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        assertEquals(text, 0, p.exitValue());
+        assertEquals(text, 2, lines(text, HOST + " > " + SID + ": ICMP6, echo request"));
+        assertFalse(text, text.contains("truncated"));
+    }
+
+    @Test
     public void aClientThatGoesAwayEndsItsStream() throws Exception {
         String cmd = "ip netns exec " + app.netns + " " + app.home.resolve("bin/srv6") + " client 'srv6:capture " + PORT
                 + " - filter sid " + SID + "' | head -c 100 > " + app.dir.resolve("head.out");
