@@ -1,5 +1,6 @@
 package org.srv6.appliance.core.internal.io;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
@@ -73,7 +74,7 @@ public abstract class IoPort implements AutoCloseable {
      */
     public abstract boolean send(ByteBuf frame);
 
-    private final java.util.concurrent.atomic.AtomicReference<Capture> capture = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Capture> capture = new AtomicReference<>();
 
     /** Attaches {@code c}; @return false when a capture runs already. */
     public boolean capture(Capture c) {

@@ -342,13 +342,11 @@ public abstract class CaptureFilter {
     }
 
     private static final class Sid extends CaptureFilter {
-        final byte[] a;
         final long hi;
         final long lo;
         final String text;
 
         Sid(byte[] a, String text) {
-            this.a = a;
             this.hi = longAt(a, 0);
             this.lo = longAt(a, 8);
             this.text = text;
