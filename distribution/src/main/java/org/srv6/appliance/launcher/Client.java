@@ -101,6 +101,35 @@ public final class Client {
         }
     }
 
+    /** Standard output failed: its reader has gone. */
+    static final class StdoutClosed extends IOException {
+        StdoutClosed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The process's standard output as raw bytes; a failed write is a {@link StdoutClosed}. */
+    static final class StdoutStream extends OutputStream {
+        private final java.io.FileOutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return;
+            }
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new StdoutClosed(e);
+            }
+        }
+    }
+
     /** The content of {@code admin.secret} next to {@code socket}. */
     static String secret(Path socket) throws SecretException {
         Path file = socket.toAbsolutePath().resolveSibling(SECRET_FILE);
@@ -131,8 +160,14 @@ public final class Client {
             System.exit(2);
         }
         String command = String.join(" ", java.util.Arrays.copyOfRange(args, i, args.length));
+        // raw standard output, unbuffered: binary output (srv6:capture PORT -) passes unchanged
+        // and as it comes, and a reader that went away (a closed pipe) ends the client, which
+        // closes the connection, which ends the command
+        StdoutStream stdout = new StdoutStream();
         try {
-            System.exit(run(socket, command, System.out, System.err));
+            System.exit(run(socket, command, stdout, System.err));
+        } catch (StdoutClosed e) {
+            System.exit(141);
         } catch (SecretException e) {
             System.err.println(e.getMessage());
             System.exit(1);

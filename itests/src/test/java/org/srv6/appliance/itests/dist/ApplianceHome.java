@@ -69,11 +69,16 @@ final class ApplianceHome implements AutoCloseable {
 
     /** Copies the built home; {@code withNetns} also creates a fresh network namespace. */
     static ApplianceHome copy(boolean withNetns) throws Exception {
-        return copy(withNetns, "srv6dist");
+        return copy(withNetns ? "srv6dist" : null);
     }
 
     /** As {@link #copy(boolean)}, the namespace's name starting with {@code prefix}. */
     static ApplianceHome copy(boolean withNetns, String prefix) throws Exception {
+        return copy(withNetns ? prefix : null);
+    }
+
+    /** Copies the built home; with {@code nsPrefix} also creates a fresh network namespace named by it. */
+    static ApplianceHome copy(String nsPrefix) throws Exception {
         Path dir = Files.createTempDirectory("srv6dist");
         // other users must reach bin/ (the permission test runs the client as another user)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -81,8 +86,8 @@ final class ApplianceHome implements AutoCloseable {
         // as built: a README tour in the built home (its etc/srv6.conf, var/) is left out
         PristineHome.copy(built(), home);
         String ns = null;
-        if (withNetns) {
-            ns = prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        if (nsPrefix != null) {
+            ns = nsPrefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
             Run add = exec(null, List.of("ip", "netns", "add", ns));
             if (add.exit != 0) {
                 fail("ip netns add " + ns + " failed: " + add);

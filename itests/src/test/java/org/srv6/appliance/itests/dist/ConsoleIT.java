@@ -193,7 +193,7 @@ public class ConsoleIT {
         assertTrue(screen, screen.contains("\nError: Command not found: frobnicate; help lists the commands\n"));
         assertTrue(screen, screen.contains("\nError: unknown object 'frobnicate'; expected link, addr, route, neigh, sr;"
                 + " usage: ip [ -4 | -6 | -s | -d ] { link | address | route | neighbor | sr } { COMMAND | help }\n"));
-        assertTrue(screen, screen.contains("\nError: missing port and file; usage: srv6:capture PORT FILE [ count N ]\n"));
+        assertTrue(screen, screen.contains("\nError: no port given; usage: srv6:capture PORT FILE|- [count N] [filter EXPR] | stop PORT|all | list\n"));
     }
 
     @Test

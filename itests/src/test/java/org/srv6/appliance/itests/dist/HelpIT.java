@@ -78,8 +78,8 @@ public class HelpIT {
 
         String srv6 = ok("help srv6");
         assertTrue(srv6, srv6.startsWith("The appliance's commands (scope srv6):\n  ip              Configure ports, addresses,"));
-        assertTrue(srv6, srv6.contains("\n  srv6:capture    Write what a port sends and receives to a pcap file"
-                + " (count N: stop after N frames)\n                  usage: srv6:capture PORT FILE [ count N ]\n"));
+        assertTrue(srv6, srv6.contains("\n  srv6:capture    Write what a port sends and receives as pcap to a file"
+                + " or - (the client's output), as it passes; stop PORT|all, list\n                  usage: srv6:capture PORT FILE|- [count N] [filter EXPR]\n"));
         String help = ok("help");
         assertTrue(help, help.startsWith("The appliance's commands (help srv6 for their usage, ip help for the ip objects):\n"
                 + "  ip              Configure ports"));
@@ -95,7 +95,7 @@ public class HelpIT {
                 + "ip route { add | del | replace } PREFIX [ via ADDRESS ] [ dev PORT ] [ table TABLE_ID ]"
                 + " [ encap { seg6 | seg6local } ... ] | ip route { show | help }\n", bad.err);
         bad = client("srv6:capture");
-        assertEquals(bad.toString(), "Error: missing port and file; usage: srv6:capture PORT FILE [ count N ]\n", bad.err);
+        assertEquals(bad.toString(), "Error: no port given; usage: srv6:capture PORT FILE|- [count N] [filter EXPR] | stop PORT|all | list\n", bad.err);
         bad = client("frobnicate 1 2");
         assertEquals(bad.toString(), "Error: Command not found: frobnicate; help lists the commands\n", bad.err);
         // an answer about the state has no usage

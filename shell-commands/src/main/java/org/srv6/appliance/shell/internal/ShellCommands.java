@@ -24,6 +24,7 @@ import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.ConfigReplay;
 import org.srv6.appliance.api.dataplane.ConfigService;
 import org.srv6.appliance.api.dataplane.Counters;
+import org.srv6.appliance.api.dataplane.CaptureInfo;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortCounters;
@@ -58,7 +59,7 @@ public final class ShellCommands implements Ip.Services {
     static final String BEHAVIORS_DESC = "List the installed behaviors: keyword, bundle, version, SIDs using it, then its parameter syntax";
     static final String SIDS_DESC = "List the SIDs: behavior, state, table, lookup table, packets, bytes, drops";
     static final String STATS_DESC = "Show the counters of each port, then the drops by reason and the neighbor counters";
-    static final String CAPTURE_DESC = "Write what a port sends and receives to a pcap file (count N: stop after N frames)";
+    static final String CAPTURE_DESC = "Write what a port sends and receives as pcap to a file or - (the client's output), as it passes; stop PORT|all, list";
     static final String CONFIG_DESC = "Show, save or load the running configuration; status of the boot replay";
     static final String PORTS_DESC = "Print the port names on one line (for Tab completion)";
     static final String KEYWORDS_DESC = "Print the installed behavior keywords on one line (for Tab completion)";
@@ -71,7 +72,7 @@ public final class ShellCommands implements Ip.Services {
         {"behaviors", BEHAVIORS_DESC, "srv6:behaviors"},
         {"sids", SIDS_DESC, "srv6:sids"},
         {"stats", STATS_DESC, "srv6:stats"},
-        {"capture", CAPTURE_DESC, "srv6:capture PORT FILE [ count N ]"},
+        {"capture", CAPTURE_DESC, "srv6:capture PORT FILE|- [count N] [filter EXPR]"},
         {"config", CONFIG_DESC, "srv6:config [ show | status | save FILE | load FILE ]"},
         {"ports", PORTS_DESC, "srv6:ports"},
         {"keywords", KEYWORDS_DESC, "srv6:keywords"},
@@ -212,30 +213,112 @@ public final class ShellCommands implements Ip.Services {
         return stripNl(sb.toString());
     }
 
+    static final String CAPTURE_USAGE = "srv6:capture PORT FILE|- [count N] [filter EXPR]";
+    static final String CAPTURE_USAGE_ALL = CAPTURE_USAGE + " | stop PORT|all | list";
+
+    /**
+     * {@code srv6:capture PORT FILE|- [count N] [filter EXPR]}, {@code srv6:capture stop PORT|all},
+     * {@code srv6:capture list}. With {@code -} the pcap stream goes to the session's output
+     * (the admin client's standard output) and the command returns when the capture ends.
+     */
     @Descriptor(CAPTURE_DESC)
-    public String capture(@Descriptor("PORT FILE [ count N ]") String... args) {
-        if (args.length < 2) {
-            throw usage("capture", args.length == 0 ? "missing port and file" : "missing file");
+    public String capture(CommandSession session,
+            @Descriptor("PORT FILE|- [count N] [filter EXPR] | stop PORT|all | list") String... args)
+            throws DataplaneException {
+        if (args.length == 0) {
+            throw new ShellError("no port given; usage: " + CAPTURE_USAGE_ALL);
         }
-        int count = 0;
-        if (args.length == 4 && args[2].equals("count")) {
-            try {
-                count = Integer.parseInt(args[3]);
-            } catch (NumberFormatException e) {
-                count = -1;
+        PortService p = need(ports);
+        if (args[0].equals("list")) {
+            if (args.length != 1) {
+                throw new ShellError("unexpected '" + args[1] + "'; usage: srv6:capture list");
             }
-            if (count < 0) {
-                throw usage("capture", "invalid count '" + args[3] + "'; expected a number of frames");
+            return captureTable(p.captures(), System.currentTimeMillis());
+        }
+        if (args[0].equals("stop")) {
+            if (args.length != 2) {
+                throw new ShellError((args.length < 2 ? "no port given" : "unexpected '" + args[2] + "'")
+                        + "; usage: srv6:capture stop PORT|all");
             }
-        } else if (args.length != 2) {
-            throw usage("capture", "unexpected '" + String.join(" ", List.of(args).subList(2, args.length)) + "'");
+            List<String> names = new ArrayList<>();
+            if (args[1].equals("all")) {
+                p.captures().forEach(c -> names.add(c.port()));
+            } else {
+                names.add(args[1]);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String n : names) {
+                CaptureInfo c;
+                try {
+                    c = p.stopCapture(n);
+                } catch (DataplaneException e) {
+                    if (args[1].equals("all")) {
+                        continue; // ended meanwhile
+                    }
+                    throw new ShellError(e.getMessage(), false);
+                }
+                sb.append(c.port()).append(": ").append(c.frames()).append(" frames to ").append(c.file())
+                        .append(", ").append(c.dropped()).append(" dropped\n");
+            }
+            return sb.length() == 0 ? null : stripNl(sb.toString());
+        }
+        String port = args[0];
+        if (args.length < 2) {
+            throw new ShellError("no file given; usage: " + CAPTURE_USAGE);
+        }
+        String file = args[1];
+        long count = 0;
+        String filter = null;
+        for (int k = 2; k < args.length; k++) {
+            switch (args[k]) {
+                case "count" -> {
+                    if (k + 1 >= args.length) {
+                        throw new ShellError("count needs a number; usage: " + CAPTURE_USAGE);
+                    }
+                    try {
+                        count = Long.parseLong(args[++k]);
+                    } catch (NumberFormatException e) {
+                        count = -1;
+                    }
+                    if (count <= 0) {
+                        throw new ShellError("bad count '" + args[k] + "'; expected a positive number; usage: "
+                                + CAPTURE_USAGE);
+                    }
+                }
+                case "filter" -> {
+                    if (k + 1 >= args.length) {
+                        throw new ShellError("filter needs an expression; usage: " + CAPTURE_USAGE);
+                    }
+                    filter = String.join(" ", java.util.Arrays.copyOfRange(args, k + 1, args.length));
+                    k = args.length;
+                }
+                default -> throw new ShellError("unexpected '" + args[k] + "'; usage: " + CAPTURE_USAGE);
+            }
         }
         try {
-            need(ports).capture(args[0], Path.of(args[1]).toAbsolutePath(), count);
+            if (file.equals("-")) {
+                p.streamCapture(port, session.getConsole(), count, filter);
+            } else {
+                p.startCapture(port, Path.of(file).toAbsolutePath(), count, filter);
+            }
         } catch (DataplaneException e) {
-            throw new ShellError(e.getMessage(), false);
+            throw new ShellError(e.getMessage() + "; usage: " + CAPTURE_USAGE, false);
         }
         return null;
+    }
+
+    /** The running captures: port, frames written, dropped, limit, running time, file, filter. */
+    static String captureTable(List<CaptureInfo> captures, long now) {
+        StringBuilder sb = new StringBuilder(String.format("%-12s %12s %10s %10s %10s  %-30s %s%n",
+                "PORT", "FRAMES", "DROPPED", "COUNT", "TIME", "FILE", "FILTER"));
+        for (CaptureInfo c : captures) {
+            long secs = Math.max(0, now - c.startMillis()) / 1000;
+            sb.append(String.format("%-12s %12d %10d %10s %10s  %-30s %s", c.port(), c.frames(), c.dropped(),
+                    c.count() == 0 ? "-" : Long.toString(c.count()),
+                    String.format("%d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60), c.file(),
+                    c.filter().isEmpty() ? "-" : c.filter()).stripTrailing()).append('\n');
+        }
+        return stripNl(sb.toString());
     }
 
     @Descriptor(CONFIG_DESC)

@@ -168,10 +168,10 @@ public class UsageTest {
     @Test
     public void srv6CommandsGivenWrongArgumentsSayWhatAndTheirUsage() throws Exception {
         ShellCommands cmd = new ShellCommands();
-        assertEquals("missing port and file; usage: srv6:capture PORT FILE [ count N ]", message(() -> cmd.capture()));
-        assertEquals("missing file; usage: srv6:capture PORT FILE [ count N ]", message(() -> cmd.capture("p0")));
-        assertEquals("invalid count 'many'; expected a number of frames; usage: srv6:capture PORT FILE [ count N ]",
-                message(() -> cmd.capture("p0", "/tmp/x.pcap", "count", "many")));
+        assertEquals("no port given; usage: srv6:capture PORT FILE|- [count N] [filter EXPR] | stop PORT|all | list", message(() -> cmd.capture(null)));
+        assertEquals("no file given; usage: srv6:capture PORT FILE|- [count N] [filter EXPR]", message(() -> cmd.capture(null, "p0")));
+        assertEquals("bad count 'many'; expected a positive number; usage: srv6:capture PORT FILE|- [count N] [filter EXPR]",
+                message(() -> cmd.capture(null, "p0", "/tmp/x.pcap", "count", "many")));
         assertEquals("unexpected 'x'; srv6:sids takes no arguments; usage: srv6:sids", message(() -> cmd.sids("x")));
         assertEquals("unknown config command 'frob'; expected show, status, save FILE or load FILE; usage: "
                 + "srv6:config [ show | status | save FILE | load FILE ]", message(() -> cmd.config("frob")));
@@ -218,7 +218,7 @@ public class UsageTest {
                 + "  felix:lb   list all installed bundles\n  gogo:echo"));
         String srv6 = Help.srv6(ShellCommands.COMMANDS);
         assertTrue(srv6, srv6.contains("  srv6:capture    " + ShellCommands.CAPTURE_DESC
-                + "\n                  usage: srv6:capture PORT FILE [ count N ]\n"));
+                + "\n                  usage: srv6:capture PORT FILE|- [count N] [filter EXPR]\n"));
         assertTrue(Help.ip(), Help.ip().startsWith("srv6:ip - " + ShellCommands.IP_DESC + "\nUsage: ip [ OPTIONS ]"));
         for (String o : new String[] {"link", "address", "route", "neighbor", "sr"}) {
             assertTrue(o, Help.ip().matches("(?s).*\n  " + o + " +\\S.*"));

@@ -26,7 +26,8 @@ import org.apache.felix.service.command.Job;
  *                   | type | length(4) | payload |
  *                   +------+-----------+---------+
  *           type 'O' stdout bytes, 'E' stderr bytes, 'X' exit status (4-byte code, then
- *           the UTF-8 error line if any); 'X' is always last.
+ *           the UTF-8 error line if any); 'X' is always last. An empty 'O' frame carries
+ *           nothing (a streaming command's probe of its client).
  * </pre>
  * A wrong secret is answered as soon as its line is in ('E' "Error: authentication failed",
  * 'X' status 1). Standard output streams while the command runs; standard error is sent when
@@ -218,15 +219,22 @@ final class AdminConnection {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
+        /**
+         * Sends {@code len} bytes as one frame; an empty write sends an empty frame, which a
+         * client prints as nothing, so a command that streams can probe whether its client is
+         * still there. Once the client has gone every write fails (a {@link PrintStream} over
+         * this stream then reports {@code checkError()}).
+         */
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (broken || len == 0) {
-                return;
+            if (broken) {
+                throw new IOException("the client went away");
             }
             try {
                 frame(type, b, off, len);
             } catch (IOException e) {
                 broken = true;
+                throw e;
             }
         }
     }

@@ -60,4 +60,34 @@ public interface PortService {
 
     /** {@code srv6:capture PORT FILE [count N]}: writes what the port sends and receives as pcap. */
     void capture(String name, Path file, int count) throws DataplaneException;
+
+    /**
+     * {@code srv6:capture PORT FILE [count N] [filter EXPR]}: starts writing the frames the port
+     * receives and sends that pass the filter to {@code file} as pcap, written out as they pass;
+     * returns once the file holds its header. Refused (nothing started) for an unknown port, a
+     * port with a running capture, a bad filter or a file that cannot be written.
+     *
+     * @param count frames to write, then the capture ends; 0 for no limit
+     * @param filter {@code sid A}, {@code host A}, {@code proto P} with {@code and}, {@code or},
+     *        {@code not}; null or blank for every frame
+     */
+    CaptureInfo startCapture(String name, Path file, long count, String filter) throws DataplaneException;
+
+    /**
+     * {@code srv6:capture PORT - ...}: streams the capture as pcap to {@code out} and returns when
+     * it has ended: {@code count} frames written, {@link #stopCapture} or {@code out} failing
+     * (a {@link java.io.PrintStream} whose client went away). Refused as {@link #startCapture}.
+     */
+    CaptureInfo streamCapture(String name, java.io.OutputStream out, long count, String filter)
+            throws DataplaneException;
+
+    /**
+     * {@code srv6:capture stop PORT}: ends the port's capture once what it holds is written.
+     *
+     * @return the capture as it ended
+     */
+    CaptureInfo stopCapture(String name) throws DataplaneException;
+
+    /** @return the running captures, by port */
+    List<CaptureInfo> captures();
 }

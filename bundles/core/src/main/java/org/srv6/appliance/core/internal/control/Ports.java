@@ -1,6 +1,8 @@
 package org.srv6.appliance.core.internal.control;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.regex.Pattern;
 import java.util.function.Consumer;
 
 import org.srv6.appliance.api.behavior.BehaviorInstance;
+import org.srv6.appliance.api.dataplane.CaptureInfo;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.MemoryPort;
 import org.srv6.appliance.api.dataplane.PortCounters;
@@ -23,7 +26,8 @@ import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
 import org.srv6.appliance.core.internal.io.MemoryPortImpl;
 import org.srv6.appliance.core.internal.io.TapPort;
-import org.srv6.appliance.core.internal.io.pcap.PcapWriter;
+import org.srv6.appliance.core.internal.io.pcap.Capture;
+import org.srv6.appliance.core.internal.io.pcap.CaptureFilter;
 
 /**
  * Owns the port lifecycle ({@code ip link}): TAP, memory and pcap ports, their state, MTU and MAC,
@@ -241,18 +245,140 @@ public final class Ports implements PortService {
 
     @Override
     public void capture(String name, Path file, int count) throws DataplaneException {
+        startCapture(name, file, count, null);
+    }
+
+    @Override
+    public CaptureInfo startCapture(String name, Path file, long count, String filter) throws DataplaneException {
+        if (file == null) {
+            throw new DataplaneException("no file given");
+        }
+        Path abs = file.toAbsolutePath();
+        Capture c;
         synchronized (state.lock) {
-            PortCfg p = state.port(name);
+            PortCfg p = captureable(name, count);
+            CaptureFilter f = filter(filter);
+            if (Files.isDirectory(abs)) {
+                throw new DataplaneException("cannot write " + abs + ": it is a directory");
+            }
+            OutputStream out;
             try {
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                p.io.capture(new PcapWriter(file), count);
+                out = new FileOutputStream(abs.toFile());
             } catch (IOException e) {
-                throw new DataplaneException("cannot write " + file + ": " + e.getMessage());
+                throw new DataplaneException("cannot write " + abs + ": " + reason(e));
+            }
+            try {
+                c = new Capture(name, abs.toString(), f, count, out);
+            } catch (IOException e) {
+                try {
+                    out.close();
+                } catch (IOException ignored) {
+                    // the failure is reported
+                }
+                throw new DataplaneException("cannot write " + abs + ": " + reason(e));
+            }
+            attach(p, c);
+        }
+        Thread t = new Thread(c, "srv6-capture-" + name);
+        t.setDaemon(true);
+        t.start();
+        return info(c);
+    }
+
+    @Override
+    public CaptureInfo streamCapture(String name, OutputStream out, long count, String filter) throws DataplaneException {
+        Capture c;
+        synchronized (state.lock) {
+            PortCfg p = captureable(name, count);
+            CaptureFilter f = filter(filter);
+            try {
+                c = new Capture(name, "-", f, count, out);
+            } catch (IOException e) {
+                throw new DataplaneException("cannot write to the client: " + reason(e));
+            }
+            attach(p, c);
+        }
+        c.run();
+        return info(c);
+    }
+
+    @Override
+    public CaptureInfo stopCapture(String name) throws DataplaneException {
+        Capture c;
+        synchronized (state.lock) {
+            c = state.port(name).io.capture();
+            if (c == null) {
+                throw new DataplaneException("no capture runs on " + name);
+            }
+            c.stop();
+        }
+        try {
+            c.await(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return info(c);
+    }
+
+    @Override
+    public List<CaptureInfo> captures() {
+        List<CaptureInfo> out = new ArrayList<>();
+        synchronized (state.lock) {
+            for (PortCfg p : state.ports.values()) {
+                Capture c = p.io.capture();
+                if (c != null) {
+                    out.add(info(c));
+                }
             }
         }
+        out.sort(Comparator.comparing(CaptureInfo::port));
+        return out;
+    }
+
+    private PortCfg captureable(String name, long count) throws DataplaneException {
+        PortCfg p = state.port(name);
+        if (count < 0) {
+            throw new DataplaneException("count " + count + " out of range; expected a positive number");
+        }
+        Capture running = p.io.capture();
+        if (running != null) {
+            throw new DataplaneException("a capture runs on " + name + " already (to " + running.file()
+                    + "); srv6:capture stop " + name + " first");
+        }
+        return p;
+    }
+
+    /** Attaches {@code c} to the port; checked under the lock by {@link #captureable}, so this only fails if that is bypassed. */
+    private static void attach(PortCfg p, Capture c) throws DataplaneException {
+        if (!p.io.capture(c)) {
+            c.stop();
+            c.run(); // ends at once: closes its output
+            throw new DataplaneException("a capture runs on " + c.port() + " already");
+        }
+    }
+
+    private static CaptureFilter filter(String text) throws DataplaneException {
+        try {
+            return CaptureFilter.compile(text);
+        } catch (IllegalArgumentException e) {
+            throw new DataplaneException("bad filter: " + e.getMessage());
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException || String.valueOf(e.getMessage()).contains("Permission denied")) {
+            return "permission denied";
+        }
+        if (e instanceof java.io.FileNotFoundException && String.valueOf(e.getMessage()).contains("No such file")) {
+            return "no such directory";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private static CaptureInfo info(Capture c) {
+        return new CaptureInfo(c.port(), c.file(), c.written(), c.dropped(), c.count(), c.filter(), c.startMillis(),
+                !c.ended());
     }
 
     /** The running configuration's {@code ip link} lines: TAP ports and what differs from their defaults. */

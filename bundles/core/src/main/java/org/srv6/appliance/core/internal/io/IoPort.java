@@ -1,10 +1,11 @@
 package org.srv6.appliance.core.internal.io;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 
-import org.srv6.appliance.core.internal.io.pcap.PcapWriter;
+import org.srv6.appliance.core.internal.io.pcap.Capture;
 
 /**
  * A port of the appliance: a TAP device, a memory port or a pcap port. Its identity (index,
@@ -73,40 +74,35 @@ public abstract class IoPort implements AutoCloseable {
      */
     public abstract boolean send(ByteBuf frame);
 
-    private volatile PcapWriter capture;
-    private final java.util.concurrent.atomic.AtomicLong captureLeft = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicReference<Capture> capture = new AtomicReference<>();
 
-    /**
-     * Appends every frame this port receives and sends to {@code w} until {@code count} frames
-     * were written (0: until {@link #stopCapture()}), then closes the writer.
-     */
-    public void capture(PcapWriter w, int count) {
-        stopCapture();
-        captureLeft.set(count <= 0 ? Long.MAX_VALUE : count);
-        capture = w;
+    /** Attaches {@code c}; @return false when a capture runs already. */
+    public boolean capture(Capture c) {
+        if (!capture.compareAndSet(null, c)) {
+            return false;
+        }
+        c.onEnd(() -> capture.compareAndSet(c, null));
+        return true;
     }
 
+    /** @return the running capture, or null */
+    public Capture capture() {
+        return capture.get();
+    }
+
+    /** Asks the running capture, if any, to write what it holds and end. */
     public void stopCapture() {
-        PcapWriter w = capture;
-        capture = null;
-        if (w != null) {
-            w.close();
+        Capture c = capture.get();
+        if (c != null) {
+            c.stop();
         }
     }
 
     /** Called by subclasses for each frame received (before processing) and sent. */
     protected final void captured(ByteBuf frame) {
-        PcapWriter w = capture;
-        if (w == null) {
-            return;
-        }
-        long left = captureLeft.decrementAndGet();
-        if (left >= 0) {
-            w.append(frame);
-        }
-        if (left <= 0) {
-            capture = null;
-            w.close();
+        Capture c = capture.get();
+        if (c != null) {
+            c.offer(frame);
         }
     }
 
