@@ -223,23 +223,22 @@ public final class ShellCommands implements Ip.Services {
      */
     @Descriptor(CAPTURE_DESC)
     public String capture(CommandSession session,
-            @Descriptor("PORT FILE|- [count N] [filter EXPR] | stop PORT|all | list") String... args)
-            throws DataplaneException {
+            @Descriptor("PORT FILE|- [count N] [filter EXPR] | stop PORT|all | list") String... args) {
         if (args.length == 0) {
             throw new ShellError("no port given; usage: " + CAPTURE_USAGE_ALL);
         }
-        PortService p = need(ports);
         if (args[0].equals("list")) {
             if (args.length != 1) {
                 throw new ShellError("unexpected '" + args[1] + "'; usage: srv6:capture list");
             }
-            return captureTable(p.captures(), System.currentTimeMillis());
+            return captureTable(need(ports).captures(), System.currentTimeMillis());
         }
         if (args[0].equals("stop")) {
             if (args.length != 2) {
                 throw new ShellError((args.length < 2 ? "no port given" : "unexpected '" + args[2] + "'")
                         + "; usage: srv6:capture stop PORT|all");
             }
+            PortService p = need(ports);
             List<String> names = new ArrayList<>();
             if (args[1].equals("all")) {
                 p.captures().forEach(c -> names.add(c.port()));
@@ -295,6 +294,7 @@ public final class ShellCommands implements Ip.Services {
                 default -> throw new ShellError("unexpected '" + args[k] + "'; usage: " + CAPTURE_USAGE);
             }
         }
+        PortService p = need(ports);
         try {
             if (file.equals("-")) {
                 p.streamCapture(port, session.getConsole(), count, filter);
