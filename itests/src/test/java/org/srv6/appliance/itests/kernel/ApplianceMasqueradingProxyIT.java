@@ -265,11 +265,16 @@ public class ApplianceMasqueradingProxyIT {
         return Long.parseLong(m.group(1));
     }
 
-    /** PACKETS of {@code sid} in {@code srv6:sids}. */
+    /**
+     * PACKETS − DROPS of {@code sid} in {@code srv6:sids}: the packets End.AM carried. The service's
+     * own link traffic that reaches the claimed port (an MLD report, a router solicitation) is
+     * refused there and counted as a packet from the service and a drop at once.
+     */
     private static long sidPackets(String sid) {
         String sids = app.ok("srv6:sids");
         return sids.lines().filter(l -> l.startsWith(sid + " ")).findFirst()
-                .map(l -> Long.parseLong(l.trim().split("\\s+")[5]))
+                .map(l -> l.trim().split("\\s+"))
+                .map(f -> Long.parseLong(f[5]) - Long.parseLong(f[7]))
                 .orElseThrow(() -> new AssertionError("no " + sid + " in " + sids));
     }
 }
