@@ -1,6 +1,8 @@
 package org.srv6.appliance.itests.kernel;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import org.junit.AfterClass;
@@ -10,6 +12,8 @@ import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runners.MethodSorters;
+import org.srv6.appliance.testkit.FrameDiff;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * The SPEC §1 differential cases over AF_PACKET ports: the appliance attached to veth ends in its
@@ -109,13 +113,20 @@ public class ApplianceAfPacketIT {
         assertEquals("the port answers with v1's MAC", t.r.sh("cat /sys/class/net/v1/address").stdout().strip(), mac);
     }
 
+    /** Last (the End case's SID, configured by {@link #end()}, comes back with the saved configuration). */
     @Test
     public void z9RestartAttachesThePortsAgainAndTheyForward() {
-        Appliance a = rig.appliance.app;
-        assertEquals(0, a.srv6("stop").exitCode());
-        a.boot();
-        assertTrue(a.ok("ip -d link show r1").contains("\n    type packet dev v1\n"));
+        ApplianceTopology t = rig.appliance;
+        assertEquals(0, t.app.srv6("stop").exitCode());
+        t.app.boot();
+        assertTrue(t.app.ok("ip -d link show r1").contains("\n    type packet dev v1\n"));
+        assertTrue(t.app.ok("ip -d link show r2").contains("\n    rings rx tpacket_v3 "));
+        DifferentialCases.Case c = DifferentialCases.end();
         rig.drain();
-        rig.compare(DifferentialCases.end());
+        rig.atx.send(Packets.ethernet(t.appR1Mac, t.h1Mac, c.ethertype(), c.input()));
+        byte[] out = rig.arx.receive(2000, DifferentialCases::forwarded);
+        assertNotNull("nothing forwarded after the restart\n" + t.app.logTail(20), out);
+        String diff = FrameDiff.diff(Packets.ethernet(t.h2Mac, t.appR2Mac, c.expectedEthertype(), c.expected()), out, false);
+        assertNull(c.rule() + " after the restart: " + diff, diff);
     }
 }
