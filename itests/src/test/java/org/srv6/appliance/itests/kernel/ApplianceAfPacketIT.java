@@ -129,4 +129,11 @@ public class ApplianceAfPacketIT {
         String diff = FrameDiff.diff(Packets.ethernet(t.h2Mac, t.appR2Mac, c.expectedEthertype(), c.expected()), out, false);
         assertNull(c.rule() + " after the restart: " + diff, diff);
     }
+
+    /** The appliance runs with PARANOID leak detection here: nothing reported in its log. */
+    @Test
+    public void z9zNoBufferLeakReported() throws java.io.IOException {
+        String log = java.nio.file.Files.readString(rig.appliance.app.home().resolve("var/log/srv6.log"));
+        assertTrue(log.substring(Math.max(0, log.indexOf("LEAK:") - 200)), log.indexOf("LEAK:") < 0);
+    }
 }

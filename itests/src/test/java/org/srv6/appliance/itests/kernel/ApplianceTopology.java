@@ -55,6 +55,9 @@ public final class ApplianceTopology implements AutoCloseable {
             n1 = Netns.create(prefix, "h1");
             n2 = Netns.create(prefix, "h2");
             a = Appliance.copy(rr);
+            if (packet) {
+                a.javaOpts("-Dio.netty.leakDetection.level=paranoid"); // what leaks is reported in the log
+            }
             beforeBoot.accept(a.home());
             a.boot();
             if (packet) {
