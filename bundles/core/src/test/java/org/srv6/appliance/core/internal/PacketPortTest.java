@@ -148,6 +148,42 @@ public class PacketPortTest extends DataplaneTestSupport {
         assertTrue("tx counted: " + c, c.txPackets() >= 6 && c.txBytes() > 0);
     }
 
+    private static long stat(String ns, String dev, String counter) throws Exception {
+        return Long.parseLong(sh("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + dev + "/statistics/" + counter).strip());
+    }
+
+    /**
+     * What h1 sent is what the port received, and what the port sent is what h1 received: the
+     * port does not take its own frames back (PACKET_OUTGOING) nor lose any.
+     */
+    @Test
+    public void theCountersAreTheHostsCountersMirroredAndOwnFramesAreNotReceivedBack() throws Exception {
+        long tx0 = stat(H1, "e0", "tx_packets");
+        long rx0 = stat(H1, "e0", "rx_packets");
+        attach();
+        ping(H1, "-6", "fc00:a1::1");
+        ping(H1, "-4", "10.201.0.1");
+        await("pa rx = h1 tx, pa tx = h1 rx", () -> {
+            try {
+                var c = dp.ports().counters("pa");
+                return c.rxPackets() == stat(H1, "e0", "tx_packets") - tx0 && c.txPackets() == stat(H1, "e0", "rx_packets") - rx0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 3000);
+        assertEquals("nothing failed to go out", 0, dp.ports().counters("pa").txDropped());
+    }
+
+    @Test
+    public void theInterfaceGoingDownAndUpAgainLeavesThePortWorking() throws Exception {
+        attach();
+        ping(H1, "-6", "fc00:a1::1");
+        sh("ip", "link", "set", A, "down");
+        sh("ip", "link", "set", A, "up");
+        ping(H1, "-6", "fc00:a1::1");
+        ping(H1, "-4", "10.201.0.1");
+    }
+
     @Test
     public void endSidForwardsBetweenTwoKernelHostsByteForByte() throws Exception {
         endSidForwards();
