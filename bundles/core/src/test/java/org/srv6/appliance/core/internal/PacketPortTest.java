@@ -22,7 +22,12 @@ import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.core.internal.control.Provider;
+import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.core.internal.io.Namespaces;
+import org.srv6.appliance.core.internal.io.PacketPort;
 import org.srv6.appliance.core.internal.io.pcap.PcapReader;
+
+import io.netty.buffer.ByteBuf;
 import org.srv6.appliance.testkit.Packets;
 
 /**
@@ -172,6 +177,41 @@ public class PacketPortTest extends DataplaneTestSupport {
             }
         }, 3000);
         assertEquals("nothing failed to go out", 0, dp.ports().counters("pa").txDropped());
+    }
+
+    /**
+     * The kernel takes an 802.1Q tag off before AF_PACKET sees the frame (VLAN offload); the port
+     * puts it back, so that the appliance sees the frame as it was on the wire, as a TAP would.
+     */
+    @Test
+    public void aVlanTaggedFrameKeepsItsTag() throws Exception {
+        attach();
+        // h1's side sends with a packet port of its own (made in h1's namespace), from this thread
+        IoRuntime hrt = new IoRuntime(1, (loop, port, frame) -> frame.release());
+        try {
+            PacketPort h = Namespaces.run(H1, () -> hrt.openPacket(1, "h1", "e0", true));
+            byte[] ip = Packets.ipv6("fc00:a1::2", "fc00:a1::1").hopLimit(64).icmpEchoRequest(0x7a, 1, Packets.fill(8, 1)).bytes();
+            byte[] tagged = Packets.cat(Packets.mac(mac(A)), Packets.mac(mac("e0", H1)), Packets.u16(0x8100), Packets.u16(100),
+                    Packets.u16(Packets.ETH_IPV6), ip);
+            Path ca = tmp.newFile("vlan.pcap").toPath();
+            dp.ports().startCapture("pa", ca, 0, null);
+            ByteBuf b = hrt.newFrame();
+            b.writeBytes(tagged);
+            assertTrue(h.send(b));
+            await("pa received the tagged frame", () -> dp.ports().captures().get(0).frames() > 0, 3000);
+            dp.ports().stopCapture("pa");
+            byte[] got = null;
+            for (byte[] f : PcapReader.readAll(ca)) {
+                if (f.length >= 18 && Packets.u16(f, 12) == 0x8100) {
+                    got = f;
+                }
+            }
+            assertNotNull("no tagged frame received", got);
+            assertEquals(Packets.hex(tagged), Packets.hex(got));
+            h.close();
+        } finally {
+            hrt.close();
+        }
     }
 
     @Test
