@@ -3,9 +3,12 @@
 # table 100): the appliance (one event loop, pinned to one core) versus a kernel router namespace,
 # same generator (gen.c, AF_PACKET sendmmsg) and same H1/H2.
 # usage: run.sh [COUNT]   (root; SRV6_HOME = built distribution, default ../../distribution/target/srv6-appliance)
+# PORT_TYPE=packet: the appliance's ports are AF_PACKET ports on veths (ip link add aN type packet
+# dev vN, vN in the appliance's namespace, aN in the hosts') instead of TAPs moved to the hosts.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 COUNT=${1:-3000000}
+PORT_TYPE=${PORT_TYPE:-tap}
 SRC_HOME=${SRV6_HOME:-$HERE/../../distribution/target/srv6-appliance}
 P=pps$$
 H1=${P}h1; H2=${P}h2; RK=${P}rk; RA=${P}ra
@@ -83,9 +86,20 @@ ready() {
 	done
 	return 1
 }
+# the appliance's ports a1 (to H1) and a2 (to H2), both with their host end named aN
+ports() {
+	if [ "$PORT_TYPE" = packet ]; then
+		ip -n $RA link add v1 type veth peer name a1 netns $H1 && ip -n $RA link add v2 type veth peer name a2 netns $H2 \
+			&& ip netns exec $RA sysctl -qw net.ipv6.conf.v1.disable_ipv6=1 net.ipv6.conf.v2.disable_ipv6=1 \
+			&& C "ip link add a1 type packet dev v1" && C "ip link add a2 type packet dev v2"
+	else
+		C "ip link add a1 type tap" && C "ip link add a2 type tap" \
+			&& ip -n $RA link set a1 netns $H1 && ip -n $RA link set a2 netns $H2
+	fi
+}
+echo "appliance ports: $PORT_TYPE"
 if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bin/srv6" start >/dev/null \
-	&& ready && C "ip link add a1 type tap" && C "ip link add a2 type tap"; then
-	ip -n $RA link set a1 netns $H1; ip -n $RA link set a2 netns $H2
+	&& ready && ports; then
 	ip -n $H1 link set a1 up; ip -n $H2 link set a2 up
 	ip netns exec $H2 sysctl -qw net.ipv6.conf.a2.disable_ipv6=1
 	C "ip link set a1 up"; C "ip link set a2 up"

@@ -57,9 +57,21 @@ public final class Appliance implements AutoCloseable {
         return r;
     }
 
+    private String javaOpts;
+
+    /** JVM options ({@code SRV6_JAVA_OPTS}) for the next {@code bin/srv6 start}. */
+    public Appliance javaOpts(String opts) {
+        this.javaOpts = opts;
+        return this;
+    }
+
     /** Runs {@code bin/srv6 ARGS} in the appliance's namespace. */
     public Netns.Result srv6(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.name(), home + "/bin/srv6"));
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
+        if (javaOpts != null) {
+            cmd.addAll(List.of("env", "SRV6_JAVA_OPTS=" + javaOpts));
+        }
+        cmd.add(home + "/bin/srv6");
         cmd.addAll(List.of(args));
         return Netns.run(100, cmd);
     }

@@ -36,6 +36,16 @@ public final class ApplianceTopology implements AutoCloseable {
     /** As above, with {@code beforeBoot} given the appliance's home before it starts (e.g. to edit etc/). */
     public ApplianceTopology(String prefix, boolean staticNeighbors, java.util.function.Consumer<java.nio.file.Path> beforeBoot)
             throws IOException {
+        this(prefix, staticNeighbors, beforeBoot, false);
+    }
+
+    /**
+     * As above; with {@code packet} the ports are AF_PACKET ports instead of TAPs: veth pairs
+     * v1-r1 and v2-r2 between R and the hosts, the appliance attached to v1 and v2
+     * ({@code ip link add rN type packet dev vN}); the hosts see the same r1 and r2.
+     */
+    public ApplianceTopology(String prefix, boolean staticNeighbors, java.util.function.Consumer<java.nio.file.Path> beforeBoot,
+            boolean packet) throws IOException {
         Netns rr = null;
         Netns n1 = null;
         Netns n2 = null;
@@ -45,11 +55,24 @@ public final class ApplianceTopology implements AutoCloseable {
             n1 = Netns.create(prefix, "h1");
             n2 = Netns.create(prefix, "h2");
             a = Appliance.copy(rr);
+            if (packet) {
+                a.javaOpts("-Dio.netty.leakDetection.level=paranoid"); // what leaks is reported in the log
+            }
             beforeBoot.accept(a.home());
             a.boot();
-            a.ok("ip link add r1 type tap");
-            a.ok("ip link add r2 type tap");
-            rr.sh("ip link set r1 netns " + n1.name() + " && ip link set r2 netns " + n2.name());
+            if (packet) {
+                // R's ends carry nothing of the kernel's own: the appliance has them to itself
+                rr.sh("ip link add v1 type veth peer name r1 netns " + n1.name()
+                        + " && ip link add v2 type veth peer name r2 netns " + n2.name()
+                        + " && sysctl -qw net.ipv6.conf.v1.disable_ipv6=1 net.ipv6.conf.v2.disable_ipv6=1"
+                        + " net.ipv4.conf.v1.forwarding=0 net.ipv4.conf.v2.forwarding=0");
+                a.ok("ip link add r1 type packet dev v1");
+                a.ok("ip link add r2 type packet dev v2");
+            } else {
+                a.ok("ip link add r1 type tap");
+                a.ok("ip link add r2 type tap");
+                rr.sh("ip link set r1 netns " + n1.name() + " && ip link set r2 netns " + n2.name());
+            }
             for (Netns h : new Netns[] {n1, n2}) {
                 h.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"
                         + " net.ipv6.conf.all.seg6_enabled=1 net.ipv6.conf.default.seg6_enabled=1"

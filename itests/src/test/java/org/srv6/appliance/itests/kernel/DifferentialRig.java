@@ -36,6 +36,11 @@ final class DifferentialRig implements AutoCloseable {
 
     /** Both topologies (namespaces named after the prefixes) and their sockets; what was made is closed on failure. */
     static DifferentialRig open(String kernelPrefix, String appliancePrefix) throws Exception {
+        return open(kernelPrefix, appliancePrefix, false);
+    }
+
+    /** As above; with {@code packet} the appliance's ports are AF_PACKET ports on veths ({@link ApplianceTopology}). */
+    static DifferentialRig open(String kernelPrefix, String appliancePrefix, boolean packet) throws Exception {
         KernelTopology k = null;
         RawSocket kt = null;
         RawSocket kr = null;
@@ -45,7 +50,7 @@ final class DifferentialRig implements AutoCloseable {
             k = new KernelTopology(kernelPrefix);
             kt = RawSocket.open(k.h1, "e0");
             kr = RawSocket.open(k.h2, "e0");
-            a = new ApplianceTopology(appliancePrefix, true);
+            a = new ApplianceTopology(appliancePrefix, true, home -> { }, packet);
             at = a.h1Socket();
             return new DifferentialRig(k, kt, kr, a, at, a.h2Socket());
         } catch (Exception | Error e) {

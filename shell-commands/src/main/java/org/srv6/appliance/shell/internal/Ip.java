@@ -98,13 +98,14 @@ final class Ip {
         }
         int family = 0;
         boolean stats = false;
+        boolean details = false;
         while (!a.isEmpty() && a.get(0).startsWith("-")) {
             String o = a.remove(0);
             switch (o) {
                 case "-4" -> family = 4;
                 case "-6" -> family = 6;
                 case "-s", "-stats", "-statistics" -> stats = true;
-                case "-d", "-details" -> { }
+                case "-d", "-details" -> details = true;
                 default -> throw fail("unknown option '" + o + "'; expected -4, -6, -s or -d");
             }
         }
@@ -118,7 +119,7 @@ final class Ip {
         }
         try {
             return switch (object) {
-                case "link" -> IpLink.execute(need(services.portService(), "port service"), a, stats);
+                case "link" -> IpLink.execute(need(services.portService(), "port service"), a, stats, details);
                 case "address" -> IpAddr.execute(need(services.addresses(), "address service"), services.portService(), a, family);
                 case "route" -> IpRoute.execute(need(services.routes(), "route service"), a, family, stats);
                 case "neighbor" -> IpNeigh.execute(need(services.neighbors(), "neighbor service"), a, family);

@@ -18,7 +18,7 @@ import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteGrammar;
 
 /**
- * {@code ip link}: ports (TAP and pcap) added, deleted, set up/down, MTU, MAC and the table of
+ * {@code ip link}: ports (TAP, AF_PACKET and pcap) added, deleted, set up/down, MTU, MAC and the table of
  * their input ({@code vrf T}: there are no VRF devices here, so T is the table itself), shown.
  */
 final class IpLink {
@@ -26,9 +26,14 @@ final class IpLink {
     }
 
     static String execute(PortService ps, List<String> a, boolean stats) throws DataplaneException {
+        return execute(ps, a, stats, false);
+    }
+
+    /** @param details {@code ip -d}: how each port is made, as the {@code ip link add} words that make it */
+    static String execute(PortService ps, List<String> a, boolean stats, boolean details) throws DataplaneException {
         String verb = a.isEmpty() ? "show" : a.remove(0);
         if (isShow(verb)) {
-            return show(ps, a, stats);
+            return show(ps, a, stats, details);
         }
         if (verb.equals("add")) {
             add(ps, a);
@@ -58,7 +63,24 @@ final class IpLink {
                 .append('\n');
     }
 
-    private static String show(PortService ps, List<String> a, boolean stats) throws DataplaneException {
+    /**
+     * The third line of a packet port (always) and of a TAP ({@code -d}): its type and placement
+     * as {@code ip link add NAME} takes them; with {@code -d} a packet port's rings follow.
+     */
+    private static void kind(StringBuilder sb, PortInfo p, boolean details) {
+        if ("packet".equals(p.type())) {
+            sb.append("    type packet dev ").append(p.ifname()).append('\n');
+            if (details && p.io() != null) {
+                sb.append("    rings ").append(p.io()).append('\n');
+            }
+        } else if (details && "tap".equals(p.type())) {
+            sb.append("    type tap").append(p.queues() > 1 ? " queues " + p.queues() : "")
+                    .append(p.netns() == null ? "" : " netns " + p.netns() + (p.ifname() == null ? "" : " name " + p.ifname()))
+                    .append('\n');
+        }
+    }
+
+    private static String show(PortService ps, List<String> a, boolean stats, boolean details) throws DataplaneException {
         String name = null;
         if (!a.isEmpty()) {
             skipDev(a);
@@ -70,6 +92,7 @@ final class IpLink {
                 continue;
             }
             header(sb, p);
+            kind(sb, p, details);
             if (stats) {
                 PortCounters c = ps.counters(p.name());
                 sb.append("    RX:  bytes packets errors dropped\n")
@@ -85,8 +108,11 @@ final class IpLink {
     }
 
     private static void add(PortService ps, List<String> a) throws DataplaneException {
-        String name = next(a, "port name; expected ip link add NAME type tap [queues N] [netns NS [name IFNAME]]");
+        String name = next(a, "port name; expected ip link add NAME type tap [queues N] [netns NS [name IFNAME]]"
+                + " or type packet dev IFNAME");
         int queues = 1;
+        boolean queuesGiven = false;
+        String dev = null;
         String type = null;
         String netns = null;
         String ifname = null;
@@ -95,15 +121,33 @@ final class IpLink {
         while (!a.isEmpty()) {
             String k = a.remove(0);
             switch (k) {
-                case "type" -> type = next(a, "link type; expected tap or pcap");
-                case "queues", "numrxqueues", "numtxqueues" -> queues = number(next(a, "queue count"), "queue count");
+                case "type" -> type = next(a, "link type; expected tap, packet or pcap");
+                case "queues", "numrxqueues", "numtxqueues" -> {
+                    queues = number(next(a, "queue count"), "queue count");
+                    queuesGiven = true;
+                }
+                case "dev", "link" -> dev = next(a, "interface after " + k);
                 case "in" -> in = next(a, "pcap file after in");
                 case "out" -> out = next(a, "pcap file after out");
                 case "netns" -> netns = next(a, "network namespace after netns");
                 case "name" -> ifname = next(a, "interface name after name");
                 default -> throw fail("unknown link option '" + k
-                        + "'; expected type tap [queues N] [netns NS [name IFNAME]] or type pcap [in FILE] [out FILE]");
+                        + "'; expected type tap [queues N] [netns NS [name IFNAME]], type packet dev IFNAME"
+                        + " or type pcap [in FILE] [out FILE]");
             }
+        }
+        if ("packet".equals(type)) {
+            if (queuesGiven || netns != null || ifname != null || in != null || out != null) {
+                throw fail("a packet port takes only dev IFNAME (an interface of the appliance's namespace)");
+            }
+            if (dev == null) {
+                throw fail("a packet port needs dev IFNAME: the interface to attach to");
+            }
+            ps.addPacket(name, dev);
+            return;
+        }
+        if (dev != null) {
+            throw fail("dev IFNAME belongs to type packet; a " + (type == null ? "tap" : type) + " port does not take it");
         }
         if ("pcap".equals(type)) {
             if (netns != null || ifname != null) {
@@ -116,7 +160,7 @@ final class IpLink {
             return;
         }
         if (!"tap".equals(type)) {
-            throw fail("unsupported link type '" + type + "'; expected type tap or type pcap");
+            throw fail("unsupported link type '" + type + "'; expected type tap, type packet or type pcap");
         }
         if (in != null || out != null) {
             throw fail("in/out FILE belong to type pcap; a tap port takes [queues N] [netns NS [name IFNAME]]");

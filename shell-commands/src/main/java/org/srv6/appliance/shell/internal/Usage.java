@@ -22,11 +22,12 @@ final class Usage {
 
     static final String LINK = """
             Usage: ip link add NAME type tap [ queues N ] [ netns NS [ name IFNAME ] ]
+                   ip link add NAME type packet dev IFNAME
                    ip link add NAME type pcap [ in FILE ] [ out FILE ]
                    ip link delete [ dev ] NAME
                    ip link set [ dev ] NAME [ { up | down } ] [ mtu MTU ] [ address LLADDR ]
                                             [ vrf TABLE_ID | nomaster ]
-                   ip [ -s ] link { show | list } [ [ dev ] NAME ]
+                   ip [ -s ] [ -d ] link { show | list } [ [ dev ] NAME ]
                    ip link help
             TABLE_ID := [ main | NUMBER ]
             """;
@@ -115,7 +116,7 @@ final class Usage {
     /** The one line a rejected {@code ip OBJECT} command ends its error with. */
     static String line(String object) {
         return switch (object) {
-            case "link" -> "ip link { add NAME type { tap | pcap } ... | delete NAME | set NAME SETTINGS | show [ NAME ] | help }";
+            case "link" -> "ip link { add NAME type { tap | packet | pcap } ... | delete NAME | set NAME SETTINGS | show [ NAME ] | help }";
             case "address" -> "ip address { add | del } IFADDR dev PORT | ip address { show | help }";
             case "route" -> "ip route { add | del | replace } PREFIX [ via ADDRESS ] [ dev PORT ] [ table TABLE_ID ]"
                     + " [ encap { seg6 | seg6local } ... ] | ip route { show | help }";

@@ -153,6 +153,41 @@ public class IpTest {
     }
 
     @Test
+    public void packetPortsAreAddedWithTheirInterfaceAndBadWordsAreOneLine() {
+        run("ip link add pk0 type packet dev veth0");
+        assertEquals(List.of("PortService.addPacket [pk0, veth0]"), calls);
+        calls.clear();
+        assertEquals("a packet port needs dev IFNAME: the interface to attach to", error("ip link add pk0 type packet"));
+        assertEquals("a packet port takes only dev IFNAME (an interface of the appliance's namespace)",
+                error("ip link add pk0 type packet dev veth0 queues 2"));
+        assertEquals("a packet port takes only dev IFNAME (an interface of the appliance's namespace)",
+                error("ip link add pk0 type packet dev veth0 netns x"));
+        assertEquals("dev IFNAME belongs to type packet; a tap port does not take it",
+                error("ip link add pk0 type tap dev veth0"));
+        assertTrue(error("ip link add pk0 type packet dev").contains("interface after dev"));
+        assertTrue(Usage.LINK, Usage.LINK.contains("ip link add NAME type packet dev IFNAME"));
+    }
+
+    @Test
+    public void linkShowPrintsAPacketPortAsItsAddLineAndDetailsItsRings() throws DataplaneException {
+        PortService ps = (PortService) Proxy.newProxyInstance(PortService.class.getClassLoader(),
+                new Class<?>[] {PortService.class}, (p, m, a) -> List.of(
+                        new PortInfo(4, "pk0", "packet", "aa:bb:cc:dd:ee:04", 1500, true, 1, null, "veth0", 254,
+                                "rx tpacket_v3 32x128KiB tx tpacket_v2 128x16KiB per loop"),
+                        new PortInfo(5, "t0", "tap", "aa:bb:cc:dd:ee:05", 1500, false, 2, "h1", "eth1", 254, null)));
+        String head4 = "4: pk0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n"
+                + "    link/ether aa:bb:cc:dd:ee:04 brd ff:ff:ff:ff:ff:ff\n";
+        String head5 = "5: t0: <BROADCAST,MULTICAST> mtu 1500 state DOWN\n"
+                + "    link/ether aa:bb:cc:dd:ee:05 brd ff:ff:ff:ff:ff:ff link-netns h1 ifname eth1\n";
+        assertEquals(head4 + "    type packet dev veth0\n" + head5,
+                IpLink.execute(ps, new ArrayList<>(List.of("show")), false, false));
+        assertEquals(head4 + "    type packet dev veth0\n"
+                + "    rings rx tpacket_v3 32x128KiB tx tpacket_v2 128x16KiB per loop\n"
+                + head5 + "    type tap queues 2 netns h1 name eth1\n",
+                IpLink.execute(ps, new ArrayList<>(List.of("show")), false, true));
+    }
+
+    @Test
     public void linkAndAddrAndNeighAndSr() {
         run("ip link add t1 type tap queues 2");
         run("ip l set r0 up mtu 9000");

@@ -20,6 +20,17 @@ public interface PortService {
      */
     PortInfo addTap(String name, int queues, String netns, String ifname) throws DataplaneException;
 
+    /**
+     * {@code ip link add NAME type packet dev IFNAME}: attaches the appliance to IFNAME, an
+     * existing interface of its network namespace (a veth end, a NIC), through AF_PACKET sockets
+     * instead of a TAP. The port takes IFNAME's MAC unless one is set; IFNAME is set up and
+     * promiscuous while attached and stays when the port is deleted. Refused (nothing changed) for
+     * an unknown interface or one attached already.
+     */
+    default PortInfo addPacket(String name, String dev) throws DataplaneException {
+        throw new DataplaneException("AF_PACKET ports are not supported by this dataplane");
+    }
+
     /** A port whose frames tests inject and collect in memory. */
     MemoryPort addMemory(String name) throws DataplaneException;
 

@@ -40,8 +40,8 @@ final class PortCfg {
         return io.index();
     }
 
-    /** Only TAP ports are saved: memory and pcap ports belong to the tests and tools that made them. */
+    /** Only TAP and packet ports are saved: memory and pcap ports belong to the tests and tools that made them. */
     boolean persistent() {
-        return type.equals("tap");
+        return type.equals("tap") || type.equals("packet");
     }
 }

@@ -25,12 +25,13 @@ import org.srv6.appliance.core.internal.engine.Tables;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
 import org.srv6.appliance.core.internal.io.MemoryPortImpl;
+import org.srv6.appliance.core.internal.io.PacketPort;
 import org.srv6.appliance.core.internal.io.TapPort;
 import org.srv6.appliance.core.internal.io.pcap.Capture;
 import org.srv6.appliance.core.internal.io.pcap.CaptureFilter;
 
 /**
- * Owns the port lifecycle ({@code ip link}): TAP, memory and pcap ports, their state, MTU and MAC,
+ * Owns the port lifecycle ({@code ip link}): TAP, AF_PACKET, memory and pcap ports, their state, MTU and MAC,
  * the table their input is looked up in, their counters and captures. Deleting a port takes its routes, SIDs, steering and neighbors with it.
  */
 public final class Ports implements PortService {
@@ -81,6 +82,41 @@ public final class Ports implements PortService {
                         + (netns == null ? "" : " in network namespace " + netns) + ": " + e.getMessage());
             }
             PortCfg p = new PortCfg(tap, "tap", queues);
+            state.ports.put(name, p);
+            registry.retryWaiting(); // SIDs that name it (oif, iif) come back
+            state.changed();
+            return info(p);
+        }
+    }
+
+    /** {@code -Dsrv6.packet.rings=false}: packet ports move frames by plain recv/send (to compare, or where rings fail). */
+    private static boolean rings() {
+        return !"false".equals(System.getProperty("srv6.packet.rings"));
+    }
+
+    @Override
+    public PortInfo addPacket(String name, String dev) throws DataplaneException {
+        synchronized (state.lock) {
+            checkNewPort(name);
+            if (dev == null || dev.isEmpty()) {
+                throw new DataplaneException("a packet port needs dev IFNAME: the interface to attach to");
+            }
+            if (!PORT_NAME.matcher(dev).matches()) {
+                throw new DataplaneException("bad interface name '" + dev + "'; expected 1-15 letters, digits, . _ - :");
+            }
+            for (PortCfg q : state.ports.values()) {
+                if (q.io instanceof PacketPort pp && pp.dev().equals(dev)) {
+                    throw new DataplaneException("interface " + dev + " is attached to port " + q.name()
+                            + " already; ip link del " + q.name() + " first");
+                }
+            }
+            PacketPort pp;
+            try {
+                pp = state.rt.openPacket(state.freeIndex(), name, dev, rings());
+            } catch (IOException | RuntimeException e) {
+                throw new DataplaneException("cannot attach to interface " + dev + ": " + e.getMessage());
+            }
+            PortCfg p = new PortCfg(pp, "packet", 1);
             state.ports.put(name, p);
             registry.retryWaiting(); // SIDs that name it (oif, iif) come back
             state.changed();
@@ -209,9 +245,11 @@ public final class Ports implements PortService {
 
     private static PortInfo info(PortCfg p) {
         String netns = p.io instanceof TapPort t ? t.netns() : null;
-        String ifname = p.io instanceof TapPort t && !t.ifname().equals(p.name()) ? t.ifname() : null;
+        String ifname = p.io instanceof TapPort t && !t.ifname().equals(p.name()) ? t.ifname()
+                : p.io instanceof PacketPort pp ? pp.dev() : null;
+        String io = p.io instanceof PacketPort pp ? pp.rings() : null;
         return new PortInfo(p.index(), p.name(), p.type, Prefixes.mac(p.io.mac()), p.io.mtu(), p.io.up(), p.queues,
-                netns, ifname, p.table);
+                netns, ifname, p.table, io);
     }
 
     @Override
@@ -381,7 +419,6 @@ public final class Ports implements PortService {
                 !c.ended());
     }
 
-    /** The running configuration's {@code ip link} lines: TAP ports and what differs from their defaults. */
     /** {@code netns NS [name IFNAME]} of a TAP made in a namespace, else nothing. */
     private static String placement(PortCfg p) {
         if (p.io instanceof TapPort t && t.netns() != null) {
@@ -390,15 +427,24 @@ public final class Ports implements PortService {
         return "";
     }
 
+    /** The running configuration's {@code ip link} lines: TAP and packet ports and what differs from their defaults. */
     void runningLines(Consumer<String> out) {
         for (PortCfg p : state.ports.values()) {
             if (!p.persistent()) {
                 continue;
             }
             String n = p.name();
-            out.accept("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : "") + placement(p));
-            // always: the hosts' neighbor caches know this MAC, so it must be the same after a restart
-            out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
+            if (p.io instanceof PacketPort pp) {
+                out.accept("ip link add " + n + " type packet dev " + pp.dev());
+                // the interface's own MAC is taken again at boot (it is the interface's); a MAC set here is kept
+                if (p.macSet) {
+                    out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
+                }
+            } else {
+                out.accept("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : "") + placement(p));
+                // always: the hosts' neighbor caches know this MAC, so it must be the same after a restart
+                out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
+            }
             if (p.io.mtu() != 1500) {
                 out.accept("ip link set " + n + " mtu " + p.io.mtu());
             }

@@ -39,7 +39,7 @@ public abstract class IoPort implements AutoCloseable {
         return name;
     }
 
-    /** @return {@code tap}, {@code memory} or {@code pcap} */
+    /** @return {@code tap}, {@code packet}, {@code memory} or {@code pcap} */
     public abstract String type();
 
     public final long mac() {

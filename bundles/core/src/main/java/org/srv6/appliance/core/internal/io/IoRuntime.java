@@ -97,6 +97,16 @@ public final class IoRuntime implements AutoCloseable {
         return loops[loop].scheduleAtFixedRate(task, delay, period, unit);
     }
 
+    /** @return the index of the event loop calling, or -1 for any other thread */
+    int currentLoop() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** @return true when the calling thread is event loop {@code loop} */
     public boolean inLoop(int loop) {
         return loops[loop].inEventLoop();
@@ -121,6 +131,16 @@ public final class IoRuntime implements AutoCloseable {
     /** A TAP port whose netdev lives in {@code netns} (null: here) as {@code ifname} (null: the port's name). */
     public TapPort openTap(int index, String name, int queues, String netns, String ifname) throws IOException {
         TapPort p = new TapPort(this, index, name, randomMac(), Math.max(1, queues), nextLoop(), netns, ifname);
+        ports.add(p);
+        return p;
+    }
+
+    /**
+     * An AF_PACKET port attached to interface {@code dev} of this namespace; with {@code rings}
+     * false (or where the kernel refuses them) frames move by plain recv/send.
+     */
+    public PacketPort openPacket(int index, String name, String dev, boolean rings) throws IOException {
+        PacketPort p = new PacketPort(this, index, name, nextLoop(), dev, rings);
         ports.add(p);
         return p;
     }

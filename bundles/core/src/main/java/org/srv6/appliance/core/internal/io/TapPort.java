@@ -178,7 +178,7 @@ public final class TapPort extends IoPort {
     }
 
     /** Sets IFF_UP on the kernel netdev so that it passes traffic in this namespace. */
-    private static void setLinkUp(String name) throws IOException {
+    static void setLinkUp(String name) throws IOException {
         int s = LibC.C.socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */, 0);
         if (s < 0) {
             throw new IOException("socket(AF_INET) failed (errno " + Native.getLastError() + ")");
