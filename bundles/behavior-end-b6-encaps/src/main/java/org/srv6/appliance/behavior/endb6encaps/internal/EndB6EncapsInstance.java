@@ -4,11 +4,11 @@ import io.netty.buffer.ByteBuf;
 
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.DropReason;
+import org.srv6.appliance.api.behavior.Encapsulation;
 import org.srv6.appliance.api.behavior.Endpoint;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.packet.Ipv6;
-import org.srv6.appliance.api.packet.Srh;
 import org.srv6.appliance.api.packet.SrhHmac;
 
 /** One End.B6.Encaps SID: the SRH of policy B, the outer addresses and the HMAC signer precomputed. */
@@ -64,18 +64,8 @@ final class EndB6EncapsInstance implements BehaviorInstance {
         if (!ctx.pushFront(Ipv6.LENGTH + srh.length)) {
             return ctx.drop(DropReason.NO_HEADROOM);
         }
-        int o = ctx.l3;
-        Ipv6.versionTcFlow(b, o, tc, flow);
-        Ipv6.payloadLength(b, o, srh.length + innerLen);
-        Ipv6.nextHeader(b, o, Ipv6.PROTO_ROUTING);
-        Ipv6.hopLimit(b, o, hl);
-        Ipv6.src(b, o, srcHi, srcLo);
-        Ipv6.dst(b, o, dstHi, dstLo);
-        int s = o + Ipv6.LENGTH;
-        Srh.write(b, s, srh);
-        if (hmac != null) {
-            hmac.sign(b, o + Ipv6.SRC, s, s + srh.length - Srh.HMAC_TLV_LENGTH);
-        }
+        Encapsulation.writeOuter(b, ctx.l3, srh, Ipv6.PROTO_IPV6, innerLen, tc, flow, hl, srcHi, srcLo, dstHi, dstLo,
+                hmac);
         return ctx.forward(ctx.inTable);
     }
 }

@@ -4,11 +4,11 @@ import io.netty.buffer.ByteBuf;
 
 import org.srv6.appliance.api.behavior.BehaviorInstance;
 import org.srv6.appliance.api.behavior.DropReason;
+import org.srv6.appliance.api.behavior.Encapsulation;
 import org.srv6.appliance.api.behavior.PacketContext;
 import org.srv6.appliance.api.behavior.Verdict;
 import org.srv6.appliance.api.packet.Ethernet;
 import org.srv6.appliance.api.packet.Ipv6;
-import org.srv6.appliance.api.packet.Srh;
 import org.srv6.appliance.api.packet.SrhHmac;
 
 /** One l2encap route or steered port: SRH template, outer addresses and signer precomputed. */
@@ -59,17 +59,8 @@ final class TEncapsL2Instance implements BehaviorInstance {
         if (!ctx.pushFront(Ipv6.LENGTH + srh.length)) {
             return ctx.drop(DropReason.NO_HEADROOM);
         }
-        int o = ctx.l3;
-        Ipv6.versionTcFlow(b, o, tc, flow);
-        Ipv6.payloadLength(b, o, srh.length + innerLen);
-        Ipv6.nextHeader(b, o, Ipv6.PROTO_ROUTING);
-        Ipv6.hopLimit(b, o, hl);
-        Ipv6.src(b, o, srcHi, srcLo);
-        Ipv6.dst(b, o, dstHi, dstLo);
-        Srh.write(b, o + Ipv6.LENGTH, srh);
-        if (hmac != null) {
-            hmac.sign(b, o + 8, o + Ipv6.LENGTH, o + Ipv6.LENGTH + srh.length - Srh.HMAC_TLV_LENGTH);
-        }
+        Encapsulation.writeOuter(b, ctx.l3, srh, Ipv6.PROTO_ETHERNET, innerLen, tc, flow, hl, srcHi, srcLo, dstHi, dstLo,
+                hmac);
         return ctx.forward(ctx.inTable);
     }
 }
