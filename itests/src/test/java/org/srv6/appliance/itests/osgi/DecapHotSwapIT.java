@@ -3,8 +3,6 @@ package org.srv6.appliance.itests.osgi;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,13 +25,13 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.dataplane.AddressService;
-import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
 import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
-import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.itests.osgi.SidHotSwap.Case;
+import org.srv6.appliance.itests.osgi.SidHotSwap.Probe;
 import org.srv6.appliance.testkit.Packets;
 
 /**
@@ -58,14 +56,6 @@ public class DecapHotSwapIT extends OsgiTestSupport {
     private static final String PEER6_MAC = "02:00:00:00:01:02";
     private static final String PEER4 = "10.0.1.2";
     private static final String PEER4_MAC = "02:00:00:00:02:02";
-
-    /** One frame sent to a SID, and what must leave which port for it. */
-    private record Probe(String what, byte[] frame, String port, byte[] expected) {
-    }
-
-    /** A behavior under test: its bundle, its SID and the frames it forwards. */
-    private record Case(String keyword, String artifact, String sid, List<String> params, List<Probe> probes) {
-    }
 
     /** The topology is made once per container; every test swaps one behavior's bundle. */
     private static Map<String, Case> cases;
@@ -132,65 +122,7 @@ public class DecapHotSwapIT extends OsgiTestSupport {
     }
 
     private void swap(String keyword) throws Exception {
-        assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
-        Case c = cases.get(keyword);
-        SrService sr = service(context, SrService.class, null, 10_000);
-        Counters counters = service(context, Counters.class, null, 10_000);
-        assertNotNull("the core's services are not registered", counters);
-        assertTrue(keyword + " SID inactive before the swap", sid(sr, c.sid()).active());
-        everyoneForwards(null);
-
-        for (int cycle = 0; cycle < CYCLES; cycle++) {
-            String at = keyword + ", cycle " + cycle + ": ";
-            long packets = sid(sr, c.sid()).packets();
-            Bundle b = bundleNamed(context, c.artifact());
-            assertNotNull(at + "no bundle " + c.artifact(), b);
-            String location = b.getLocation();
-
-            b.uninstall();
-            waitFor(at + "SID inactive", 10_000, () -> !sid(sr, c.sid()).active());
-            long absent = counters.drops().getOrDefault("behavior-absent", 0L);
-            for (Probe p : c.probes()) {
-                in.inject(p.frame());
-                assertNull(at + p.what() + ": a packet to an inactive SID left the appliance", ports.get(p.port()).poll(200));
-            }
-            long expectedAbsent = absent + c.probes().size();
-            waitFor(at + "behavior-absent drops counted", 5_000,
-                    () -> counters.drops().getOrDefault("behavior-absent", 0L) == expectedAbsent);
-            everyoneForwards(keyword);
-
-            b = context.installBundle(location);
-            b.start();
-            assertEquals(at + "reinstalled under another name", c.artifact(), b.getSymbolicName());
-            waitFor(at + "SID active again", 10_000, () -> sid(sr, c.sid()).active());
-            for (Probe p : c.probes()) {
-                assertForwarded(at, p);
-            }
-            assertTrue(at + "SID counters restarted", sid(sr, c.sid()).packets() >= packets + c.probes().size());
-            everyoneForwards(null);
-        }
-
-        waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
-        // the leak detector reports what was collected on the next allocations
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
-            assertForwarded(keyword + ": ", toEnd);
-        }
-        assertEquals("Netty reported leaks", List.of(), leaks.reports());
-    }
-
-    /** The End SID and every behavior but {@code absent} forward their frames. */
-    private static void everyoneForwards(String absent) throws Exception {
-        String at = absent == null ? "" : "while " + absent + " is absent: ";
-        assertForwarded(at, toEnd);
-        for (Case c : cases.values()) {
-            if (!c.keyword().equals(absent)) {
-                for (Probe p : c.probes()) {
-                    assertForwarded(at, p);
-                }
-            }
-        }
+        new SidHotSwap(context, cases, toEnd, in, ports, leaks, CYCLES, DecapHotSwapIT::assertForwarded).swap(keyword);
     }
 
     /**
