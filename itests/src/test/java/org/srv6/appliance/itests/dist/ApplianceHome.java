@@ -15,11 +15,12 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.srv6.appliance.itests.IoSelection;
 import org.srv6.appliance.itests.PristineHome;
 
 /**
  * A private, pristine copy of the built appliance home (so tests never share var/ and never
- * inherit a saved configuration), optionally run in
+ * inherit a saved configuration), on the I/O backend this run selects ({@link IoSelection}), optionally run in
  * its own network namespace. Close it to stop the appliance and remove the namespace.
  */
 final class ApplianceHome implements AutoCloseable {
@@ -85,6 +86,7 @@ final class ApplianceHome implements AutoCloseable {
         Path home = dir.resolve("srv6-appliance");
         // as built: a README tour in the built home (its etc/srv6.conf, var/) is left out
         PristineHome.copy(built(), home);
+        IoSelection.configure(home);
         String ns = null;
         if (nsPrefix != null) {
             ns = nsPrefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));

@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.srv6.appliance.testkit.Packets;
 
+import org.srv6.appliance.itests.IoSelection;
 import org.srv6.appliance.itests.PristineHome;
 
 /**
  * The built distribution (system property {@code srv6.home}) copied pristine ({@link PristineHome}) to a temporary directory and
- * started inside a namespace with {@code bin/srv6 start}; driven only with {@code bin/srv6 client}.
+ * started inside a namespace with {@code bin/srv6 start}; driven only with {@code bin/srv6 client}. The copy runs on
+ * the I/O backend this run selects ({@link IoSelection}).
  */
 public final class Appliance implements AutoCloseable {
 
@@ -43,6 +45,7 @@ public final class Appliance implements AutoCloseable {
         Path home = Files.createTempDirectory("srv6-kernel-").resolve("home");
         // as built: a README tour in the built home (its etc/srv6.conf, var/) is left out
         PristineHome.copy(Paths.get(src), home);
+        IoSelection.configure(home);
         return new Appliance(home, ns);
     }
 

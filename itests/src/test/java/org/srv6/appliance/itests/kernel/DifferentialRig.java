@@ -7,6 +7,7 @@ import static org.junit.Assert.assertNull;
 import java.util.Arrays;
 import java.util.List;
 
+import org.srv6.appliance.itests.IoSelection;
 import org.srv6.appliance.itests.kernel.DifferentialCases.Case;
 import org.srv6.appliance.testkit.FrameDiff;
 import org.srv6.appliance.testkit.Packets;
@@ -34,9 +35,14 @@ final class DifferentialRig implements AutoCloseable {
         this.arx = arx;
     }
 
-    /** Both topologies (namespaces named after the prefixes) and their sockets; what was made is closed on failure. */
+    /**
+     * Both topologies (namespaces named after the prefixes) and their sockets; what was made is
+     * closed on failure. The appliance's ports are TAPs, or AF_PACKET ports on veths when the run
+     * says {@code srv6.it.ports=packet} ({@link IoSelection#packetPorts()}): H1 and H2 see the
+     * same r1 and r2 either way, so every case compares the same bytes.
+     */
     static DifferentialRig open(String kernelPrefix, String appliancePrefix) throws Exception {
-        return open(kernelPrefix, appliancePrefix, false);
+        return open(kernelPrefix, appliancePrefix, IoSelection.packetPorts());
     }
 
     /** As above; with {@code packet} the appliance's ports are AF_PACKET ports on veths ({@link ApplianceTopology}). */

@@ -37,6 +37,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.SidInfo;
 import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.itests.IoSelection;
 import org.srv6.appliance.testkit.Ipv4Builder;
 import org.srv6.appliance.testkit.Ipv6Builder;
 import org.srv6.appliance.testkit.L3Builder;
@@ -199,6 +200,10 @@ public abstract class OsgiTestSupport {
         o.add(frameworkProperty("srv6.features.boot").value(bootFeatures));
         o.add(frameworkProperty("felix.fileinstall.dir").value(home.resolve("deploy").toString()));
         o.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        // the backend of this run, as the launcher passes srv6.* of etc/srv6.properties or -D
+        if (IoSelection.io() != null) {
+            o.add(frameworkProperty("srv6.io").value(IoSelection.io()));
+        }
         o.add(systemProperty("io.netty.leakDetection.level").value("paranoid"));
         o.add(systemProperty("org.ops4j.pax.url.mvn.localRepository").value(localRepository().toString()));
         o.add(systemProperty("org.ops4j.pax.url.mvn.offline").value("true"));
