@@ -104,7 +104,11 @@ final class ApplianceHome implements AutoCloseable {
         return home.resolve("var/srv6.sock");
     }
 
-    /** Runs {@code bin/srv6 ARGS} in this home's namespace, from {@code cwd}. */
+    /**
+     * Runs {@code bin/srv6 ARGS} in this home's namespace, from {@code cwd}. After a {@code start}
+     * that succeeded, the appliance must report the backend this run selects as its framework
+     * property {@code srv6.io} (what the core reads), else the test fails here.
+     */
     Run srv6(Path cwd, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
@@ -112,7 +116,15 @@ final class ApplianceHome implements AutoCloseable {
         }
         cmd.add(home.resolve("bin/srv6").toString());
         cmd.addAll(Arrays.asList(args));
-        return exec(cwd, cmd);
+        Run r = exec(cwd, cmd);
+        if (args.length > 0 && args[0].equals("start") && r.exit == 0 && IoSelection.io() != null) {
+            Run io = srv6(cwd, "client", "echo ($.context property srv6.io)");
+            if (io.exit != 0 || !io.out.strip().equals(IoSelection.io())) {
+                fail("the appliance started from " + home + " does not have srv6.io=" + IoSelection.io() + ": " + io);
+            }
+            System.out.println("appliance " + home + ": srv6.io=" + io.out.strip());
+        }
+        return r;
     }
 
     Run srv6(String... args) throws Exception {

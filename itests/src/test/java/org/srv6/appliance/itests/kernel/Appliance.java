@@ -57,7 +57,22 @@ public final class Appliance implements AutoCloseable {
             throw new IllegalStateException("appliance did not start: " + r.stderr().trim() + " " + r.stdout().trim());
         }
         awaitDataplane();
+        awaitIo();
         return r;
+    }
+
+    /** The backend this run selects is the appliance's framework property {@code srv6.io} (what the core reads). */
+    private void awaitIo() {
+        String io = IoSelection.io();
+        if (io == null) {
+            return;
+        }
+        Netns.Result r = client("echo ($.context property srv6.io)");
+        if (r.exitCode() != 0 || !r.stdout().strip().equals(io)) {
+            close();
+            throw new IllegalStateException("appliance does not have srv6.io=" + io + ": " + r.stderr().trim() + " " + r.stdout().trim());
+        }
+        System.out.println("appliance " + home + " in " + ns.name() + ": srv6.io=" + io);
     }
 
     private String javaOpts;

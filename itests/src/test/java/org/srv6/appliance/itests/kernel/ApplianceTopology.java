@@ -60,6 +60,7 @@ public final class ApplianceTopology implements AutoCloseable {
             }
             beforeBoot.accept(a.home());
             a.boot();
+            System.out.println("appliance ports in " + rr.name() + ": " + (packet ? "AF_PACKET on veths v1, v2" : "TAPs"));
             if (packet) {
                 // R's ends carry nothing of the kernel's own: the appliance has them to itself
                 rr.sh("ip link add v1 type veth peer name r1 netns " + n1.name()

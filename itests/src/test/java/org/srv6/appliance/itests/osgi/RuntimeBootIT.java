@@ -22,6 +22,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.srv6.appliance.api.behavior.Behavior;
+import org.srv6.appliance.itests.IoSelection;
 
 /** The runtime boots like the launcher boots it, and behavior bundles come and go as services. */
 @RunWith(PaxExam.class)
@@ -46,6 +47,19 @@ public class RuntimeBootIT extends OsgiTestSupport {
         }
         waitFor("every bundle active", 10_000, () -> notActive().isEmpty());
         assertEquals(List.of(), notActive());
+    }
+
+    /**
+     * The backend this run selects ({@code srv6.io}, given to the runtime as a framework property
+     * like the launcher gives it) is what the core's bundle context reads.
+     */
+    @Test
+    public void theCoreReadsTheRunsBackend() throws Exception {
+        Bundle core = bundleNamed(context, "srv6-core");
+        assertNotNull("srv6-core is not installed", core);
+        waitFor("srv6-core active", 10_000, () -> core.getState() == Bundle.ACTIVE);
+        assertEquals(IoSelection.io(), core.getBundleContext().getProperty("srv6.io"));
+        System.out.println("srv6-core: srv6.io=" + core.getBundleContext().getProperty("srv6.io"));
     }
 
     private List<String> notActive() {
