@@ -175,9 +175,51 @@ public abstract class OsgiTestSupport {
                 Files.createDirectories(target.getParent());
                 Files.copy(locate(c), target, StandardCopyOption.REPLACE_EXISTING);
             }
+            // what a feature names beyond the list (e.g. the io_uring transport a backend needs),
+            // when the build has it; a feature whose bundle is missing then fails with its name
+            for (String[] c : namedByFeatures(h.resolve("features"))) {
+                Path target = h.resolve("system").resolve(relative(c));
+                Path jar = locateOrNull(c);
+                if (!Files.exists(target) && jar != null) {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(jar, target);
+                }
+            }
             return h;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the test home: " + e.getMessage(), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern BUNDLE_ID = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** {group, artifact, version[, classifier]} of every bundle the feature files in {@code dir} name. */
+    static List<String[]> namedByFeatures(Path dir) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path f : ds) {
+                java.util.regex.Matcher m = BUNDLE_ID.matcher(Files.readString(f));
+                while (m.find()) {
+                    // group:artifact:version or group:artifact:type[:classifier]:version; features are not bundles
+                    String[] p = m.group(1).split(":");
+                    if (p.length == 3) {
+                        out.add(p);
+                    } else if (p.length == 5 && p[2].equals("jar")) {
+                        out.add(new String[] {p[0], p[1], p[4], p[3]});
+                    } else if (p.length == 4 && p[2].equals("jar")) {
+                        out.add(new String[] {p[0], p[1], p[3]});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Path locateOrNull(String[] c) {
+        try {
+            return locate(c);
+        } catch (IllegalStateException e) {
+            return null;
         }
     }
 
