@@ -134,7 +134,35 @@ done
 sink_port() { ip -n $H2 link set "$1" up; ip netns exec $H2 sysctl -qw net.ipv6.conf."$1".disable_ipv6=1; }
 [ -e /sys/class/net/lo/queues/rx-0/rps_cpus ] || echo "RPS not available: the rps placement is the local one" >&2
 
-declare -A PPS NS NOTE KPPS ALONE
+declare -A PPS NS NOTE ALONE
+
+# what H2 must receive in a case (tcpdump -t -nn): the forwarded packet, End/End.X with SL 0,
+# T.Encaps with the outer header from the tunnel source to the first segment, End.DT6 decapsulated
+expected() {
+	case $1 in
+	ipv6|dt6) echo '^IP6 fc00:1::5\.[0-9]* > fc00:2::9\.[0-9]*: UDP' ;;
+	end) echo '^IP6 fc00:1::5 > fc00:2::9: RT6 .*segleft=0, .*\[1\]fc00:100::1) [0-9]* > [0-9]*: UDP' ;;
+	endx) echo '^IP6 fc00:1::5 > fc00:2::9: RT6 .*segleft=0, .*\[1\]fc00:100::2) [0-9]* > [0-9]*: UDP' ;;
+	encap) echo '^IP6 fc00:23::2 > fc00:2::a: RT6 .*segleft=1.* fc00:1::5\.[0-9]* > fc00:3::9\.[0-9]*: UDP' ;;
+	esac
+}
+# check_output KEY CASE TXDEV DSTMAC RXDEV: one packet of the case captured on H2, and NOTE[KEY]
+# says so when it is not what the case must forward (the cell is measured all the same)
+check_output() {
+	local tp got
+	command -v tcpdump >/dev/null || return 0
+	: > "$WORK/cap.err"
+	ip netns exec $H2 timeout 10 tcpdump -t -nn -l -c 1 -i "$5" 'ip6 and (src fc00:1::5 or dst fc00:2::a)' > "$WORK/cap" 2> "$WORK/cap.err" &
+	tp=$!
+	for _ in $(seq 50); do grep -q listening "$WORK/cap.err" && break; sleep 0.1; done
+	measure "$2" "$3" "$4" $H2 "$5" - 1000 >/dev/null
+	wait $tp
+	got=$(head -1 "$WORK/cap")
+	if ! echo "$got" | grep -q "$(expected "$2")"; then
+		echo "  $1: wrong output: ${got:-nothing}" >&2
+		NOTE[$1]="wrong output: $(echo "${got:-nothing}" | cut -c1-60)"
+	fi
+}
 
 # run_cell KEY CASE TXDEV DSTMAC RXDEV CPU: ROUNDS measurements; the medians into PPS/NS[KEY]
 run_cell() {
@@ -201,6 +229,10 @@ ip -n $RK -6 route add fc00:100::d6/128 encap seg6local action End.DT6 table 100
 # generator alone on the other one
 rps $RK k1 "$FWD_MASK" 2>/dev/null
 KMAC=$(mac $RK k1)
+for c in $CASES; do
+	check_output "kernel|$c" "$c" k1 "$KMAC" k2
+	for pl in $PLACEMENTS; do NOTE["kernel|$c|$pl"]=${NOTE["kernel|$c"]:-}; done
+done
 for pl in $PLACEMENTS; do
 	rps $H2 k2 "$(sink_mask "$pl")" 2>/dev/null
 	for c in $CASES; do
@@ -288,6 +320,8 @@ for b in $BACKENDS; do
 			# warm-up: let the JIT compile the case's packet path before measuring (a TAP drops
 			# what the appliance does not read in time: at least a million packets offered)
 			measure "$c" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" $H2 a2 - $((COUNT > 1000000 ? COUNT : 1000000)) >/dev/null
+			check_output "$key|$c" "$c" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" a2
+			for pl in $PLACEMENTS; do NOTE["$key|$c|$pl"]=${NOTE["$key|$c"]:-}; done
 		done
 		for pl in $PLACEMENTS; do
 			rps $H2 a2 "$(sink_mask "$pl")" 2>/dev/null
