@@ -16,13 +16,17 @@
 # env: COUNT (packets per measurement, default 1000000), ROUNDS (3), CASES, BACKENDS, LOOPS,
 # PLACEMENTS (space-separated lists, defaults all of the above), OUT (also write the table to this
 # file), SRV6_HOME (built distribution, default the source tree's distribution/target/srv6-appliance),
-# SRV6_JAVA_OPTS (passed to the appliance's JVM). Root. A quick run:
+# SRV6_JAVA_OPTS (passed to the appliance's JVM), PROFILE=PREFIX (a JFR recording of each started
+# appliance's measured runs, PREFIX.BACKEND.LOOPS.jfr), PERF=PREFIX (perf record -g of the same,
+# PREFIX.BACKEND.LOOPS.data). Root. A quick run:
 #   CASES=end BACKENDS=tap-epoll LOOPS=1 PLACEMENTS=local ROUNDS=1 COUNT=200000 benchmarks/pps/run.sh
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 COUNT=${COUNT:-${1:-1000000}}
 ROUNDS=${ROUNDS:-3}
 CASES=${CASES:-ipv6 end endx encap dt6}
+# PORT_TYPE=packet (earlier versions' switch) stands for BACKENDS=packet
+[ "${PORT_TYPE:-}" = packet ] && BACKENDS=${BACKENDS:-packet}
 BACKENDS=${BACKENDS:-tap-epoll tap-io_uring packet}
 LOOPS=${LOOPS:-1 2}
 PLACEMENTS=${PLACEMENTS:-local rps}
@@ -68,7 +72,9 @@ stop_appliance() {
 		sleep 0.1
 	done
 }
+PERF_PID=
 cleanup() {
+	[ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null
 	stop_appliance
 	for n in $H1 $H2 $RK $RA; do ip netns del $n 2>/dev/null; done
 	rm -rf "$WORK"
@@ -323,6 +329,14 @@ for b in $BACKENDS; do
 			check_output "$key|$c" "$c" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" a2
 			for pl in $PLACEMENTS; do NOTE["$key|$c|$pl"]=${NOTE["$key|$c"]:-}; done
 		done
+		if [ -n "${PROFILE:-}" ]; then
+			jcmd "$APID" JFR.start name=pps settings=profile filename="$PROFILE.$b.$l.jfr" >/dev/null
+		fi
+		PERF_PID=
+		if [ -n "${PERF:-}" ]; then
+			perf record -g -p "$APID" -o "$PERF.$b.$l.data" >/dev/null 2>&1 &
+			PERF_PID=$!
+		fi
 		for pl in $PLACEMENTS; do
 			rps $H2 a2 "$(sink_mask "$pl")" 2>/dev/null
 			for c in $CASES; do
@@ -331,6 +345,8 @@ for b in $BACKENDS; do
 				run_cell "$key|$c|$pl" "$c" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" a2 "$APID"
 			done
 		done
+		[ -n "${PROFILE:-}" ] && jcmd "$APID" JFR.stop name=pps >/dev/null
+		[ -n "$PERF_PID" ] && { kill -INT "$PERF_PID"; wait "$PERF_PID"; }
 		stop_appliance
 	done
 done
