@@ -330,7 +330,7 @@ for b in $BACKENDS; do
 		for c in $CASES; do
 			if ! err=$(routes "$c" 2>&1); then
 				echo "appliance ($b, $l loops) refused the $c routes: $err" >&2
-				for pl in $PLACEMENTS; do NOTE["$key|$c|$pl"]="refused: $(echo "$err" | tail -1)"; PPS["$key|$c|$pl"]=-; NS["$key|$c|$pl"]=-; done
+				for pl in $PLACEMENTS; do NOTE["$key|$c|$pl"]="refused: $(echo "$err" | tail -1 | cut -c1-60)"; PPS["$key|$c|$pl"]=-; NS["$key|$c|$pl"]=-; done
 				continue
 			fi
 			warm_up "$c" "${AMAC:-ff:ff:ff:ff:ff:ff}"
