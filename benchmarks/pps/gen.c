@@ -2,9 +2,11 @@
  * AF_PACKET sendmmsg generator: sends N copies of one SRv6 frame in batches of 64 and
  * prints the packets per second it sent. The frame is for End (IPv6 + SRH with two
  * segments, SL=1, UDP payload) or, with "dt6", for End.DT6 (IPv6 to the SID + SRH with
- * the SID alone, SL=0, then an inner IPv6 UDP packet SRC_IP6 -> FINAL_IP6).
+ * the SID alone, SL=0, then an inner IPv6 UDP packet SRC_IP6 -> FINAL_IP6) or, with "plain",
+ * a plain IPv6 UDP packet SRC_IP6 -> FINAL_IP6 without SRH (SID is not used), for plain
+ * forwarding and for a T.Encaps route. Output: "sent N packets in S s: R pps".
  *
- * usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT [dt6]
+ * usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT [dt6|plain]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,11 +29,12 @@ static int parse_mac(const char *s, uint8_t *m)
 
 int main(int argc, char **argv)
 {
-	if (argc != 8 && !(argc == 9 && strcmp(argv[8], "dt6") == 0)) {
-		fprintf(stderr, "usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT [dt6]\n");
+	if (argc != 8 && !(argc == 9 && (strcmp(argv[8], "dt6") == 0 || strcmp(argv[8], "plain") == 0))) {
+		fprintf(stderr, "usage: gen IFACE DST_MAC SRC_MAC SRC_IP6 SID FINAL_IP6 COUNT [dt6|plain]\n");
 		return 2;
 	}
-	const int dt6 = argc == 9;
+	const int dt6 = argc == 9 && strcmp(argv[8], "dt6") == 0;
+	const int plain = argc == 9 && strcmp(argv[8], "plain") == 0;
 	uint8_t f[128];
 	memset(f, 0, sizeof(f));
 	if (parse_mac(argv[2], f) || parse_mac(argv[3], f + 6)) {
@@ -40,14 +43,17 @@ int main(int argc, char **argv)
 	}
 	f[12] = 0x86; f[13] = 0xdd;
 	uint8_t *ip = f + 14;
-	const int srh_len = dt6 ? 8 + 16 : 8 + 32, udp_len = 8 + 18, inner_len = dt6 ? 40 : 0;
+	const int srh_len = plain ? 0 : dt6 ? 8 + 16 : 8 + 32, udp_len = 8 + 18, inner_len = dt6 ? 40 : 0;
 	ip[0] = 0x60;
 	ip[4] = (srh_len + inner_len + udp_len) >> 8; ip[5] = (srh_len + inner_len + udp_len) & 0xff;
-	ip[6] = 43; ip[7] = 64;
+	ip[6] = plain ? 17 : 43; ip[7] = 64;
 	uint8_t *srh = ip + 40;
 	uint8_t *inner = srh + srh_len;
-	int bad = inet_pton(AF_INET6, argv[4], ip + 8) != 1 || inet_pton(AF_INET6, argv[5], ip + 24) != 1;
-	if (dt6) {
+	int bad = inet_pton(AF_INET6, argv[4], ip + 8) != 1
+		|| inet_pton(AF_INET6, plain ? argv[6] : argv[5], ip + 24) != 1;
+	if (plain) {
+		/* no SRH: the UDP header follows the IPv6 header */
+	} else if (dt6) {
 		/* SRH: next header IPv6, one segment (the SID), SL 0, last entry 0 */
 		srh[0] = 41; srh[1] = 2; srh[2] = 4; srh[3] = 0; srh[4] = 0;
 		bad |= inet_pton(AF_INET6, argv[5], srh + 8) != 1;
@@ -93,6 +99,6 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("sent %ld packets in %.3f s: %.0f pps\n", sent, s, sent / s);
+	printf("sent %ld packets in %.6f s: %.0f pps\n", sent, s, sent / s);
 	return 0;
 }
