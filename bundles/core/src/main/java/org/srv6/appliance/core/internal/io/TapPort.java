@@ -217,6 +217,11 @@ public final class TapPort extends IoPort {
         return queues.length;
     }
 
+    /** @return the loop that reads the queue event loop {@code l} sends on (-1: queue 0, for any other thread) */
+    int txQueueLoop(int l) {
+        return (l < 0 ? queues[0] : txq[l]).loop;
+    }
+
     @Override
     public boolean send(ByteBuf frame) {
         try {
