@@ -9,6 +9,8 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 COUNT=${1:-3000000}
 PORT_TYPE=${PORT_TYPE:-tap}
+# LOOPS=N: the appliance's event loops (srv6.loops), pinned to cores 0..N-1; GEN_FLOWS=N: flows the generator sends
+LOOPS=${LOOPS:-1}
 SRC_HOME=${SRV6_HOME:-$HERE/../../distribution/target/srv6-appliance}
 P=pps$$
 H1=${P}h1; H2=${P}h2; RK=${P}rk; RA=${P}ra
@@ -97,8 +99,8 @@ ports() {
 			&& ip -n $RA link set a1 netns $H1 && ip -n $RA link set a2 netns $H2
 	fi
 }
-echo "appliance ports: $PORT_TYPE"
-if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bin/srv6" start >/dev/null \
+echo "appliance ports: $PORT_TYPE, loops: $LOOPS, generator flows: ${GEN_FLOWS:-1}"
+if SRV6_JAVA_OPTS="-Dsrv6.loops=$LOOPS" ip netns exec $RA taskset -c 0-$((LOOPS - 1)) "$HOME_COPY/bin/srv6" start >/dev/null \
 	&& ready && ports; then
 	ip -n $H1 link set a1 up; ip -n $H2 link set a2 up
 	ip netns exec $H2 sysctl -qw net.ipv6.conf.a2.disable_ipv6=1
