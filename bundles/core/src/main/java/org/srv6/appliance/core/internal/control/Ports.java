@@ -463,7 +463,9 @@ public final class Ports implements PortService {
                     out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
                 }
             } else {
-                out.accept("ip link add " + n + " type tap" + (p.queues > 1 || p.queues == 1 && state.rt.loops() > 1 ? " queues " + p.queues : "") + placement(p));
+                // queues N as given; none when the port has the default (one per loop, 0 here)
+                boolean queues = p.queues > 1 || p.queues == 1 && state.rt.loops() > 1;
+                out.accept("ip link add " + n + " type tap" + (queues ? " queues " + p.queues : "") + placement(p));
                 // always: the hosts' neighbor caches know this MAC, so it must be the same after a restart
                 out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
             }

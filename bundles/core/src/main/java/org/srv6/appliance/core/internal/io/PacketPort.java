@@ -29,10 +29,10 @@ import io.netty.channel.unix.FileDescriptor;
  * when epoll says readable, copies the frames into pooled buffers with the usual headroom and
  * gives each block back to the kernel. With more than one event loop each loop has such a socket
  * of its own, all joined in one PACKET_FANOUT_HASH group (the kernel hands a frame to one of them
- * by its flow hash: a flow stays on one loop, in order). Send: per event loop one socket with a TPACKET_V2 transmit
- * ring; frames are written into its slots and the ring is flushed with one {@code sendto} once the
- * loop has run its ready I/O (so a burst of reads costs one system call to send). The sockets of a
- * loop are only ever touched by that loop: no locks.
+ * by its flow hash: a flow stays on one loop, in order). Send: per event loop one socket with a
+ * TPACKET_V2 transmit ring; frames are written into its slots and the ring is flushed with one
+ * {@code sendto} once the loop has run its ready I/O (so a burst of reads costs one system call to
+ * send). The sockets of a loop are only ever touched by that loop: no locks.
  *
  * <p>When the rings cannot be set up the port falls back to plain read/write on the receive
  * socket (one system call per frame) and {@link #rings()} says so.
