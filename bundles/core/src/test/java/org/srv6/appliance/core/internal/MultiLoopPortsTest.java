@@ -199,6 +199,25 @@ public class MultiLoopPortsTest {
         forwardFlows("pa", "pb", H1, "v0", H2, "v0");
     }
 
+    @Test
+    public void aTapKeptFromARunWithAnotherNumberOfLoopsIsAttachedAsItWasMade() throws Exception {
+        Path conf = tmp.getRoot().toPath().resolve("etc/srv6.conf");
+        // made by two loops: multi-queue; a run with one loop attaches to it with its two queues
+        assertEquals(2, dp.ports().addTap("tk", 0, H1, "k0").queues());
+        dp.close();
+        dp = new Dataplane(conf, 1);
+        assertEquals("re-attached multi-queue", 2, dp.ports().addTap("tk", 0, H1, "k0").queues());
+        dp.ports().delete("tk");
+        // made by one loop: one queue, no IFF_MULTI_QUEUE; a run with two loops attaches with that one queue
+        assertEquals(1, dp.ports().addTap("tk", 0, H1, "k0").queues());
+        dp.close();
+        dp = new Dataplane(conf, 2);
+        assertEquals("re-attached single-queue", 1, dp.ports().addTap("tk", 0, H1, "k0").queues());
+        dp.ports().delete("tk");
+        assertEquals("deleted: made anew with one queue per loop", 2, dp.ports().addTap("tk", 0, H1, "k0").queues());
+        dp.ports().delete("tk");
+    }
+
     /** FLOWS flows of PER_FLOW frames each, interleaved, from h1 (raw, on {@code dev1}) through {@code in} and {@code out} to h2. */
     private void forwardFlows(String in, String out, String ns1, String dev1, String ns2, String dev2) throws Exception {
         dp.addresses().add(in, "fc00:b1::1/64");

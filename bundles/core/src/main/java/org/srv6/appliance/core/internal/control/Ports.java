@@ -95,18 +95,22 @@ public final class Ports implements PortService {
 
     /**
      * No {@code queues N}: one queue per event loop (at most 16), so that every loop reads and
-     * sends on the port. A netdev kept in a namespace from a run with one queue (it has no
-     * IFF_MULTI_QUEUE) is attached with one queue, as it was made.
+     * sends on the port. A netdev kept in a namespace from a run with another number of loops is
+     * attached as it was made: with one queue when it has no IFF_MULTI_QUEUE, with two when it has.
      */
     private TapPort openTapPerLoop(String name, String netns, String ifname) throws IOException {
         int n = Math.min(16, state.rt.loops());
         try {
             return state.rt.openTap(state.freeIndex(), name, n, netns, ifname);
         } catch (IOException e) {
-            if (n == 1 || netns == null) {
+            if (netns == null) {
                 throw e;
             }
-            return state.rt.openTap(state.freeIndex(), name, 1, netns, ifname);
+            try {
+                return state.rt.openTap(state.freeIndex(), name, n > 1 ? 1 : 2, netns, ifname);
+            } catch (IOException again) {
+                throw e;
+            }
         }
     }
 
