@@ -218,6 +218,23 @@ public class MultiLoopPortsTest {
         dp.ports().delete("tk");
     }
 
+    @Test
+    public void theRunningConfigurationKeepsAQueueCountGivenAndNoneForTheDefault() throws Exception {
+        dp.ports().addTap("tq", 1, H1, "q1");
+        dp.ports().addTap("td", 0, H1, "q2");
+        dp.ports().addTap("t3", 3, H1, "q3");
+        List<String> lines = dp.config().running();
+        assertTrue(lines.toString(), lines.contains("ip link add tq type tap queues 1 netns " + H1 + " name q1"));
+        assertTrue(lines.toString(), lines.contains("ip link add td type tap netns " + H1 + " name q2"));
+        assertTrue(lines.toString(), lines.contains("ip link add t3 type tap queues 3 netns " + H1 + " name q3"));
+        assertEquals(1, dp.ports().get("tq").queues());
+        assertEquals(2, dp.ports().get("td").queues());
+        assertEquals(3, dp.ports().get("t3").queues());
+        for (String p : new String[] {"tq", "td", "t3"}) {
+            dp.ports().delete(p);
+        }
+    }
+
     /** FLOWS flows of PER_FLOW frames each, interleaved, from h1 (raw, on {@code dev1}) through {@code in} and {@code out} to h2. */
     private void forwardFlows(String in, String out, String ns1, String dev1, String ns2, String dev2) throws Exception {
         dp.addresses().add(in, "fc00:b1::1/64");
