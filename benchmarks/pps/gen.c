@@ -82,11 +82,18 @@ int main(int argc, char **argv)
 	int sndbuf = 4 << 20;
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 
+	/* GEN_FLOWS=N (1..BATCH): the UDP source port takes N values, so that flow hashes spread the frames */
+	const char *fl = getenv("GEN_FLOWS");
+	int flows = fl ? atoi(fl) : 1;
+	if (flows < 1 || flows > BATCH) flows = 1;
+	static uint8_t frames[BATCH][128];
 	struct iovec iov[BATCH];
 	struct mmsghdr msgs[BATCH];
 	memset(msgs, 0, sizeof(msgs));
 	for (int i = 0; i < BATCH; i++) {
-		iov[i].iov_base = f; iov[i].iov_len = len;
+		memcpy(frames[i], f, sizeof(f));
+		frames[i][udp - f + 1] = (uint8_t)(0xd2 + i % flows);
+		iov[i].iov_base = frames[i]; iov[i].iov_len = len;
 		msgs[i].msg_hdr.msg_iov = &iov[i]; msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	struct timespec t0, t1;

@@ -8,12 +8,13 @@
 #   backends   tap-epoll, tap-io_uring (TAP ports, srv6.io=epoll|io_uring), packet (AF_PACKET
 #              ports "type packet dev vN" on veths)
 #   loops      srv6.loops=N
+#   (loops N: the appliance on CPUs 0..N-1; GEN_FLOWS=16 flows by default so that hashes spread them)
 #   placements local: the forwarder (appliance, or the kernel router's receive processing) on
 #              CPU 0, the generator on CPU 1, the sink's receive processing in the forwarder's
 #              context (CPU 0); rps: the same, but RPS on the sink's port steers its receive
 #              processing to CPU 1 (the forwarder pays an inter-processor interrupt per write)
 #
-# env: COUNT (packets per measurement, default 1000000), ROUNDS (3), CASES, BACKENDS, LOOPS,
+# env: COUNT (packets per measurement, default 1000000), ROUNDS (3), GEN_FLOWS (16), CASES, BACKENDS, LOOPS,
 # PLACEMENTS (space-separated lists, defaults all of the above), OUT (also write the table to this
 # file), SRV6_HOME (built distribution, default the source tree's distribution/target/srv6-appliance),
 # SRV6_JAVA_OPTS (passed to the appliance's JVM), PROFILE=PREFIX (a JFR recording of each started
@@ -31,6 +32,9 @@ BACKENDS=${BACKENDS:-tap-epoll tap-io_uring packet}
 LOOPS=${LOOPS:-1 2}
 PLACEMENTS=${PLACEMENTS:-local rps}
 OUT=${OUT:-}
+# flows the generator sends (the UDP source port takes GEN_FLOWS values), so that flow hashes spread
+# them over the queues or fanout sockets of several loops
+export GEN_FLOWS=${GEN_FLOWS:-16}
 SRC_HOME=${SRV6_HOME:-$HERE/../../distribution/target/srv6-appliance}
 # the forwarder's CPU and the generator's (the other one)
 FWD_CPU=0
@@ -268,7 +272,10 @@ start_appliance() {
 	sed -i '/^srv6\.loops=/d; /^srv6\.io=/d' "$HOME_COPY/etc/srv6.properties"
 	printf 'srv6.loops=%s\nsrv6.io=%s\n' "$2" "$io" >> "$HOME_COPY/etc/srv6.properties"
 	ip netns add $RA
-	out=$(ip netns exec $RA taskset -c $FWD_CPU "$HOME_COPY/bin/srv6" start 2>&1)
+	# one loop: the forwarder's CPU; N loops: CPUs 0..N-1 (the generator shares its CPU with loop 1)
+	local cpus=$FWD_CPU
+	[ "$2" -gt 1 ] && cpus=0-$(($2 - 1))
+	out=$(ip netns exec $RA taskset -c $cpus "$HOME_COPY/bin/srv6" start 2>&1)
 	APID=$(cat "$HOME_COPY/var/srv6.pid" 2>/dev/null)
 	echo "$out" | grep -q '^srv6: started' || { echo "$out" | tail -1; return 1; }
 	ready || { echo "behaviors not loaded"; return 1; }

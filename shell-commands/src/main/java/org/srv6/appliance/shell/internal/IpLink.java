@@ -110,7 +110,7 @@ final class IpLink {
     private static void add(PortService ps, List<String> a) throws DataplaneException {
         String name = next(a, "port name; expected ip link add NAME type tap [queues N] [netns NS [name IFNAME]]"
                 + " or type packet dev IFNAME");
-        int queues = 1;
+        int queues = 0; // none given: one per event loop
         boolean queuesGiven = false;
         String dev = null;
         String type = null;
@@ -164,6 +164,9 @@ final class IpLink {
         }
         if (in != null || out != null) {
             throw fail("in/out FILE belong to type pcap; a tap port takes [queues N] [netns NS [name IFNAME]]");
+        }
+        if (queuesGiven && queues < 1) {
+            throw fail("queues " + queues + " out of range; expected 1..16");
         }
         if (netns == null && ifname == null) {
             ps.addTap(name, queues);

@@ -144,7 +144,7 @@ public class BootReplayTest {
                 new ConfigReplay.Rejected("srv6.conf", 3, "ip rte show", "unknown object 'rte'; expected link, addr, route, neigh, sr"),
                 new ConfigReplay.Rejected("srv6.conf", 6, "ip -6 route add fc00::/129 dev zz0",
                         "invalid prefix 'fc00::/129'; expected ADDRESS/LEN with LEN 0-128")), r.rejected());
-        assertEquals(List.of("addTap [zz0, 1]", "add [zz0, fc00::1/64]"), calls.subList(0, 2));
+        assertEquals(List.of("addTap [zz0, 0]", "add [zz0, fc00::1/64]"), calls.subList(0, 2));
         String status = ShellCommands.status(r);
         assertTrue(status, status.startsWith(f + ": 3 lines applied, 2 rejected, in "));
         assertTrue(status, status.contains("\n  line 3: unknown object 'rte'; expected link, addr, route, neigh, sr: ip rte show"));

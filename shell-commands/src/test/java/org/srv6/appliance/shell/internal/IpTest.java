@@ -165,6 +165,7 @@ public class IpTest {
         assertEquals("dev IFNAME belongs to type packet; a tap port does not take it",
                 error("ip link add pk0 type tap dev veth0"));
         assertTrue(error("ip link add pk0 type packet dev").contains("interface after dev"));
+        assertEquals("queues 0 out of range; expected 1..16", error("ip link add t0 type tap queues 0"));
         assertTrue(Usage.LINK, Usage.LINK.contains("ip link add NAME type packet dev IFNAME"));
     }
 

@@ -9,7 +9,10 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface PortService {
 
-    /** {@code ip link add NAME type tap [queues N]}: creates the kernel TAP device and opens it. */
+    /**
+     * {@code ip link add NAME type tap [queues N]}: creates the kernel TAP device and opens it;
+     * {@code queues} 0 (none given) opens one queue per event loop.
+     */
     PortInfo addTap(String name, int queues) throws DataplaneException;
 
     /**

@@ -65,7 +65,7 @@ public final class Ports implements PortService {
     public PortInfo addTap(String name, int queues, String netns, String ifname) throws DataplaneException {
         synchronized (state.lock) {
             checkNewPort(name);
-            if (queues < 1 || queues > 16) {
+            if (queues < 0 || queues > 16) {
                 throw new DataplaneException("queues " + queues + " out of range; expected 1..16");
             }
             if (ifname != null && !PORT_NAME.matcher(ifname).matches()) {
@@ -76,7 +76,11 @@ public final class Ports implements PortService {
             }
             TapPort tap;
             try {
-                tap = state.rt.openTap(state.freeIndex(), name, queues, netns, ifname);
+                if (queues == 0) {
+                    tap = openTapPerLoop(name, netns, ifname);
+                } else {
+                    tap = state.rt.openTap(state.freeIndex(), name, queues, netns, ifname);
+                }
             } catch (IOException | RuntimeException e) {
                 throw new DataplaneException("cannot create TAP device " + (ifname == null ? name : ifname)
                         + (netns == null ? "" : " in network namespace " + netns) + ": " + e.getMessage());
@@ -86,6 +90,27 @@ public final class Ports implements PortService {
             registry.retryWaiting(); // SIDs that name it (oif, iif) come back
             state.changed();
             return info(p);
+        }
+    }
+
+    /**
+     * No {@code queues N}: one queue per event loop (at most 16), so that every loop reads and
+     * sends on the port. A netdev kept in a namespace from a run with another number of loops is
+     * attached as it was made: with one queue when it has no IFF_MULTI_QUEUE, with two when it has.
+     */
+    private TapPort openTapPerLoop(String name, String netns, String ifname) throws IOException {
+        int n = Math.min(16, state.rt.loops());
+        try {
+            return state.rt.openTap(state.freeIndex(), name, n, netns, ifname);
+        } catch (IOException e) {
+            if (netns == null) {
+                throw e;
+            }
+            try {
+                return state.rt.openTap(state.freeIndex(), name, n > 1 ? 1 : 2, netns, ifname);
+            } catch (IOException again) {
+                throw e;
+            }
         }
     }
 
@@ -248,7 +273,8 @@ public final class Ports implements PortService {
         String ifname = p.io instanceof TapPort t && !t.ifname().equals(p.name()) ? t.ifname()
                 : p.io instanceof PacketPort pp ? pp.dev() : null;
         String io = p.io instanceof PacketPort pp ? pp.rings() : null;
-        return new PortInfo(p.index(), p.name(), p.type, Prefixes.mac(p.io.mac()), p.io.mtu(), p.io.up(), p.queues,
+        int queues = p.io instanceof TapPort t ? t.queues() : p.queues;
+        return new PortInfo(p.index(), p.name(), p.type, Prefixes.mac(p.io.mac()), p.io.mtu(), p.io.up(), queues,
                 netns, ifname, p.table, io);
     }
 
@@ -441,7 +467,9 @@ public final class Ports implements PortService {
                     out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
                 }
             } else {
-                out.accept("ip link add " + n + " type tap" + (p.queues > 1 ? " queues " + p.queues : "") + placement(p));
+                // queues N as given; none when the port has the default (one per loop, 0 here)
+                boolean queues = p.queues > 1 || p.queues == 1 && state.rt.loops() > 1;
+                out.accept("ip link add " + n + " type tap" + (queues ? " queues " + p.queues : "") + placement(p));
                 // always: the hosts' neighbor caches know this MAC, so it must be the same after a restart
                 out.accept("ip link set " + n + " address " + Prefixes.mac(p.io.mac()));
             }

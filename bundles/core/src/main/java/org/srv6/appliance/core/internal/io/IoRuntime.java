@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -17,6 +18,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.FastThreadLocalThread;
 
 /**
  * Owns the event loops (Netty epoll) and the pooled direct allocator; opens ports and assigns
@@ -42,12 +44,31 @@ public final class IoRuntime implements AutoCloseable {
             throw new IllegalArgumentException("loops is " + loops + ", expected at least 1");
         }
         this.handler = handler;
-        this.group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> new LoopThread(this, r, "srv6-loop-" + threads.getAndIncrement());
+        this.group = new MultiThreadIoEventLoopGroup(loops, factory, EpollIoHandler.newFactory());
         this.loops = new IoEventLoop[loops];
         this.busy = new AtomicLongArray(loops);
         int i = 0;
         for (var e : group) {
             this.loops[i++] = (IoEventLoop) e;
+        }
+        for (int l = 0; l < loops; l++) {
+            int index = l;
+            // each loop's thread learns its index once, so that currentLoop() is a field read
+            this.loops[l].submit(() -> ((LoopThread) Thread.currentThread()).index = index).syncUninterruptibly();
+        }
+    }
+
+    /** The thread of one event loop, which knows the loop's index (set once, read by itself only). */
+    private static final class LoopThread extends FastThreadLocalThread {
+        final IoRuntime owner;
+        int index = -1;
+
+        LoopThread(IoRuntime owner, Runnable r, String name) {
+            super(r, name);
+            this.owner = owner;
+            setDaemon(false);
         }
     }
 
@@ -97,14 +118,9 @@ public final class IoRuntime implements AutoCloseable {
         return loops[loop].scheduleAtFixedRate(task, delay, period, unit);
     }
 
-    /** @return the index of the event loop calling, or -1 for any other thread */
+    /** @return the index of the event loop calling, or -1 for any other thread (a field read, no scan) */
     int currentLoop() {
-        for (int i = 0; i < loops.length; i++) {
-            if (loops[i].inEventLoop()) {
-                return i;
-            }
-        }
-        return -1;
+        return Thread.currentThread() instanceof LoopThread t && t.owner == this ? t.index : -1;
     }
 
     /** @return true when the calling thread is event loop {@code loop} */

@@ -27,10 +27,12 @@ import io.netty.channel.unix.FileDescriptor;
  * outgoing frames ignored) with a TPACKET_V3 ring: the kernel fills blocks of frames and hands a
  * block over when it is full or its timer expires; the event loop reads every block handed over
  * when epoll says readable, copies the frames into pooled buffers with the usual headroom and
- * gives each block back to the kernel. Send: per event loop one socket with a TPACKET_V2 transmit
- * ring; frames are written into its slots and the ring is flushed with one {@code sendto} once the
- * loop has run its ready I/O (so a burst of reads costs one system call to send). The sockets of a
- * loop are only ever touched by that loop: no locks.
+ * gives each block back to the kernel. With more than one event loop each loop has such a socket
+ * of its own, all joined in one PACKET_FANOUT_HASH group (the kernel hands a frame to one of them
+ * by its flow hash: a flow stays on one loop, in order). Send: per event loop one socket with a
+ * TPACKET_V2 transmit ring; frames are written into its slots and the ring is flushed with one
+ * {@code sendto} once the loop has run its ready I/O (so a burst of reads costs one system call to
+ * send). The sockets of a loop are only ever touched by that loop: no locks.
  *
  * <p>When the rings cannot be set up the port falls back to plain read/write on the receive
  * socket (one system call per frame) and {@link #rings()} says so.
@@ -52,6 +54,9 @@ public final class PacketPort extends IoPort {
     static final int PACKET_LOSS = 14;
     static final int PACKET_QDISC_BYPASS = 20;
     static final int PACKET_IGNORE_OUTGOING = 23;
+    static final int PACKET_FANOUT = 18;
+    static final int PACKET_FANOUT_HASH = 0;
+    static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
     static final int TPACKET_V2 = 1;
     static final int TPACKET_V3 = 2;
     static final int PACKET_OUTGOING = 4;
@@ -97,6 +102,8 @@ public final class PacketPort extends IoPort {
 
         int getsockopt(int fd, int level, int name, byte[] value, int[] len);
 
+        int getpid();
+
         Pointer mmap(Pointer addr, long len, int prot, int flags, int fd, long offset);
 
         int munmap(Pointer addr, long len);
@@ -124,7 +131,8 @@ public final class PacketPort extends IoPort {
     private final int loop;
     private final String dev;
     private final int ifindex;
-    private final Rx rx;
+    /** Per event loop, its receive socket (one socket with one loop; more joined in one fanout group). */
+    private final Rx[] rx;
     private final Tx[] tx;
     private final String rings;
     private volatile boolean closed;
@@ -147,30 +155,18 @@ public final class PacketPort extends IoPort {
         this.ifindex = ifi;
         mac(hardwareAddress(dev));
         TapPort.setLinkUp(dev); // frames pass only while the interface is up
-        int fd = Sys.C.socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
-        if (fd < 0) {
-            throw new IOException("socket(AF_PACKET) failed (errno " + Native.getLastError() + "): root or CAP_NET_RAW expected");
-        }
-        Rx r = null;
-        Tx[] t = new Tx[rt.loops()];
+        int loops = rt.loops();
+        Rx[] r = new Rx[loops];
+        Tx[] t = new Tx[loops];
         String mode;
         try {
-            boolean ignoreOutgoing = setInt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
-            RingMap map = null;
-            if (rings) {
-                map = rxRing(fd);
+            for (int l = 0; l < loops; l++) {
+                r[l] = openRx(ifi, dev, rings, l);
             }
-            if (map == null && !ignoreOutgoing) {
-                throw new IOException("neither a receive ring nor PACKET_IGNORE_OUTGOING (Linux 4.20) on " + dev);
+            if (loops > 1) {
+                fanout(r, index, dev);
             }
-            bind(fd, htons(ETH_P_ALL), ifi);
-            byte[] mreq = new byte[16];
-            putInt(mreq, 0, ifi);
-            mreq[4] = (byte) PACKET_MR_PROMISC;
-            if (Sys.C.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, mreq.length) < 0) {
-                throw new IOException("cannot set " + dev + " promiscuous (errno " + Native.getLastError() + ")");
-            }
-            r = new Rx(new FileDescriptor(fd), map);
+            RingMap map = r[0].ring;
             boolean txRings = map != null;
             if (txRings) {
                 for (int l = 0; l < t.length; l++) {
@@ -191,12 +187,13 @@ public final class PacketPort extends IoPort {
             }
             mode = map == null ? "none (plain recv/send: " + (rings ? "no TPACKET_V3 receive ring" : "rings off") + ")"
                     : "rx tpacket_v3 " + RX_BLOCKS + "x" + (RX_BLOCK >> 10) + "KiB"
+                    + (loops > 1 ? " per loop (fanout hash)" : "")
                     + (txRings ? " tx tpacket_v2 " + TX_SLOTS + "x" + (TX_SLOT >> 10) + "KiB per loop" : " tx none (plain send)");
         } catch (IOException | RuntimeException | Error e) {
-            if (r != null) {
-                r.release();
-            } else {
-                Sys.C.close(fd);
+            for (Rx x : r) {
+                if (x != null) {
+                    x.release();
+                }
             }
             for (Tx x : t) {
                 if (x != null) {
@@ -209,14 +206,75 @@ public final class PacketPort extends IoPort {
         this.tx = t;
         this.rings = mode;
         try {
-            IoRegistration reg = rt.loop(loop).register(rx).syncUninterruptibly().getNow();
-            rx.reg = reg;
-            rt.loop(loop).submit(() -> reg.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+            for (Rx x : rx) {
+                IoRegistration reg = rt.loop(x.loop).register(x).syncUninterruptibly().getNow();
+                x.reg = reg;
+                rt.loop(x.loop).submit(() -> reg.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+            }
         } catch (RuntimeException e) {
             close();
             throw new IOException("cannot register " + dev + " with the event loop: " + e.getMessage(), e);
         }
         up(true);
+    }
+
+    /** A receive socket bound to the interface, promiscuous, its ring mapped where it can be, for loop {@code loop}. */
+    private Rx openRx(int ifi, String dev, boolean rings, int loop) throws IOException {
+        int fd = Sys.C.socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+        if (fd < 0) {
+            throw new IOException("socket(AF_PACKET) failed (errno " + Native.getLastError() + "): root or CAP_NET_RAW expected");
+        }
+        RingMap map = null;
+        try {
+            boolean ignoreOutgoing = setInt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
+            if (rings) {
+                map = rxRing(fd);
+            }
+            if (map == null && !ignoreOutgoing) {
+                throw new IOException("neither a receive ring nor PACKET_IGNORE_OUTGOING (Linux 4.20) on " + dev);
+            }
+            bind(fd, htons(ETH_P_ALL), ifi);
+            byte[] mreq = new byte[16];
+            putInt(mreq, 0, ifi);
+            mreq[4] = (byte) PACKET_MR_PROMISC;
+            if (Sys.C.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, mreq.length) < 0) {
+                throw new IOException("cannot set " + dev + " promiscuous (errno " + Native.getLastError() + ")");
+            }
+            return new Rx(new FileDescriptor(fd), map, loop);
+        } catch (IOException | RuntimeException | Error e) {
+            if (map != null) {
+                map.unmap();
+            }
+            Sys.C.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Joins the receive sockets in one PACKET_FANOUT_HASH group: the kernel hands each frame to
+     * one socket by its flow hash, so a flow stays on one loop. The group's id is one the kernel
+     * picks free (PACKET_FANOUT_FLAG_UNIQUEID), or else one made of the process id and the port index.
+     */
+    private static void fanout(Rx[] r, int index, String dev) throws IOException {
+        int id;
+        if (setInt(r[0].fd.intValue(), SOL_PACKET, PACKET_FANOUT, (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16)) {
+            byte[] v = new byte[4];
+            int[] len = {4};
+            if (Sys.C.getsockopt(r[0].fd.intValue(), SOL_PACKET, PACKET_FANOUT, v, len) < 0) {
+                throw new IOException("cannot read the fanout group of " + dev + " (errno " + Native.getLastError() + ")");
+            }
+            id = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt(0) & 0xffff;
+        } else {
+            id = (Sys.C.getpid() * 31 + index) & 0xffff;
+            if (!setInt(r[0].fd.intValue(), SOL_PACKET, PACKET_FANOUT, PACKET_FANOUT_HASH << 16 | id)) {
+                throw new IOException("cannot make a fanout group on " + dev + " (errno " + Native.getLastError() + ")");
+            }
+        }
+        for (int l = 1; l < r.length; l++) {
+            if (!setInt(r[l].fd.intValue(), SOL_PACKET, PACKET_FANOUT, PACKET_FANOUT_HASH << 16 | id)) {
+                throw new IOException("cannot join fanout group " + id + " on " + dev + " (errno " + Native.getLastError() + ")");
+            }
+        }
     }
 
     /** The interface the port is attached to. */
@@ -358,12 +416,14 @@ public final class PacketPort extends IoPort {
     }
 
     private boolean sendPlain(ByteBuf frame, int n) {
+        int l = rt.currentLoop();
+        FileDescriptor fd = rx[l < 0 ? 0 : l].fd;
         int w;
         try {
             if (frame.hasMemoryAddress()) {
-                w = rx.fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+                w = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
             } else {
-                w = rx.fd.write(frame.nioBuffer(), 0, n);
+                w = fd.write(frame.nioBuffer(), 0, n);
             }
         } catch (IOException e) {
             w = 0;
@@ -492,20 +552,23 @@ public final class PacketPort extends IoPort {
 
     // ------------------------------------------------------------------ receive
 
-    /** The receive socket, registered on the port's loop for EPOLLIN. */
+    /** A receive socket, registered on its loop for EPOLLIN. */
     private final class Rx implements EpollIoHandle {
         final FileDescriptor fd;
         final RingMap ring;
         final ByteBuffer buf;
+        /** The loop that reads this socket (the port's other fields name the port's loop). */
+        final int loop;
         int block;
         volatile IoRegistration reg;
         private final Runnable more = this::readMore;
         private final byte[] err = new byte[4];
         private final int[] errLen = new int[1];
 
-        Rx(FileDescriptor fd, RingMap ring) {
+        Rx(FileDescriptor fd, RingMap ring, int loop) {
             this.fd = fd;
             this.ring = ring;
+            this.loop = loop;
             this.buf = ring == null ? null : ring.buf();
         }
 
@@ -716,7 +779,9 @@ public final class PacketPort extends IoPort {
         closed = true;
         up(false);
         if (rx != null) {
-            onLoop(loop, rx::release);
+            for (Rx r : rx) {
+                onLoop(r.loop, r::release);
+            }
         }
         if (tx != null) {
             for (int l = 0; l < tx.length; l++) {

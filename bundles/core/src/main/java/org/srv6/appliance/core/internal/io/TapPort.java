@@ -64,6 +64,8 @@ public final class TapPort extends IoPort {
     private final IoRuntime rt;
     private final int loop;
     private final Queue[] queues;
+    /** Per event loop, the queue it transmits on: the one it reads, so that a flow stays in order on one queue. */
+    private final Queue[] txq;
     private final String netns;
     private final String ifname;
     private volatile boolean closed;
@@ -103,6 +105,15 @@ public final class TapPort extends IoPort {
                 IoRegistration r = rt.loop(q.loop).register(q).syncUninterruptibly().getNow();
                 q.reg = r;
                 rt.loop(q.loop).submit(() -> r.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+            }
+            txq = new Queue[rt.loops()];
+            for (int l = 0; l < txq.length; l++) {
+                txq[l] = queues[l % nqueues]; // a loop that reads none of the queues shares one
+            }
+            for (Queue q : queues) {
+                if (q.loop < txq.length && txq[q.loop].loop != q.loop) {
+                    txq[q.loop] = q;
+                }
             }
         } catch (IOException | RuntimeException e) {
             closeFds();
@@ -206,6 +217,11 @@ public final class TapPort extends IoPort {
         return queues.length;
     }
 
+    /** @return the loop that reads the queue event loop {@code l} sends on (-1: queue 0, for any other thread) */
+    int txQueueLoop(int l) {
+        return (l < 0 ? queues[0] : txq[l]).loop;
+    }
+
     @Override
     public boolean send(ByteBuf frame) {
         try {
@@ -215,12 +231,14 @@ public final class TapPort extends IoPort {
             }
             captured(frame);
             int n = frame.readableBytes();
+            int l = rt.currentLoop();
+            FileDescriptor fd = (l < 0 ? queues[0] : txq[l]).fd; // another thread: queue 0
             int w;
             try {
                 if (frame.hasMemoryAddress()) {
-                    w = queues[0].fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+                    w = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
                 } else {
-                    w = queues[0].fd.write(frame.nioBuffer(), 0, n);
+                    w = fd.write(frame.nioBuffer(), 0, n);
                 }
             } catch (IOException e) {
                 w = 0;
