@@ -108,7 +108,9 @@ public class ApplianceLcpIT {
         assertArrayEquals("the datagram on r1 as CP sent it: " + Packets.hex(received), sent, received);
         assertEquals(Packets.hex(Packets.ip6(ADDR)), Packets.hex(Packets.slice(received, 22, 16)));
 
-        long[] c = countersMatch();
+        long[] c = quiet();
+        assertEquals("punted = frames the mirror netdev received", c[2], c[0]);
+        assertEquals("injected = frames the mirror netdev sent", c[3], c[1]);
         assertTrue("punted the replies, the NAs and the hello: " + c[0], c[0] >= 5);
         assertTrue("injected the NS, the echo requests and the datagram: " + c[1], c[1] >= 5);
 
@@ -120,9 +122,16 @@ public class ApplianceLcpIT {
         assertTrue(status, status.contains(" 0 rejected"));
         String show = app.ok("srv6:lcp show");
         assertTrue(show, show.matches("(?s).*\\nr1 +" + cp.name() + " +eth1 +\\d+ +\\d+\\s*"));
+        // the netdev's counters went on while the appliance was stopped; from here they move together
+        long[] before = quiet();
         Netns.Result again = cp.exec("ping", "-6", "-c", "2", "-W", "2", HOST);
         assertEquals("ping after the restart: " + again.stdout() + app.logTail(20), 0, again.exitCode());
-        countersMatch();
+        long[] after = quiet();
+        assertEquals("punted since: " + java.util.Arrays.toString(before) + " -> " + java.util.Arrays.toString(after),
+                after[2] - before[2], after[0] - before[0]);
+        assertEquals("injected since", after[3] - before[3], after[1] - before[1]);
+        assertTrue("the two replies punted", after[0] - before[0] >= 2);
+        assertTrue("the two requests injected", after[1] - before[1] >= 2);
 
         // del takes the netdev away and the line out of the configuration
         app.ok("srv6:lcp del r1");
@@ -140,23 +149,23 @@ public class ApplianceLcpIT {
     }
 
     /**
-     * {@code srv6:lcp show}'s punted and injected are the frames the mirror netdev in CP received and
-     * sent: read while no frame moves between two readings of the show. @return {punted, injected}
+     * {@code srv6:lcp show}'s punted and injected, and the frames the mirror netdev in CP received
+     * and sent, read while nothing moves (the same twice in a row). @return {punted, injected, rx, tx}
      */
-    private long[] countersMatch() throws InterruptedException {
+    private long[] quiet() throws InterruptedException {
         String last = "";
         for (int i = 0; i < 100; i++) {
             long[] a = shown();
             long rx = stat("rx_packets");
             long tx = stat("tx_packets");
             long[] b = shown();
-            if (a[0] == b[0] && a[1] == b[1] && a[0] == rx && a[1] == tx) {
-                return a;
+            if (a[0] == b[0] && a[1] == b[1] && rx == stat("rx_packets") && tx == stat("tx_packets")) {
+                return new long[] {a[0], a[1], rx, tx};
             }
             last = "show " + a[0] + "/" + a[1] + " then " + b[0] + "/" + b[1] + ", eth1 rx " + rx + " tx " + tx;
             Thread.sleep(100);
         }
-        throw new AssertionError("counters never matched the netdev's: " + last);
+        throw new AssertionError("the counters never stood still: " + last);
     }
 
     private long[] shown() {
