@@ -65,10 +65,30 @@ public class MirrorNamespaceTest extends DataplaneTestSupport {
         assertTrue("the netdev received it", awaitOutput(() -> sh("ip", "netns", "exec", NS, "cat",
                 "/sys/class/net/" + IF + "/statistics/rx_packets").strip(), String.valueOf(rx + 1)));
 
+        // the port's MAC and MTU changed: the mirror follows
+        dp.ports().setMac("p0", "02:00:00:00:aa:10");
+        dp.ports().setMtu("p0", 1300);
+        link = sh("ip", "netns", "exec", NS, "ip", "-o", "link", "show", IF);
+        assertTrue(link, link.contains("link/ether 02:00:00:00:aa:10") && link.contains(" mtu 1300 "));
+
         dp.mirrors().delete("p0");
         assertTrue(dp.mirrors().list().isEmpty());
         assertTrue("the netdev went: " + sh("ip", "netns", "exec", NS, "ip", "-o", "link"),
                 awaitOutput(() -> String.valueOf(run("ip", "netns", "exec", NS, "ip", "link", "show", IF)), "1"));
+    }
+
+    @Test
+    public void aMirrorThatCannotBeMadeLeavesNoNamespaceBehind() throws Exception {
+        run("ip", "netns", "del", NS);
+        try {
+            dp.mirrors().add("p0", NS, "lo");
+            throw new AssertionError("a mirror named lo accepted");
+        } catch (org.srv6.appliance.api.dataplane.DataplaneException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("cannot create the mirror lo in network namespace " + NS + ": "));
+        }
+        assertFalse("no namespace " + NS + " left", sh("ip", "netns", "list").contains(NS));
+        assertTrue(dp.mirrors().list().isEmpty());
+        assertTrue(dp.config().running().stream().noneMatch(l -> l.startsWith("srv6:lcp")));
     }
 
     interface Text {

@@ -36,6 +36,7 @@ public final class Mirrors implements MirrorService {
         synchronized (state.lock) {
             PortCfg p = checkNew(port, netns, ifname);
             String dev = ifname == null ? port : ifname;
+            boolean made = !Namespaces.exists(netns);
             try {
                 Namespaces.create(netns);
             } catch (IOException | RuntimeException e) {
@@ -45,6 +46,13 @@ public final class Mirrors implements MirrorService {
             try {
                 tap = state.rt.openMirrorTap(port, netns, dev, p.io.mac(), p.io.mtu());
             } catch (IOException | RuntimeException e) {
+                if (made) {
+                    try {
+                        Namespaces.delete(netns); // a refused command leaves nothing behind
+                    } catch (IOException ignored) {
+                        // the namespace stays, empty
+                    }
+                }
                 throw new DataplaneException("cannot create the mirror " + dev + " in network namespace " + netns
                         + ": " + e.getMessage());
             }

@@ -41,6 +41,8 @@ public final class Namespaces {
         int mount(String source, String target, String fstype, long flags, com.sun.jna.Pointer data);
 
         int unshare(int flags);
+
+        int umount2(String target, int flags);
     }
 
     static final long MS_BIND = 4096;
@@ -108,6 +110,18 @@ public final class Namespaces {
             Throwable c = e.getCause();
             throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
         }
+    }
+
+    /**
+     * {@code ip netns del NAME} of a namespace {@link #create} made (a mirror could not be made in
+     * it): the bind mount is detached and its file removed; the namespace goes with its last user.
+     */
+    public static void delete(String name) throws IOException {
+        Path file = path(name);
+        if (Mount.C.umount2(file.toString(), 2 /* MNT_DETACH */) < 0) {
+            throw new IOException("cannot unmount " + file + " (errno " + Native.getLastError() + ")");
+        }
+        Files.deleteIfExists(file);
     }
 
     /** Runs {@code work} in namespace {@code name}, or right here when {@code name} is null. */
