@@ -20,6 +20,7 @@ import org.osgi.service.log.LoggerFactory;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.ConfigReplay;
 import org.srv6.appliance.api.dataplane.ConfigService;
+import org.srv6.appliance.api.dataplane.MirrorService;
 import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
@@ -49,6 +50,9 @@ public final class BootReplayComponent implements Ip.Services {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile LoggerFactory logs;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MirrorService mirrors;
 
     private BundleContext context;
     private FrameworkListener startedListener;
@@ -61,6 +65,11 @@ public final class BootReplayComponent implements Ip.Services {
     @Override public RouteService routes() { return routes; }
     @Override public NeighborService neighbors() { return neighbors; }
     @Override public SrService sr() { return sr; }
+    @Override public MirrorService mirrors() { return mirrors; }
+    @Override public String lcpNetns() {
+        BundleContext bc = context;
+        return Lcp.defaultNetns(bc == null ? System.getProperty("srv6.lcp.netns") : bc.getProperty("srv6.lcp.netns"));
+    }
 
     @Activate
     void activate(BundleContext bc) {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.MirrorService;
 import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteGrammar;
@@ -29,6 +30,16 @@ final class Ip {
         RouteService routes();
         NeighborService neighbors();
         SrService sr();
+
+        /** The mirrors of {@code srv6:lcp} lines, or null. */
+        default MirrorService mirrors() {
+            return null;
+        }
+
+        /** The namespace of {@code srv6:lcp add} without {@code netns}. */
+        default String lcpNetns() {
+            return Lcp.defaultNetns(System.getProperty("srv6.lcp.netns"));
+        }
     }
 
     private final Services services;
@@ -141,6 +152,11 @@ final class Ip {
             return null;
         }
         try {
+            if (w.get(0).equals("srv6:lcp")) {
+                // the running configuration's mirrors, after the ports they name
+                Lcp.execute(services.mirrors(), w.subList(1, w.size()), services.lcpNetns());
+                return null;
+            }
             execute(w);
             return null;
         } catch (IllegalArgumentException e) {

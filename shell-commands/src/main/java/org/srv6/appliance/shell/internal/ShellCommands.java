@@ -26,6 +26,7 @@ import org.srv6.appliance.api.dataplane.ConfigService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.CaptureInfo;
 import org.srv6.appliance.api.dataplane.DataplaneException;
+import org.srv6.appliance.api.dataplane.MirrorService;
 import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortCounters;
 import org.srv6.appliance.api.dataplane.PortInfo;
@@ -49,6 +50,7 @@ import org.srv6.appliance.api.dataplane.SrService;
         "osgi.command.function=capture",
         "osgi.command.function=config",
         "osgi.command.function=ports",
+        "osgi.command.function=lcp",
         "osgi.command.function=keywords",
         "osgi.command.function=help",
         "osgi.command.function=default"})
@@ -61,6 +63,7 @@ public final class ShellCommands implements Ip.Services {
     static final String STATS_DESC = "Show the counters of each port, then the drops by reason and the neighbor counters";
     static final String CAPTURE_DESC = "Write what a port sends and receives as pcap to a file or - (the client's output), as it passes; stop PORT|all, list";
     static final String CONFIG_DESC = "Show, save or load the running configuration; status of the boot replay";
+    static final String LCP_DESC = "Mirror ports into a Linux control namespace (routing daemons talk through them); add, del, show with counters";
     static final String PORTS_DESC = "Print the port names on one line (for Tab completion)";
     static final String KEYWORDS_DESC = "Print the installed behavior keywords on one line (for Tab completion)";
     static final String HELP_DESC = "List the commands with their descriptions, the appliance's first; help srv6, help ip or help NAME for one";
@@ -74,6 +77,7 @@ public final class ShellCommands implements Ip.Services {
         {"stats", STATS_DESC, "srv6:stats"},
         {"capture", CAPTURE_DESC, "srv6:capture PORT FILE|- [count N] [filter EXPR]"},
         {"config", CONFIG_DESC, "srv6:config [ show | status | save FILE | load FILE ]"},
+        {"lcp", LCP_DESC, Lcp.USAGE},
         {"ports", PORTS_DESC, "srv6:ports"},
         {"keywords", KEYWORDS_DESC, "srv6:keywords"},
         {"help", HELP_DESC, "help [ srv6 | ip | NAME ]"},
@@ -100,6 +104,9 @@ public final class ShellCommands implements Ip.Services {
     private volatile Counters counters;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MirrorService mirrors;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigService config;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigReplay replay;
@@ -111,6 +118,11 @@ public final class ShellCommands implements Ip.Services {
     @Override public RouteService routes() { return routes; }
     @Override public NeighborService neighbors() { return neighbors; }
     @Override public SrService sr() { return sr; }
+    @Override public MirrorService mirrors() { return mirrors; }
+    @Override public String lcpNetns() {
+        BundleContext bc = context;
+        return Lcp.defaultNetns(bc == null ? System.getProperty("srv6.lcp.netns") : bc.getProperty("srv6.lcp.netns"));
+    }
 
     @Descriptor(IP_DESC)
     public String ip(@Descriptor("OBJECT COMMAND ..., e.g. route add fc00::1/128 encap seg6local action End dev p0; help")
@@ -401,6 +413,18 @@ public final class ShellCommands implements Ip.Services {
             sb.append("\n  ").append(BootReplay.where(r.file(), x)).append(": ").append(x.reason()).append(": ").append(x.text());
         }
         return sb.toString();
+    }
+
+    @Descriptor(LCP_DESC)
+    public String lcp(@Descriptor("add PORT [netns NS] [name IFNAME] | del PORT | show") String... args) {
+        try {
+            return Lcp.execute(mirrors, List.of(args), lcpNetns());
+        } catch (ShellError e) {
+            if (!e.wrongWords()) {
+                throw e;
+            }
+            throw new ShellError(e.getMessage() + "; usage: " + Lcp.USAGE);
+        }
     }
 
     /** Port names, one per line, for completion declarations. */

@@ -29,6 +29,7 @@ import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.ConfigService;
 import org.srv6.appliance.api.dataplane.Counters;
+import org.srv6.appliance.api.dataplane.MirrorService;
 import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
@@ -97,6 +98,7 @@ public final class CoreComponent {
         registrations.add(bc.registerService(NeighborService.class, d.neighbors(), props));
         registrations.add(bc.registerService(SrService.class, d.sr(), props));
         registrations.add(bc.registerService(Counters.class, d.counters(), props));
+        registrations.add(bc.registerService(MirrorService.class, d.mirrors(), props));
         // last: the shell replays the saved configuration as soon as it sees this one
         registrations.add(bc.registerService(ConfigService.class, d.config(), props));
     }

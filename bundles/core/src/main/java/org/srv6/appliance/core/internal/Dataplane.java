@@ -7,6 +7,7 @@ import org.srv6.appliance.core.internal.control.Addresses;
 import org.srv6.appliance.core.internal.control.BehaviorRegistry;
 import org.srv6.appliance.core.internal.control.ControlState;
 import org.srv6.appliance.core.internal.control.EngineCounters;
+import org.srv6.appliance.core.internal.control.Mirrors;
 import org.srv6.appliance.core.internal.control.Neighbors;
 import org.srv6.appliance.core.internal.control.Ports;
 import org.srv6.appliance.core.internal.control.Routes;
@@ -37,6 +38,7 @@ public final class Dataplane implements AutoCloseable {
     private final SrSettings sr;
     private final RunningConfig config;
     private final EngineCounters counters;
+    private final Mirrors mirrors;
 
     public Dataplane(Path configFile, int loops) {
         this(configFile, loops, NeighborLimits.DEFAULTS);
@@ -58,6 +60,8 @@ public final class Dataplane implements AutoCloseable {
         sr = new SrSettings(state, registry);
         config = new RunningConfig(state, new ConfigStore(configFile), ports, addresses, neighbors, sr, routes);
         counters = new EngineCounters(engine, rt);
+        mirrors = new Mirrors(state);
+        config.mirrors(mirrors);
         state.wire(snapshot, config);
     }
 
@@ -92,6 +96,11 @@ public final class Dataplane implements AutoCloseable {
     /** The behavior providers and the hot-swap contract. */
     public BehaviorRegistry behaviors() {
         return registry;
+    }
+
+    /** The ports' mirrors in control namespaces ({@code srv6:lcp}). */
+    public Mirrors mirrors() {
+        return mirrors;
     }
 
     public RunningConfig config() {

@@ -202,6 +202,9 @@ public final class Ports implements PortService {
             }
             neighbors.forgetStatic(name);
             state.ports.remove(name);
+            if (p.io.mirror != null) {
+                Mirrors.remove(p.io.mirror); // the mirror and its netdev go with the port
+            }
             state.publish();
             if (p.io instanceof TapPort t) {
                 t.destroy(); // a netdev kept in a namespace goes with the port
@@ -231,7 +234,9 @@ public final class Ports implements PortService {
                 throw new DataplaneException("mtu " + mtu + " out of range; expected 68.."
                         + (IoRuntime.MAX_FRAME - 14));
             }
-            state.port(name).io.mtu(mtu);
+            IoPort io = state.port(name).io;
+            io.mtu(mtu);
+            Mirrors.linkSettings(io);
             state.changed();
         }
     }
@@ -251,6 +256,7 @@ public final class Ports implements PortService {
             }
             p.io.mac(Ethernet.macToLong(m));
             p.macSet = true;
+            Mirrors.linkSettings(p.io);
             state.changed();
         }
     }

@@ -25,6 +25,7 @@ public final class RunningConfig implements ConfigService {
     private final SrSettings sr;
     private final Routes routes;
     private boolean replayed;
+    private Mirrors mirrors;
 
     public RunningConfig(ControlState state, ConfigStore store, Ports ports, Addresses addresses, Neighbors neighbors,
             SrSettings sr, Routes routes) {
@@ -35,6 +36,11 @@ public final class RunningConfig implements ConfigService {
         this.neighbors = neighbors;
         this.sr = sr;
         this.routes = routes;
+    }
+
+    /** The mirrors' lines go last (after the ports they name). */
+    public void mirrors(Mirrors m) {
+        this.mirrors = m;
     }
 
     /** Saves the running configuration; not while replaying it (it is being rebuilt) nor once closed. */
@@ -95,6 +101,9 @@ public final class RunningConfig implements ConfigService {
         sr.settingLines(out);
         routes.runningLines(out);
         sr.steerLines(out);
+        if (mirrors != null) {
+            mirrors.runningLines(out);
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.core.internal.io.FrameHandler;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.core.internal.io.Mirror;
 import org.srv6.appliance.core.internal.log.RateLimitedLog;
 
 /**
@@ -21,7 +22,8 @@ import org.srv6.appliance.core.internal.log.RateLimitedLog;
  * {@link Input} (Ethernet, IPv6/IPv4 checks, dispatch) → {@link VerdictExecutor} (behavior
  * instances and their verdicts) → {@link Forwarder} (hop limit, MTU, transmit) →
  * {@link NeighborResolver} (NDP/ARP) ; {@link LocalDelivery} (echo, NDP/ARP answers) and
- * {@link IcmpErrors} (built there, sent by the forwarder) on the side.
+ * {@link IcmpErrors} (built there, sent by the forwarder) on the side; {@link Punt} hands the
+ * control plane's frames to a port's mirror, whose own frames leave through the port here.
  *
  * <p>Runs on the event loops. Each loop has its own {@link Loop} state; the tables are an
  * immutable snapshot read once per frame. Ownership of the frame is tracked in
@@ -44,6 +46,7 @@ public final class Engine implements FrameHandler {
     private final NeighborTable neighbors;
     private final LocalDelivery local = new LocalDelivery();
     private final IcmpErrors errors = new IcmpErrors();
+    private final Punt punt = new Punt();
     private Loop[] loops;
     private ScheduledFuture<?> ticking;
 
@@ -61,6 +64,8 @@ public final class Engine implements FrameHandler {
         local.wire(forwarder, resolver, errors);
         errors.wire(forwarder);
         resolver.wire(errors);
+        input.punt(punt);
+        local.punt(punt);
     }
 
     /**
@@ -74,6 +79,7 @@ public final class Engine implements FrameHandler {
         }
         this.loops = l;
         errors.runtime(runtime);
+        punt.runtime(runtime);
         resolver.runtime(runtime, l[0]);
         if (ticking != null) {
             ticking.cancel(false);
@@ -120,6 +126,17 @@ public final class Engine implements FrameHandler {
 
     @Override
     public void onFrame(int loop, IoPort port, ByteBuf frame) {
+        Mirror m = port.mirror;
+        if (m != null && m.tap == port) {
+            m.inject(frame); // the control plane's frame: out of the port it mirrors, as it is
+            return;
+        }
+        if (port.index() < 0) {
+            // a mirror's netdev not attached (yet, or any more): not a port of the appliance
+            port.rxDropped.increment();
+            frame.release();
+            return;
+        }
         rx.increment();
         input.onFrame(loops[loop], port, frame);
     }

@@ -26,6 +26,7 @@ final class Input {
     private Forwarder forwarder;
     private LocalDelivery local;
     private IcmpErrors errors;
+    private Punt punt;
 
     Input(Engine engine) {
         this.engine = engine;
@@ -38,9 +39,14 @@ final class Input {
         this.errors = errors;
     }
 
+    void punt(Punt p) {
+        this.punt = p;
+    }
+
     void onFrame(Loop s, IoPort port, ByteBuf frame) {
         PacketContext ctx = s.ctx;
         s.in = port;
+        s.mirror = port.mirror;
         s.route = null;
         ctx.buf = frame;
         ctx.wholeFrame = false;
@@ -104,7 +110,7 @@ final class Input {
                 if (p.claim != null) {
                     ctx.wholeFrame = true; // not IP: an L2 service's frame, taken whole
                     verdicts.behavior(s, t, p.claim, 0, true);
-                } else {
+                } else if (!punt.whole(s)) { // IS-IS, LLDP … are the control plane's
                     s.drop(DropReason.BAD_ETHERTYPE);
                 }
             }
@@ -148,6 +154,9 @@ final class Input {
 
     /** Carries out the route an IPv6 packet matched; {@code depth} counts verdicts that re-dispatched it. */
     void dispatch6(Loop s, Tables t, Route r, int depth) {
+        if (depth > 0) {
+            s.mirror = null; // what a behavior made is not the frame the port received
+        }
         if (r == null) {
             errors.icmp6(s, t, Icmp6.DEST_UNREACHABLE, Icmp6.UNREACH_NO_ROUTE, 0, DropReason.NO_ROUTE);
             return;
@@ -195,7 +204,9 @@ final class Input {
         b.writerIndex(l3 + total);
         int dst = Ipv4.dst(b, l3);
         if ((dst >>> 28) == 0xe || dst == -1) {
-            s.drop(DropReason.NOT_FOR_US);
+            if (!punt.whole(s)) {
+                s.drop(DropReason.NOT_FOR_US);
+            }
             return;
         }
         Route r = t.lookup4(p.table, dst);
@@ -247,6 +258,9 @@ final class Input {
 
     /** Carries out the route an IPv4 packet matched. */
     void dispatch4(Loop s, Tables t, Route r, int depth) {
+        if (depth > 0) {
+            s.mirror = null;
+        }
         if (r == null) {
             errors.icmp4(s, t, Icmp4.DEST_UNREACHABLE, Icmp4.UNREACH_NET, 0, DropReason.NO_ROUTE);
             return;

@@ -17,7 +17,9 @@ import org.srv6.appliance.api.packet.Srh;
  * The appliance's own upper layer: packets for its addresses and SIDs (echo answered, NDP
  * solicitations answered and advertisements learned, UDP refused, RFC 8986 §4.1.1 for a SID),
  * link-scope multicast, and ARP. Replies are written over the request and leave through the
- * {@link Forwarder}; what a neighbor message teaches goes to the {@link NeighborResolver}.
+ * {@link Forwarder}; what a neighbor message teaches goes to the {@link NeighborResolver}. On a
+ * port mirrored into a control namespace ({@code srv6:lcp}) what is not answered here is punted
+ * to the mirror instead of dropped or refused, and NDP/ARP go there as a copy too ({@link Punt}).
  */
 final class LocalDelivery {
     static final long MAC_ALL_NODES = 0x3333_0000_0001L;
@@ -25,6 +27,11 @@ final class LocalDelivery {
     private Forwarder forwarder;
     private NeighborResolver resolver;
     private IcmpErrors errors;
+    private Punt punt;
+
+    void punt(Punt p) {
+        this.punt = p;
+    }
 
     void wire(Forwarder forwarder, NeighborResolver resolver, IcmpErrors errors) {
         this.forwarder = forwarder;
@@ -90,10 +97,12 @@ final class LocalDelivery {
                 if (type == Icmp6.NEIGHBOR_SOLICITATION) {
                     PortState p = t.port(ctx.inPort);
                     if (p != null) {
+                        punt.copy(s); // the control plane's kernel learns its neighbors too
                         neighborSolicitation(s, p);
                         return;
                     }
                 } else if (type == Icmp6.NEIGHBOR_ADVERTISEMENT) {
+                    punt.copy(s);
                     neighborAdvertisement(s);
                     return;
                 }
@@ -101,6 +110,8 @@ final class LocalDelivery {
         }
         if (fromSid) {
             errors.icmp6(s, t, Icmp6.PARAMETER_PROBLEM, Icmp6.PARAM_SR_UPPER_LAYER, ul - l3, DropReason.UPPER_LAYER);
+        } else if (punt.whole(s)) {
+            return; // OSPFv3, BGP, echo replies, errors … for the control plane's sessions
         } else if (nh[0] == Ipv6.PROTO_UDP) {
             errors.icmp6(s, t, Icmp6.DEST_UNREACHABLE, Icmp6.UNREACH_PORT, 0, DropReason.UPPER_LAYER);
         } else {
@@ -122,10 +133,12 @@ final class LocalDelivery {
             }
             int type = Icmp6.type(b, ul);
             if (type == Icmp6.NEIGHBOR_SOLICITATION) {
+                punt.copy(s);
                 neighborSolicitation(s, p);
                 return;
             }
             if (type == Icmp6.NEIGHBOR_ADVERTISEMENT) {
+                punt.copy(s);
                 neighborAdvertisement(s);
                 return;
             }
@@ -136,7 +149,9 @@ final class LocalDelivery {
                 return;
             }
         }
-        s.drop(DropReason.NOT_FOR_US);
+        if (!punt.whole(s)) { // router solicitations/advertisements, OSPFv3 (ff02::5, ff02::6) …
+            s.drop(DropReason.NOT_FOR_US);
+        }
     }
 
     /** RFC 4861 §7.2.3-7.2.4: answer a solicitation for one of the port's addresses. */
@@ -291,6 +306,9 @@ final class LocalDelivery {
             forwarder.originate4(s, t);
             return;
         }
+        if (punt.whole(s)) {
+            return;
+        }
         if (proto == Ipv4.PROTO_UDP) {
             errors.icmp4(s, t, Icmp4.DEST_UNREACHABLE, 3, 0, DropReason.UPPER_LAYER);
             return;
@@ -314,6 +332,7 @@ final class LocalDelivery {
             s.drop(DropReason.BAD_IP_HEADER);
             return;
         }
+        punt.copy(s); // the control plane's kernel keeps its own ARP cache
         int op = Arp.oper(b, a);
         int spa = Arp.senderIp(b, a);
         long sha = Arp.senderMac(b, a);

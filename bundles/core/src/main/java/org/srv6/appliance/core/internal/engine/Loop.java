@@ -17,6 +17,12 @@ final class Loop {
     final LoopRoutes routes = new LoopRoutes();
     /** The port the frame arrived on (null for frames the appliance made for a port now gone). */
     IoPort in;
+    /**
+     * The ingress port's mirror in a control namespace ({@code srv6:lcp}), read once per frame;
+     * null when it has none or once the frame went through a behavior (it is not the frame the
+     * port received any more).
+     */
+    org.srv6.appliance.core.internal.io.Mirror mirror;
     /** Upper-layer protocol found by {@link LocalDelivery#upperLayer}. */
     final int[] nh = new int[1];
     /** Neighbor key of the next hop a verdict named (see {@link Forwarder#nextHop}). */

@@ -17,6 +17,11 @@ public abstract class IoPort implements AutoCloseable {
     private volatile long mac;
     private volatile int mtu = 1500;
     private volatile boolean up;
+    /**
+     * The port's mirror in a control namespace ({@code srv6:lcp}), also set on the mirror's own
+     * netdev; null when the port is not mirrored.
+     */
+    public volatile Mirror mirror;
 
     public final LongAdder rxPackets = new LongAdder();
     public final LongAdder rxBytes = new LongAdder();

@@ -152,6 +152,17 @@ public final class IoRuntime implements AutoCloseable {
     }
 
     /**
+     * The netdev of a port's mirror ({@code srv6:lcp}): a TAP made persistent in {@code netns} as
+     * {@code ifname} with the port's MAC and MTU, up. Not a port of the appliance (index -1): its
+     * frames go out through the port it mirrors.
+     */
+    public TapPort openMirrorTap(String name, String netns, String ifname, long mac, int mtu) throws IOException {
+        TapPort p = new TapPort(this, -1, name, mac, 1, nextLoop(), netns, ifname, true, mtu);
+        ports.add(p);
+        return p;
+    }
+
+    /**
      * An AF_PACKET port attached to interface {@code dev} of this namespace; with {@code rings}
      * false (or where the kernel refuses them) frames move by plain recv/send.
      */

@@ -34,6 +34,8 @@ public final class TapPort extends IoPort {
     static final int CLONE_NEWNET = 0x40000000;
     static final long SIOCGIFFLAGS = 0x8913L;
     static final long SIOCSIFFLAGS = 0x8914L;
+    static final long SIOCSIFMTU = 0x8922L;
+    static final long SIOCSIFHWADDR = 0x8924L;
     static final short IFF_UP = 0x1;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
@@ -77,6 +79,16 @@ public final class TapPort extends IoPort {
      */
     TapPort(IoRuntime rt, int index, String name, long mac, int nqueues, int loop, String netns, String ifname)
             throws IOException {
+        this(rt, index, name, mac, nqueues, loop, netns, ifname, false, 0);
+    }
+
+    /**
+     * @param hw  true: the netdev takes {@code mac} as its address (before it is set up, so that the
+     *            kernel's link-local address derives from it) and is set up even when it was there
+     * @param mtu the netdev's MTU, or 0 to leave it
+     */
+    TapPort(IoRuntime rt, int index, String name, long mac, int nqueues, int loop, String netns, String ifname,
+            boolean hw, int mtu) throws IOException {
         super(index, name, mac);
         String dev = ifname == null ? name : ifname;
         checkName(name);
@@ -96,7 +108,13 @@ public final class TapPort extends IoPort {
                 if (netns != null) {
                     persist(queues[0].fd.intValue(), true);
                 }
-                if (!existed) {
+                if (hw) {
+                    setHwAddr(dev, mac);
+                }
+                if (mtu > 0) {
+                    setMtu(dev, mtu);
+                }
+                if (!existed || hw) {
                     setLinkUp(dev); // a re-attached netdev keeps the admin state its host gave it
                 }
                 return null;
@@ -206,6 +224,50 @@ public final class TapPort extends IoPort {
         } finally {
             LibC.C.close(s);
         }
+    }
+
+    /** Sets the netdev's Ethernet address (SIOCSIFHWADDR) in the calling thread's namespace. */
+    static void setHwAddr(String name, long mac) throws IOException {
+        byte[] ifr = ifreq(name);
+        ifr[16] = 1; // ARPHRD_ETHER, host order (little-endian)
+        for (int i = 0; i < 6; i++) {
+            ifr[18 + i] = (byte) (mac >>> (40 - 8 * i));
+        }
+        ifreqIoctl(SIOCSIFHWADDR, ifr, "SIOCSIFHWADDR " + name);
+    }
+
+    /** Sets the netdev's MTU (SIOCSIFMTU) in the calling thread's namespace. */
+    static void setMtu(String name, int mtu) throws IOException {
+        byte[] ifr = ifreq(name);
+        ifr[16] = (byte) mtu;
+        ifr[17] = (byte) (mtu >>> 8);
+        ifr[18] = (byte) (mtu >>> 16);
+        ifr[19] = (byte) (mtu >>> 24);
+        ifreqIoctl(SIOCSIFMTU, ifr, "SIOCSIFMTU " + name);
+    }
+
+    private static void ifreqIoctl(long request, byte[] ifr, String what) throws IOException {
+        int s = LibC.C.socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */, 0);
+        if (s < 0) {
+            throw new IOException("socket(AF_INET) failed (errno " + Native.getLastError() + ")");
+        }
+        try {
+            if (LibC.C.ioctl(s, request, ifr) < 0) {
+                throw new IOException(what + " failed (errno " + Native.getLastError() + ")");
+            }
+        } finally {
+            LibC.C.close(s);
+        }
+    }
+
+    /** The netdev takes the port's MAC and MTU again (they changed on the port). */
+    public void linkSettings(long mac, int mtu) throws IOException {
+        mac(mac);
+        Namespaces.run(netns, () -> {
+            setHwAddr(ifname, mac);
+            setMtu(ifname, mtu);
+            return null;
+        });
     }
 
     @Override
