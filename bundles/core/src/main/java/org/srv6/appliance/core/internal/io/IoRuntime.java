@@ -15,12 +15,15 @@ import org.srv6.appliance.api.behavior.PacketContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
 
 /**
- * Owns the event loops (Netty epoll) and the pooled direct allocator; opens ports and assigns
- * them to loops round robin.
+ * Owns the event loops (Netty io_uring or epoll, see {@link #backend()}) and the pooled direct
+ * allocator; opens ports and assigns them to loops round robin.
  */
 public final class IoRuntime implements AutoCloseable {
     /** Largest Ethernet frame accepted: 14 header + 9216 payload (jumbo). */
@@ -37,12 +40,53 @@ public final class IoRuntime implements AutoCloseable {
     /** Per loop: nanoseconds spent in bursts of reads (each slot written by its own loop only). */
     private final AtomicLongArray busy;
 
+    /** The I/O backend names of {@link #backend()} and of the {@code srv6.io} property. */
+    public static final String IO_URING = "io_uring";
+    public static final String EPOLL = "epoll";
+    public static final String AUTO = "auto";
+
+    private final boolean uring;
+    private final String backendNote;
+
+    /** The backend asked for by the system property {@code srv6.io} (default {@code auto}). */
     public IoRuntime(int loops, FrameHandler handler) {
+        this(loops, handler, System.getProperty("srv6.io", AUTO));
+    }
+
+    /**
+     * @param io {@code auto} (io_uring where the kernel allows it, else epoll), {@code io_uring}
+     *           (epoll with a note when io_uring is unavailable) or {@code epoll}; null is auto
+     */
+    public IoRuntime(int loops, FrameHandler handler, String io) {
         if (loops < 1) {
             throw new IllegalArgumentException("loops is " + loops + ", expected at least 1");
         }
         this.handler = handler;
-        this.group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
+        String want = io == null ? AUTO : io.trim();
+        String note = null;
+        boolean u;
+        switch (want) {
+            case EPOLL:
+                u = false;
+                break;
+            case IO_URING:
+            case AUTO:
+                Throwable cause = uringUnavailability();
+                u = cause == null;
+                if (!u && want.equals(IO_URING)) {
+                    note = "srv6.io=io_uring but io_uring is unavailable (" + cause + "); using epoll";
+                }
+                break;
+            default:
+                Throwable c = uringUnavailability();
+                u = c == null;
+                note = "srv6.io=" + want + " is not one of auto, io_uring, epoll; using " + (u ? IO_URING : EPOLL);
+                break;
+        }
+        this.uring = u;
+        this.backendNote = note;
+        IoHandlerFactory factory = u ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(loops, factory);
         this.loops = new IoEventLoop[loops];
         this.busy = new AtomicLongArray(loops);
         int i = 0;
@@ -53,6 +97,30 @@ public final class IoRuntime implements AutoCloseable {
 
     public int loops() {
         return loops.length;
+    }
+
+    /** @return null when io_uring can be used here, else why not (kernel.io_uring_disabled, seccomp, no native library) */
+    static Throwable uringUnavailability() {
+        try {
+            return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+        } catch (LinkageError e) {
+            return e; // the native part is missing
+        }
+    }
+
+    /** @return {@code io_uring} or {@code epoll}: the backend the event loops run on */
+    public String backend() {
+        return uring ? IO_URING : EPOLL;
+    }
+
+    /** @return true when the event loops run io_uring */
+    boolean uring() {
+        return uring;
+    }
+
+    /** @return why the backend is not the one asked for, or null when it is */
+    public String backendNote() {
+        return backendNote;
     }
 
     /** Adds a burst's time to loop {@code loop}'s busy time; called by that loop only (no lock, no allocation). */

@@ -100,6 +100,10 @@ public final class TapPort extends IoPort {
                 return null;
             });
             for (Queue q : queues) {
+                if (rt.uring()) {
+                    q.uringStart();
+                    continue;
+                }
                 IoRegistration r = rt.loop(q.loop).register(q).syncUninterruptibly().getNow();
                 q.reg = r;
                 rt.loop(q.loop).submit(() -> r.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
@@ -208,12 +212,18 @@ public final class TapPort extends IoPort {
 
     @Override
     public boolean send(ByteBuf frame) {
+        boolean handed = false;
         try {
             if (closed) {
                 txDropped.increment();
                 return false;
             }
             captured(frame);
+            UringQueue u = queues[0].uring;
+            if (u != null && rt.inLoop(u.loop) && u.write(frame)) {
+                handed = true; // counted when the write completes
+                return true;
+            }
             int n = frame.readableBytes();
             int w;
             try {
@@ -234,13 +244,17 @@ public final class TapPort extends IoPort {
             txBytes.add(n);
             return true;
         } finally {
-            frame.release();
+            if (!handed) {
+                frame.release();
+            }
         }
     }
 
     private void closeFds() {
         for (Queue q : queues) {
-            if (q != null) {
+            if (q != null && q.uring != null) {
+                q.uringStop();
+            } else if (q != null) {
                 try {
                     q.fd.close();
                 } catch (IOException ignored) {
@@ -278,11 +292,50 @@ public final class TapPort extends IoPort {
         rt.closed(this);
     }
 
-    /** One queue fd registered on an event loop for EPOLLIN. */
-    private final class Queue implements EpollIoHandle {
+    /** One queue fd registered on an event loop for EPOLLIN, or driven by io_uring ({@link #uring}). */
+    private final class Queue implements EpollIoHandle, UringQueue.Owner {
         final FileDescriptor fd;
         final int loop;
         volatile IoRegistration reg;
+        /** The io_uring side of the queue, or null on epoll. */
+        volatile UringQueue uring;
+
+        void uringStart() {
+            UringQueue u = new UringQueue(rt, TapPort.this, this, fd.intValue(), loop);
+            uring = u;
+            u.start();
+        }
+
+        /** Cancels the reads on the queue's loop; the fd closes once their completions are in. */
+        void uringStop() {
+            UringQueue u = uring;
+            var l = rt.loop(loop);
+            if (l.inEventLoop()) {
+                u.close();
+            } else if (l.isTerminated()) {
+                u.abandon();
+            } else {
+                try {
+                    l.submit(u::close).syncUninterruptibly();
+                } catch (RuntimeException e) {
+                    u.abandon(); // the loop is gone: no completion comes any more
+                }
+            }
+        }
+
+        @Override
+        public void failed() {
+            TapPort.this.close();
+        }
+
+        @Override
+        public void drained() {
+            try {
+                fd.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
 
         Queue(FileDescriptor fd, int loop) {
             this.fd = fd;
@@ -370,6 +423,10 @@ public final class TapPort extends IoPort {
         }
 
         void shutdown() {
+            if (uring != null) {
+                uringStop();
+                return;
+            }
             if (reg != null) {
                 reg.cancel();
             }
