@@ -220,9 +220,12 @@ public final class TapPort extends IoPort {
             }
             captured(frame);
             UringQueue u = queues[0].uring;
-            if (u != null && rt.inLoop(u.loop) && u.write(frame)) {
-                handed = true; // counted when the write completes
-                return true;
+            if (u != null && rt.inLoop(u.loop)) {
+                int r = u.write(frame);
+                if (r != UringQueue.NOT_TAKEN) {
+                    handed = true; // counted when written, or counted as dropped already
+                    return r == UringQueue.QUEUED;
+                }
             }
             int n = frame.readableBytes();
             int w;

@@ -11,7 +11,9 @@ import io.netty.channel.uring.IoUringIoOps;
  * One frame fd (a TAP queue) driven by io_uring: {@link #READS} reads stay posted, each into its
  * own pooled frame; a completed read hands its frame to the handler and posts a new one. Frames
  * sent from the queue's own loop go out as write SQEs (at most {@link #WRITES} in flight; the
- * frame is held until the write completes), which Netty submits together once per loop pass.
+ * frame is held until the write completes), which Netty submits together once per loop pass;
+ * beyond that they wait in order ({@link #PENDING}) for a write to complete, so that no frame
+ * overtakes another.
  *
  * <p>Everything but {@link #close()} runs on the queue's loop only: no locks. Every frame held by
  * a posted read or a write in flight is released exactly once: by its completion (a cancelled
@@ -21,8 +23,10 @@ import io.netty.channel.uring.IoUringIoOps;
 final class UringQueue implements IoUringIoHandle {
     /** Reads kept posted. */
     static final int READS = 32;
-    /** Writes in flight at most; past that a send is a plain write(2). */
+    /** Writes in flight at most; past that frames wait in order for a slot. */
     static final int WRITES = 32;
+    /** Frames waiting for a write slot at most; past that a frame is dropped (never a write that overtakes). */
+    static final int PENDING = 1024;
 
     /** io_uring opcodes (include/uapi/linux/io_uring.h). */
     static final byte IORING_OP_POLL_ADD = 6;
@@ -57,6 +61,9 @@ final class UringQueue implements IoUringIoHandle {
     private final int[] writeLen = new int[WRITES];
     private final int[] freeWrites = new int[WRITES];
     private int freeCount = WRITES;
+    private final ByteBuf[] pending = new ByteBuf[PENDING];
+    private int pendingHead;
+    private int pendingCount;
     private int posted;
     private int inFlight;
     private volatile IoRegistration reg;
@@ -111,19 +118,39 @@ final class UringQueue implements IoUringIoHandle {
         posted++;
     }
 
+    /** {@link #write} results. */
+    static final int NOT_TAKEN = 0;
+    static final int QUEUED = 1;
+    static final int DROPPED = -1;
+
     /**
-     * On the queue's loop: queues a write of {@code frame} and takes it over.
+     * On the queue's loop: queues a write of {@code frame}.
      *
-     * @return false when every write slot is in flight (the caller keeps the frame and writes it itself)
+     * @return {@link #QUEUED} (the queue owns the frame; counted when written), {@link #DROPPED}
+     *         (too many waiting: released and counted) or {@link #NOT_TAKEN} (closing or not a
+     *         direct buffer: the caller keeps the frame)
      */
-    boolean write(ByteBuf frame) {
-        IoRegistration r = reg;
-        if (closing || freeCount == 0 || r == null || !frame.hasMemoryAddress()) {
-            return false;
+    int write(ByteBuf frame) {
+        if (closing || reg == null || !frame.hasMemoryAddress()) {
+            return NOT_TAKEN;
         }
+        if (freeCount > 0 && pendingCount == 0) {
+            return submitWrite(frame) ? QUEUED : NOT_TAKEN;
+        }
+        if (pendingCount == PENDING) {
+            port.txDropped.increment();
+            frame.release();
+            return DROPPED;
+        }
+        pending[(pendingHead + pendingCount) % PENDING] = frame;
+        pendingCount++;
+        return QUEUED;
+    }
+
+    private boolean submitWrite(ByteBuf frame) {
         int slot = freeWrites[--freeCount];
         int n = frame.readableBytes();
-        if (r.submit(rw(IORING_OP_WRITE, fd, frame.memoryAddress() + frame.readerIndex(), n, slot)) == 0) {
+        if (reg.submit(rw(IORING_OP_WRITE, fd, frame.memoryAddress() + frame.readerIndex(), n, slot)) == 0) {
             freeCount++;
             return false;
         }
@@ -205,6 +232,16 @@ final class UringQueue implements IoUringIoHandle {
             port.txDropped.increment();
         }
         f.release();
+        while (pendingCount > 0 && freeCount > 0 && !closing) {
+            ByteBuf next = pending[pendingHead];
+            pending[pendingHead] = null;
+            pendingHead = (pendingHead + 1) % PENDING;
+            pendingCount--;
+            if (!submitWrite(next)) {
+                port.txDropped.increment();
+                next.release();
+            }
+        }
     }
 
     private void endBurst() {
@@ -238,6 +275,12 @@ final class UringQueue implements IoUringIoHandle {
                 writes[i].release();
                 writes[i] = null;
             }
+        }
+        for (; pendingCount > 0; pendingCount--) {
+            port.txDropped.increment(); // never written
+            pending[pendingHead].release();
+            pending[pendingHead] = null;
+            pendingHead = (pendingHead + 1) % PENDING;
         }
     }
 
