@@ -26,7 +26,7 @@ import io.netty.channel.unix.FileDescriptor;
  * <p>Receive: one socket (SOCK_RAW, ETH_P_ALL, bound to the interface, promiscuous, its own
  * outgoing frames ignored) with a TPACKET_V3 ring: the kernel fills blocks of frames and hands a
  * block over when it is full or its timer expires; the event loop reads every block handed over
- * when epoll says readable, copies the frames into pooled buffers with the usual headroom and
+ * when epoll (or an io_uring poll, {@link UringPoll}) says readable, copies the frames into pooled buffers with the usual headroom and
  * gives each block back to the kernel. Send: per event loop one socket with a TPACKET_V2 transmit
  * ring; frames are written into its slots and the ring is flushed with one {@code sendto} once the
  * loop has run its ready I/O (so a burst of reads costs one system call to send). The sockets of a
@@ -209,9 +209,15 @@ public final class PacketPort extends IoPort {
         this.tx = t;
         this.rings = mode;
         try {
-            IoRegistration reg = rt.loop(loop).register(rx).syncUninterruptibly().getNow();
-            rx.reg = reg;
-            rt.loop(loop).submit(() -> reg.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+            if (rt.uring()) {
+                UringPoll p = new UringPoll(rt, loop, rx.fd.intValue(), rx);
+                rx.poll = p;
+                p.start();
+            } else {
+                IoRegistration reg = rt.loop(loop).register(rx).syncUninterruptibly().getNow();
+                rx.reg = reg;
+                rt.loop(loop).submit(() -> reg.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+            }
         } catch (RuntimeException e) {
             close();
             throw new IOException("cannot register " + dev + " with the event loop: " + e.getMessage(), e);
@@ -492,13 +498,15 @@ public final class PacketPort extends IoPort {
 
     // ------------------------------------------------------------------ receive
 
-    /** The receive socket, registered on the port's loop for EPOLLIN. */
-    private final class Rx implements EpollIoHandle {
+    /** The receive socket, registered on the port's loop for EPOLLIN, or polled through io_uring ({@link #poll}). */
+    private final class Rx implements EpollIoHandle, UringPoll.Owner {
         final FileDescriptor fd;
         final RingMap ring;
         final ByteBuffer buf;
         int block;
         volatile IoRegistration reg;
+        /** The io_uring poll for POLLIN, or null on epoll. */
+        volatile UringPoll poll;
         private final Runnable more = this::readMore;
         private final byte[] err = new byte[4];
         private final int[] errLen = new int[1];
@@ -531,6 +539,24 @@ public final class PacketPort extends IoPort {
             if (readBurst()) {
                 rt.loop(loop).execute(more);
             }
+        }
+
+        /** io_uring: readable (the poll is armed again afterwards: a budget that ran out brings it back at once). */
+        @Override
+        public void ready(int revents) {
+            if ((revents & UringPoll.POLLERR) != 0) {
+                errLen[0] = 4;
+                Sys.C.getsockopt(fd.intValue(), SOL_SOCKET, SO_ERROR, err, errLen);
+            }
+            if (!closed && (revents & UringPoll.POLLIN) != 0) {
+                readBurst();
+            }
+        }
+
+        /** io_uring: the poll is over, the ring and the socket go. */
+        @Override
+        public void drained() {
+            unmapAndClose();
         }
 
         private void readMore() {
@@ -673,9 +699,17 @@ public final class PacketPort extends IoPort {
         }
 
         void release() {
+            if (poll != null) {
+                poll.stop(); // unmapAndClose once the poll is cancelled
+                return;
+            }
             if (reg != null) {
                 reg.cancel();
             }
+            unmapAndClose();
+        }
+
+        private void unmapAndClose() {
             if (ring != null) {
                 ring.unmap();
             }
