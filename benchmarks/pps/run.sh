@@ -5,6 +5,7 @@
 # usage: run.sh [COUNT]   (root; SRV6_HOME = built distribution, default ../../distribution/target/srv6-appliance)
 # PORT_TYPE=packet: the appliance's ports are AF_PACKET ports on veths (ip link add aN type packet
 # dev vN, vN in the appliance's namespace, aN in the hosts') instead of TAPs moved to the hosts.
+# SRV6_IO=io_uring|epoll|auto: the appliance's I/O backend (default: what etc/srv6.properties says).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 COUNT=${1:-3000000}
@@ -98,7 +99,7 @@ ports() {
 	fi
 }
 echo "appliance ports: $PORT_TYPE"
-if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bin/srv6" start >/dev/null \
+if SRV6_JAVA_OPTS="-Dsrv6.loops=1${SRV6_IO:+ -Dsrv6.io=$SRV6_IO}" ip netns exec $RA taskset -c 0 "$HOME_COPY/bin/srv6" start >/dev/null \
 	&& ready && ports; then
 	ip -n $H1 link set a1 up; ip -n $H2 link set a2 up
 	ip netns exec $H2 sysctl -qw net.ipv6.conf.a2.disable_ipv6=1
@@ -109,6 +110,7 @@ if SRV6_JAVA_OPTS="-Dsrv6.loops=1" ip netns exec $RA taskset -c 0 "$HOME_COPY/bi
 	C "ip -6 route add fc00:100::1/128 encap seg6local action End dev a1"
 	C "ip -6 route add fc00:2::/64 via fc00:23::3 dev a2 table 100"
 	C "ip -6 route add fc00:100::d6/128 encap seg6local action End.DT6 table 100 dev a1"
+	"$HOME_COPY/bin/srv6" client "srv6:stats" | grep '^io: ' | sed 's/^/appliance /'
 	AMAC=$("$HOME_COPY/bin/srv6" client "ip link show a1" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p' | head -1)
 	# warm-up: let the JIT compile the packet path before measuring
 	ip netns exec $H1 taskset -c 1 "$WORK/gen" a1 "${AMAC:-ff:ff:ff:ff:ff:ff}" "$(mac $H1 a1)" fc00:1::5 fc00:100::1 fc00:2::9 "$COUNT" >/dev/null
