@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 
 import org.srv6.appliance.api.behavior.PacketContext;
 
@@ -62,30 +63,10 @@ public final class IoRuntime implements AutoCloseable {
             throw new IllegalArgumentException("loops is " + loops + ", expected at least 1");
         }
         this.handler = handler;
-        String want = io == null ? AUTO : io.trim();
-        String note = null;
-        boolean u;
-        switch (want) {
-            case EPOLL:
-                u = false;
-                break;
-            case IO_URING:
-            case AUTO:
-                Throwable cause = uringUnavailability();
-                u = cause == null;
-                if (!u && want.equals(IO_URING)) {
-                    note = "srv6.io=io_uring but io_uring is unavailable (" + cause + "); using epoll";
-                }
-                break;
-            default:
-                Throwable c = uringUnavailability();
-                u = c == null;
-                note = "srv6.io=" + want + " is not one of auto, io_uring, epoll; using " + (u ? IO_URING : EPOLL);
-                break;
-        }
-        this.uring = u;
-        this.backendNote = note;
-        IoHandlerFactory factory = u ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
+        Choice c = choose(io, IoRuntime::uringUnavailability);
+        this.uring = c.uring();
+        this.backendNote = c.note();
+        IoHandlerFactory factory = c.uring() ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(loops, factory);
         this.loops = new IoEventLoop[loops];
         this.busy = new AtomicLongArray(loops);
@@ -97,6 +78,36 @@ public final class IoRuntime implements AutoCloseable {
 
     public int loops() {
         return loops.length;
+    }
+
+    /** The backend chosen for a value of {@code srv6.io}, and why it is not the one asked for (null when it is). */
+    record Choice(boolean uring, String note) {
+    }
+
+    /**
+     * @param io          the value of {@code srv6.io} (null: auto)
+     * @param unavailable why io_uring cannot be used here, null when it can (asked only when it matters)
+     */
+    static Choice choose(String io, Supplier<Throwable> unavailable) {
+        String want = io == null ? AUTO : io.trim();
+        switch (want) {
+            case EPOLL:
+                return new Choice(false, null);
+            case IO_URING:
+            case AUTO: {
+                Throwable cause = unavailable.get();
+                if (cause == null) {
+                    return new Choice(true, null);
+                }
+                return new Choice(false, want.equals(IO_URING)
+                        ? "srv6.io=io_uring but io_uring is unavailable (" + cause + "); using epoll" : null);
+            }
+            default: {
+                boolean u = unavailable.get() == null;
+                return new Choice(u, "srv6.io=" + want + " is not one of auto, io_uring, epoll; using "
+                        + (u ? IO_URING : EPOLL));
+            }
+        }
     }
 
     /** @return null when io_uring can be used here, else why not (kernel.io_uring_disabled, seccomp, no native library) */

@@ -304,7 +304,7 @@ public final class TapPort extends IoPort {
         volatile UringQueue uring;
 
         void uringStart() {
-            UringQueue u = new UringQueue(rt, TapPort.this, this, fd.intValue(), loop);
+            UringQueue u = new UringQueue(rt, TapPort.this, this, fd.intValue(), loop, UringQueue.READS);
             uring = u;
             u.start();
         }
