@@ -114,7 +114,7 @@ public class FeaturesIT extends OsgiTestSupport {
     public void bootFeatureIsListedAsInstalled() throws Exception {
         String list = list();
         assertTrue(list, list.startsWith("NAME "));
-        assertTrue(list, list.matches("(?s).*\\nsrv6-core\\s+0\\.1\\.0-SNAPSHOT\\s+yes\\s+10\\s+boot\\n.*"));
+        assertTrue(list, list.matches("(?s).*\\nsrv6-core\\s+0\\.1\\.0-SNAPSHOT\\s+yes\\s+12\\s+boot\\n.*"));
         assertTrue(list, list.matches("(?s).*\\nsrv6-behavior-end\\s+0\\.1\\.0-SNAPSHOT\\s+no\\s+1\\n.*"));
         // srv6-all brings the bundle of every behavior feature its feature file includes
         int members = srv6AllMembers();
@@ -126,6 +126,10 @@ public class FeaturesIT extends OsgiTestSupport {
         assertTrue(list, list.matches("(?s).*\\nnetty-transport-native-epoll\\s+Resolved\\s+srv6-core\\n.*"));
         assertNotNull(bundleNamed(context, "srv6-core"));
         assertEquals(Bundle.RESOLVED, bundleNamed(context, "io.netty.transport-native-epoll.linux-x86_64").getState());
+        // io_uring's native part, a fragment of its classes, next to epoll's
+        assertTrue(list, list.matches("(?s).*\\nnetty-transport-native-io_uring\\s+Resolved\\s+srv6-core\\n.*"));
+        assertEquals(Bundle.RESOLVED, bundleNamed(context, "io.netty.transport-native-io_uring.linux-x86_64").getState());
+        assertEquals(Bundle.ACTIVE, bundleNamed(context, "io.netty.transport-classes-io_uring").getState());
     }
 
     /** Every behavior feature is included by srv6-all, and srv6-all brings each behavior bundle. */

@@ -80,6 +80,8 @@ public abstract class OsgiTestSupport {
         {"io.netty", "netty-transport-native-unix-common", NETTY},
         {"io.netty", "netty-transport-classes-epoll", NETTY},
         {"io.netty", "netty-transport-native-epoll", NETTY, "linux-x86_64"},
+        {"io.netty", "netty-transport-classes-io_uring", NETTY},
+        {"io.netty", "netty-transport-native-io_uring", NETTY, "linux-x86_64"},
         {"org.srv6.appliance", "srv6-api", VERSION},
         {"org.srv6.appliance", "srv6-core", VERSION},
         {"org.srv6.appliance", "srv6-shell-commands", VERSION},

@@ -221,6 +221,11 @@ public final class ShellCommands implements Ip.Services {
                     sb.append(String.format("  %-24s %d%n", e.getKey(), e.getValue()));
                 }
             }
+            String io = c.ioBackend();
+            if (!io.isEmpty()) {
+                int loops = c.loopBusyNanos().length;
+                sb.append("io: ").append(io).append(", ").append(loops).append(loops == 1 ? " loop" : " loops").append('\n');
+            }
         }
         return stripNl(sb.toString());
     }

@@ -28,6 +28,14 @@ public interface Counters {
         return new long[0];
     }
 
+    /**
+     * @return the I/O backend the event loops run on ({@code io_uring} or {@code epoll}); empty
+     *         when the provider does not say
+     */
+    default String ioBackend() {
+        return "";
+    }
+
     /** @return total packets the appliance received */
     long rxPackets();
 

@@ -36,6 +36,7 @@ import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.SrService;
 import org.srv6.appliance.core.internal.control.Provider;
 import org.srv6.appliance.core.internal.engine.NeighborLimits;
+import org.srv6.appliance.core.internal.io.IoRuntime;
 import org.srv6.appliance.core.internal.log.CoreLog;
 
 /**
@@ -82,7 +83,14 @@ public final class CoreComponent {
         } catch (NumberFormatException e) {
             CoreLog.warn("srv6.loops=" + loops + " is not a number; using 1");
         }
-        Dataplane d = new Dataplane(conf, n, NeighborLimits.from(bc::getProperty));
+        String io = bc.getProperty("srv6.io");
+        Dataplane d = new Dataplane(conf, n, NeighborLimits.from(bc::getProperty), io == null ? IoRuntime.AUTO : io);
+        String note = d.runtime().backendNote();
+        if (note != null) {
+            CoreLog.warn(note);
+        }
+        CoreLog.info("I/O backend " + d.runtime().backend() + " (srv6.io=" + (io == null ? IoRuntime.AUTO : io.trim())
+                + "), " + n + (n == 1 ? " event loop" : " event loops"));
         synchronized (this) {
             dataplane = d;
             context = bc;

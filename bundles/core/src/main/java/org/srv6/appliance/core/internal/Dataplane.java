@@ -45,9 +45,14 @@ public final class Dataplane implements AutoCloseable {
     }
 
     public Dataplane(Path configFile, int loops, NeighborLimits neighborLimits) {
+        this(configFile, loops, neighborLimits, System.getProperty("srv6.io", IoRuntime.AUTO));
+    }
+
+    /** @param io the I/O backend asked for: {@code auto}, {@code io_uring} or {@code epoll} (see {@link IoRuntime}) */
+    public Dataplane(Path configFile, int loops, NeighborLimits neighborLimits, String io) {
         neighborTable = new NeighborTable(neighborLimits);
         engine = new Engine(neighborTable, SnapshotBuilder.emptyTables());
-        rt = new IoRuntime(loops, engine);
+        rt = new IoRuntime(loops, engine, io);
         engine.runtime(rt);
         // the engine schedules its own neighbor tick
         state = new ControlState(engine, rt, neighborTable);

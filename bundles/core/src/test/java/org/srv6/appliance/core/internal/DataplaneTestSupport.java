@@ -20,7 +20,10 @@ import org.junit.Rule;
 import org.junit.rules.TemporaryFolder;
 import org.srv6.appliance.api.behavior.DropReason;
 import org.srv6.appliance.api.dataplane.MemoryPort;
+import org.srv6.appliance.core.internal.io.IoRuntime;
 import org.srv6.appliance.testkit.Packets;
+
+import io.netty.channel.uring.IoUring;
 
 /**
  * Two memory ports with addresses and a host on each, a fresh {@link Dataplane} per test, and
@@ -83,12 +86,24 @@ public abstract class DataplaneTestSupport {
     /** Packets a test makes the engine count as {@code internal} on purpose. */
     protected long expectedInternal;
 
+    /** The I/O backend asked for: {@code -Dsrv6.io}, else auto; a test run on both backends overrides it. */
+    protected String ioBackend() {
+        return System.getProperty("srv6.io", IoRuntime.AUTO);
+    }
+
+    /** The backend {@link #ioBackend()} must give: io_uring where the kernel allows it. */
+    private String expectedBackend() {
+        String io = ioBackend();
+        return io.equals(IoRuntime.EPOLL) ? IoRuntime.EPOLL : IoUring.isAvailable() ? IoRuntime.IO_URING : IoRuntime.EPOLL;
+    }
+
     @Before
     public void startDataplane() throws Exception {
         assertEquals("Netty leak detection must run PARANOID", "paranoid",
                 System.getProperty("io.netty.leakDetection.level"));
         configFile = tmp.getRoot().toPath().resolve("etc/srv6.conf");
-        dp = new Dataplane(configFile, 1);
+        dp = new Dataplane(configFile, 1, org.srv6.appliance.core.internal.engine.NeighborLimits.DEFAULTS, ioBackend());
+        assertEquals(expectedBackend(), dp.runtime().backend());
         p0 = dp.ports().addMemory("p0");
         p1 = dp.ports().addMemory("p1");
         dp.ports().setMac("p0", P0_MAC);

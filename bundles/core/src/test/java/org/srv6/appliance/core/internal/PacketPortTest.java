@@ -18,6 +18,9 @@ import org.junit.Assume;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.RouteSpec;
@@ -42,7 +45,24 @@ import org.srv6.appliance.testkit.Packets;
  * The appliance ends carry no addresses of their own (IPv6 off, IPv4 forwarding off), so the
  * kernel's stack here leaves their frames to the appliance.
  */
+@RunWith(Parameterized.class)
 public class PacketPortTest extends DataplaneTestSupport {
+    @Parameters(name = "{0}")
+    public static List<Object[]> backends() {
+        return List.of(new Object[] {IoRuntime.IO_URING}, new Object[] {IoRuntime.EPOLL});
+    }
+
+    private final String backend;
+
+    public PacketPortTest(String backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    protected String ioBackend() {
+        return backend;
+    }
+
     private static final String P = "af" + (ProcessHandle.current().pid() % 100000);
     private static final String H1 = P + "h1";
     private static final String H2 = P + "h2";
@@ -205,7 +225,7 @@ public class PacketPortTest extends DataplaneTestSupport {
     public void aVlanTaggedFrameKeepsItsTag() throws Exception {
         attach();
         // h1's side sends with a packet port of its own (made in h1's namespace), from this thread
-        IoRuntime hrt = new IoRuntime(1, (loop, port, frame) -> frame.release());
+        IoRuntime hrt = new IoRuntime(1, (loop, port, frame) -> frame.release(), backend);
         try {
             PacketPort h = Namespaces.run(H1, () -> hrt.openPacket(1, "h1", "e0", true));
             byte[] ip = Packets.ipv6("fc00:a1::2", "fc00:a1::1").hopLimit(64).icmpEchoRequest(0x7a, 1, Packets.fill(8, 1)).bytes();
@@ -404,7 +424,7 @@ public class PacketPortTest extends DataplaneTestSupport {
      * then. The memory ports every test ends with are added back afterwards.
      */
     private List<String> restart(List<String> errors) throws Exception {
-        dp = new Dataplane(configFile, 1);
+        dp = new Dataplane(configFile, 1, org.srv6.appliance.core.internal.engine.NeighborLimits.DEFAULTS, backend);
         dp.behaviors().addProvider(new Provider("End", "ENDPOINT", new TestEndBehavior(), 1, 0, 1, "test.end", "1.0.0"));
         dp.config().replayOnce(line -> replay(line, errors));
         List<String> running = dp.config().running();

@@ -45,6 +45,11 @@ public final class EngineCounters implements Counters {
     }
 
     @Override
+    public String ioBackend() {
+        return runtime.backend();
+    }
+
+    @Override
     public long buffersHeld() {
         return engine.buffersHeld();
     }

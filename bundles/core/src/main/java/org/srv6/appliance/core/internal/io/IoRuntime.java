@@ -10,19 +10,23 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 
 import org.srv6.appliance.api.behavior.PacketContext;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 /**
- * Owns the event loops (Netty epoll) and the pooled direct allocator; opens ports and assigns
- * them to loops round robin.
+ * Owns the event loops (Netty io_uring or epoll, see {@link #backend()}) and the pooled direct
+ * allocator; opens ports and assigns them to loops round robin.
  */
 public final class IoRuntime implements AutoCloseable {
     /** Largest Ethernet frame accepted: 14 header + 9216 payload (jumbo). */
@@ -39,14 +43,35 @@ public final class IoRuntime implements AutoCloseable {
     /** Per loop: nanoseconds spent in bursts of reads (each slot written by its own loop only). */
     private final AtomicLongArray busy;
 
+    /** The I/O backend names of {@link #backend()} and of the {@code srv6.io} property. */
+    public static final String IO_URING = "io_uring";
+    public static final String EPOLL = "epoll";
+    public static final String AUTO = "auto";
+
+    private final boolean uring;
+    private final String backendNote;
+
+    /** The backend asked for by the system property {@code srv6.io} (default {@code auto}). */
     public IoRuntime(int loops, FrameHandler handler) {
+        this(loops, handler, System.getProperty("srv6.io", AUTO));
+    }
+
+    /**
+     * @param io {@code auto} (io_uring where the kernel allows it, else epoll), {@code io_uring}
+     *           (epoll with a note when io_uring is unavailable) or {@code epoll}; null is auto
+     */
+    public IoRuntime(int loops, FrameHandler handler, String io) {
         if (loops < 1) {
             throw new IllegalArgumentException("loops is " + loops + ", expected at least 1");
         }
         this.handler = handler;
+        Choice c = choose(io, IoRuntime::uringUnavailability);
+        this.uring = c.uring();
+        this.backendNote = c.note();
+        IoHandlerFactory ioFactory = c.uring() ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> new LoopThread(this, r, "srv6-loop-" + threads.getAndIncrement());
-        this.group = new MultiThreadIoEventLoopGroup(loops, factory, EpollIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(loops, factory, ioFactory);
         this.loops = new IoEventLoop[loops];
         this.busy = new AtomicLongArray(loops);
         int i = 0;
@@ -74,6 +99,60 @@ public final class IoRuntime implements AutoCloseable {
 
     public int loops() {
         return loops.length;
+    }
+
+    /** The backend chosen for a value of {@code srv6.io}, and why it is not the one asked for (null when it is). */
+    record Choice(boolean uring, String note) {
+    }
+
+    /**
+     * @param io          the value of {@code srv6.io} (null: auto)
+     * @param unavailable why io_uring cannot be used here, null when it can (asked only when it matters)
+     */
+    static Choice choose(String io, Supplier<Throwable> unavailable) {
+        String want = io == null ? AUTO : io.trim();
+        switch (want) {
+            case EPOLL:
+                return new Choice(false, null);
+            case IO_URING:
+            case AUTO: {
+                Throwable cause = unavailable.get();
+                if (cause == null) {
+                    return new Choice(true, null);
+                }
+                return new Choice(false, want.equals(IO_URING)
+                        ? "srv6.io=io_uring but io_uring is unavailable (" + cause + "); using epoll" : null);
+            }
+            default: {
+                boolean u = unavailable.get() == null;
+                return new Choice(u, "srv6.io=" + want + " is not one of auto, io_uring, epoll; using "
+                        + (u ? IO_URING : EPOLL));
+            }
+        }
+    }
+
+    /** @return null when io_uring can be used here, else why not (kernel.io_uring_disabled, seccomp, no native library) */
+    static Throwable uringUnavailability() {
+        try {
+            return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+        } catch (LinkageError e) {
+            return e; // the native part is missing
+        }
+    }
+
+    /** @return {@code io_uring} or {@code epoll}: the backend the event loops run on */
+    public String backend() {
+        return uring ? IO_URING : EPOLL;
+    }
+
+    /** @return true when the event loops run io_uring */
+    boolean uring() {
+        return uring;
+    }
+
+    /** @return why the backend is not the one asked for, or null when it is */
+    public String backendNote() {
+        return backendNote;
     }
 
     /** Adds a burst's time to loop {@code loop}'s busy time; called by that loop only (no lock, no allocation). */

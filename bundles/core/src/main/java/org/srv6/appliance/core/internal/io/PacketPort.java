@@ -26,7 +26,7 @@ import io.netty.channel.unix.FileDescriptor;
  * <p>Receive: one socket (SOCK_RAW, ETH_P_ALL, bound to the interface, promiscuous, its own
  * outgoing frames ignored) with a TPACKET_V3 ring: the kernel fills blocks of frames and hands a
  * block over when it is full or its timer expires; the event loop reads every block handed over
- * when epoll says readable, copies the frames into pooled buffers with the usual headroom and
+ * when epoll (or an io_uring poll, {@link UringPoll}) says readable, copies the frames into pooled buffers with the usual headroom and
  * gives each block back to the kernel. With more than one event loop each loop has such a socket
  * of its own, all joined in one PACKET_FANOUT_HASH group (the kernel hands a frame to one of them
  * by its flow hash: a flow stays on one loop, in order). Send: per event loop one socket with a
@@ -207,9 +207,15 @@ public final class PacketPort extends IoPort {
         this.rings = mode;
         try {
             for (Rx x : rx) {
-                IoRegistration reg = rt.loop(x.loop).register(x).syncUninterruptibly().getNow();
-                x.reg = reg;
-                rt.loop(x.loop).submit(() -> reg.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+                if (rt.uring()) {
+                    UringPoll p = new UringPoll(rt, x.loop, x.fd.intValue(), x);
+                    x.poll = p;
+                    p.start();
+                } else {
+                    IoRegistration reg = rt.loop(x.loop).register(x).syncUninterruptibly().getNow();
+                    x.reg = reg;
+                    rt.loop(x.loop).submit(() -> reg.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
+                }
             }
         } catch (RuntimeException e) {
             close();
@@ -552,8 +558,8 @@ public final class PacketPort extends IoPort {
 
     // ------------------------------------------------------------------ receive
 
-    /** A receive socket, registered on its loop for EPOLLIN. */
-    private final class Rx implements EpollIoHandle {
+    /** A receive socket, registered on its loop for EPOLLIN, or polled through io_uring ({@link #poll}). */
+    private final class Rx implements EpollIoHandle, UringPoll.Owner {
         final FileDescriptor fd;
         final RingMap ring;
         final ByteBuffer buf;
@@ -561,6 +567,8 @@ public final class PacketPort extends IoPort {
         final int loop;
         int block;
         volatile IoRegistration reg;
+        /** The io_uring poll for POLLIN, or null on epoll. */
+        volatile UringPoll poll;
         private final Runnable more = this::readMore;
         private final byte[] err = new byte[4];
         private final int[] errLen = new int[1];
@@ -594,6 +602,24 @@ public final class PacketPort extends IoPort {
             if (readBurst()) {
                 rt.loop(loop).execute(more);
             }
+        }
+
+        /** io_uring: readable (the poll is armed again afterwards: a budget that ran out brings it back at once). */
+        @Override
+        public void ready(int revents) {
+            if ((revents & UringPoll.POLLERR) != 0) {
+                errLen[0] = 4;
+                Sys.C.getsockopt(fd.intValue(), SOL_SOCKET, SO_ERROR, err, errLen);
+            }
+            if (!closed && (revents & UringPoll.POLLIN) != 0) {
+                readBurst();
+            }
+        }
+
+        /** io_uring: the poll is over, the ring and the socket go. */
+        @Override
+        public void drained() {
+            unmapAndClose();
         }
 
         private void readMore() {
@@ -736,9 +762,17 @@ public final class PacketPort extends IoPort {
         }
 
         void release() {
+            if (poll != null) {
+                poll.stop(); // unmapAndClose once the poll is cancelled
+                return;
+            }
             if (reg != null) {
                 reg.cancel();
             }
+            unmapAndClose();
+        }
+
+        private void unmapAndClose() {
             if (ring != null) {
                 ring.unmap();
             }

@@ -120,6 +120,10 @@ public final class TapPort extends IoPort {
                 return null;
             });
             for (Queue q : queues) {
+                if (rt.uring()) {
+                    q.uringStart();
+                    continue;
+                }
                 IoRegistration r = rt.loop(q.loop).register(q).syncUninterruptibly().getNow();
                 q.reg = r;
                 rt.loop(q.loop).submit(() -> r.submit(EpollIoOps.EPOLLIN)).syncUninterruptibly();
@@ -286,15 +290,26 @@ public final class TapPort extends IoPort {
 
     @Override
     public boolean send(ByteBuf frame) {
+        boolean handed = false;
         try {
             if (closed) {
                 txDropped.increment();
                 return false;
             }
             captured(frame);
-            int n = frame.readableBytes();
             int l = rt.currentLoop();
-            FileDescriptor fd = (l < 0 ? queues[0] : txq[l]).fd; // another thread: queue 0
+            Queue q = l < 0 ? queues[0] : txq[l]; // another thread: queue 0
+            UringQueue u = q.uring;
+            if (u != null && u.loop == l) {
+                // io_uring: only the loop that owns the queue's ring submits on it
+                int r = u.write(frame);
+                if (r != UringQueue.NOT_TAKEN) {
+                    handed = true; // counted when written, or counted as dropped already
+                    return r == UringQueue.QUEUED;
+                }
+            }
+            int n = frame.readableBytes();
+            FileDescriptor fd = q.fd;
             int w;
             try {
                 if (frame.hasMemoryAddress()) {
@@ -314,13 +329,17 @@ public final class TapPort extends IoPort {
             txBytes.add(n);
             return true;
         } finally {
-            frame.release();
+            if (!handed) {
+                frame.release();
+            }
         }
     }
 
     private void closeFds() {
         for (Queue q : queues) {
-            if (q != null) {
+            if (q != null && q.uring != null) {
+                q.uringStop();
+            } else if (q != null) {
                 try {
                     q.fd.close();
                 } catch (IOException ignored) {
@@ -358,11 +377,50 @@ public final class TapPort extends IoPort {
         rt.closed(this);
     }
 
-    /** One queue fd registered on an event loop for EPOLLIN. */
-    private final class Queue implements EpollIoHandle {
+    /** One queue fd registered on an event loop for EPOLLIN, or driven by io_uring ({@link #uring}). */
+    private final class Queue implements EpollIoHandle, UringQueue.Owner {
         final FileDescriptor fd;
         final int loop;
         volatile IoRegistration reg;
+        /** The io_uring side of the queue, or null on epoll. */
+        volatile UringQueue uring;
+
+        void uringStart() {
+            UringQueue u = new UringQueue(rt, TapPort.this, this, fd.intValue(), loop, UringQueue.READS);
+            uring = u;
+            u.start();
+        }
+
+        /** Cancels the reads on the queue's loop; the fd closes once their completions are in. */
+        void uringStop() {
+            UringQueue u = uring;
+            var l = rt.loop(loop);
+            if (l.inEventLoop()) {
+                u.close();
+            } else if (l.isTerminated()) {
+                u.abandon();
+            } else {
+                try {
+                    l.submit(u::close).syncUninterruptibly();
+                } catch (RuntimeException e) {
+                    u.abandon(); // the loop is gone: no completion comes any more
+                }
+            }
+        }
+
+        @Override
+        public void failed() {
+            TapPort.this.close();
+        }
+
+        @Override
+        public void drained() {
+            try {
+                fd.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
 
         Queue(FileDescriptor fd, int loop) {
             this.fd = fd;
@@ -450,6 +508,10 @@ public final class TapPort extends IoPort {
         }
 
         void shutdown() {
+            if (uring != null) {
+                uringStop();
+                return;
+            }
             if (reg != null) {
                 reg.cancel();
             }

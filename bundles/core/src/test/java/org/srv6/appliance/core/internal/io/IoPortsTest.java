@@ -15,16 +15,31 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.srv6.appliance.core.internal.io.pcap.PcapReader;
 import org.srv6.appliance.core.internal.io.pcap.PcapWriter;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
+/** Every port on both I/O backends. */
+@RunWith(Parameterized.class)
 public class IoPortsTest {
     private static final String NS = "cio" + ProcessHandle.current().pid();
     private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+    private final String backend;
     private IoRuntime rt;
+
+    @Parameters(name = "{0}")
+    public static List<Object[]> backends() {
+        return List.of(new Object[] {IoRuntime.IO_URING}, new Object[] {IoRuntime.EPOLL});
+    }
+
+    public IoPortsTest(String backend) {
+        this.backend = backend;
+    }
 
     private IoRuntime runtime(boolean echo) {
         rt = new IoRuntime(1, (loop, port, frame) -> {
@@ -34,7 +49,8 @@ public class IoPortsTest {
             } else {
                 frame.release();
             }
-        });
+        }, backend);
+        assertEquals(backend, rt.backend()); // io_uring is available here (kernel.io_uring_disabled=0)
         return rt;
     }
 
