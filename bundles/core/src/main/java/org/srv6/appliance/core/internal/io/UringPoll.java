@@ -31,6 +31,8 @@ final class UringPoll implements IoUringIoHandle {
 
     private final IoRuntime rt;
     private final int loop;
+    /** The POLL_ADD request, made once (Netty's submit copies it into the ring at once on the loop). */
+    private final IoUringIoOps pollIn;
     private final int fd;
     private final Owner owner;
     private IoRegistration reg;
@@ -42,6 +44,8 @@ final class UringPoll implements IoUringIoHandle {
         this.rt = rt;
         this.loop = loop;
         this.fd = fd;
+        this.pollIn = new IoUringIoOps(UringQueue.IORING_OP_POLL_ADD, (byte) 0, (short) 0, fd, 0L, 0L, 0,
+                UringQueue.POLLIN, (short) 0, (short) 0, (short) 0, 0, 0L);
         this.owner = owner;
     }
 
@@ -59,8 +63,7 @@ final class UringPoll implements IoUringIoHandle {
         if (closing || reg == null) {
             return;
         }
-        armed = reg.submit(new IoUringIoOps(UringQueue.IORING_OP_POLL_ADD, (byte) 0, (short) 0, fd, 0L, 0L, 0,
-                POLLIN, (short) 0, (short) 0, (short) 0, 0, 0L));
+        armed = reg.submit(pollIn);
     }
 
     @Override
