@@ -80,7 +80,7 @@ public final class LcpComponent implements Mirror.Target {
 
     @Override
     public void addAddress(String port, String cidr) throws Exception {
-        addresses.add(port, cidr);
+        addresses.add(port, cidr, "kernel");
     }
 
     @Override
