@@ -1,0 +1,188 @@
+package org.srv6.appliance.itests.kernel;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.junit.After;
+import org.junit.Assume;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The netlink follower (srv6-lcp) against a real kernel: the appliance runs in namespace r with
+ * TAP port p1 made in host namespace h; the control namespace cp has an interface named p1 (a
+ * veth end, standing for p1's mirror). What is configured with iproute2 in cp (an address, a
+ * static route, a seg6local End SID, a route through a nexthop object) appears in the appliance
+ * with the kernel's protocol, goes when it is deleted in cp, and is never saved to etc/srv6.conf;
+ * a burst of routes from {@code ip -batch} ends with the appliance's table equal to the kernel's;
+ * a restarted appliance gets it all back from the kernel.
+ */
+public class ApplianceLcpIT {
+    private static final int BURST = Integer.getInteger("lcp.burst", 10_000);
+
+    private Netns r;
+    private Netns h;
+    private Netns cp;
+    private Appliance app;
+
+    @Before
+    public void setUp() throws IOException {
+        Assume.assumeTrue("needs root for network namespaces", Netns.isRoot());
+        r = Netns.create("nl", "r");
+        h = Netns.create("nl", "h");
+        cp = Netns.create("nl", "cp");
+        cp.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"
+                + " && ip link add p1 type veth peer name p1peer && ip link set p1 up && ip link set p1peer up");
+        app = Appliance.copy(r).javaOpts("-Dsrv6.lcp.netns=" + cp.name());
+        app.boot();
+        app.ok("ip link add p1 type tap netns " + h.name());
+    }
+
+    @After
+    public void tearDown() {
+        if (app != null) {
+            app.close();
+        }
+        for (Netns n : new Netns[] {cp, h, r}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    private static boolean within(long millis, BooleanSupplier cond) {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            if (cond.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return cond.getAsBoolean();
+    }
+
+    private String routes() {
+        return app.ok("ip -6 route show");
+    }
+
+    private String saved() throws IOException {
+        Path conf = app.home().resolve("etc/srv6.conf");
+        return Files.exists(conf) ? Files.readString(conf) : "";
+    }
+
+    @Test
+    public void kernelRoutesAddressesAndSidsAreFollowedAndNeverSaved() throws Exception {
+        cp.sh("ip -6 addr add fc00:1::1/64 dev p1 nodad"
+                + " && ip -6 route add fc00:9::/64 via fc00:1::2 dev p1 proto static"
+                + " && ip -6 route add fc00:100::1/128 encap seg6local action End dev p1"
+                + " && ip nexthop add id 12 via fc00:1::2 dev p1"
+                + " && ip -6 route add fc00:8::/64 nhid 12 proto ospf");
+        assertTrue(app.ok("ip -6 addr show dev p1"),
+                within(5000, () -> app.ok("ip -6 addr show dev p1").contains("fc00:1::1/64")));
+        assertTrue(routes(), within(5000, () -> routes().contains("fc00:8::/64 via fc00:1::2 dev p1 proto ospf metric 1024")));
+        String shown = routes();
+        assertTrue(shown, shown.contains("fc00:9::/64 via fc00:1::2 dev p1 proto static metric 1024"));
+        assertTrue(shown, shown.contains("fc00:100::1 encap seg6local action End dev p1 proto boot metric 1024"));
+        String sids = app.ok("srv6:sids");
+        assertTrue(sids, sids.matches("(?s).*\\nfc00:100::1\\s+End\\s+active\\s.*"));
+        String lcp = app.ok("lcp:stats");
+        assertTrue(lcp, lcp.contains("netns " + cp.name() + ": following"));
+        // the kernel's own connected route and link-local addresses are the appliance's own too: nothing refused
+        assertTrue(lcp, lcp.matches("(?s).*messages \\d+ applied \\d+ refused 0 .*"));
+
+        app.ok("srv6:config save " + app.home().resolve("etc/check.conf"));
+        for (String f : new String[] {saved(), Files.readString(app.home().resolve("etc/check.conf"))}) {
+            assertFalse(f, f.contains("fc00:9::") || f.contains("fc00:100::1") || f.contains("fc00:8::")
+                    || f.contains("fc00:1::1"));
+            assertTrue(f, f.contains("ip link add p1 type tap netns " + h.name()));
+        }
+
+        cp.sh("ip -6 route del fc00:9::/64 && ip -6 route del fc00:100::1/128 && ip nexthop del id 12"
+                + " && ip -6 addr del fc00:1::1/64 dev p1");
+        assertTrue(routes(), within(5000, () -> !routes().contains("fc00:9::") && !routes().contains("fc00:100::1")
+                && !routes().contains("fc00:8::")));
+        assertTrue(within(5000, () -> !app.ok("ip -6 addr show dev p1").contains("fc00:1::1/64")));
+        assertFalse(app.ok("srv6:sids"), app.ok("srv6:sids").contains("fc00:100::1"));
+    }
+
+    /** The kernel's routes of the burst's range, as the appliance prints them. */
+    private List<String> kernelBurst() {
+        List<String> out = new ArrayList<>();
+        for (String l : cp.exec("ip", "-6", "route", "show").check().stdout().split("\n")) {
+            if (l.startsWith("fc00:a")) {
+                out.add(l.replace(" pref medium", "").trim());
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    private List<String> applianceBurst() {
+        List<String> out = new ArrayList<>();
+        for (String l : routes().split("\n")) {
+            if (l.startsWith("fc00:a")) {
+                out.add(l.trim());
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    @Test
+    public void aBurstEndsWithTheKernelsTableAndARestartGetsItBack() throws Exception {
+        cp.sh("ip -6 addr add fc00:1::1/64 dev p1 nodad");
+        Path batch = Files.createTempFile("nl-burst", ".txt");
+        try {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < BURST; i++) {
+                sb.append(String.format("route add fc00:a%03x:%x::/64 via fc00:1::2 dev p1 proto static%n",
+                        i >> 16, i & 0xffff));
+            }
+            Files.writeString(batch, sb);
+            long start = System.nanoTime();
+            cp.exec("ip", "-6", "-batch", batch.toString()).check();
+            assertTrue("appliance has " + applianceBurst().size() + " of " + BURST,
+                    within(120_000, () -> applianceBurst().size() == BURST));
+            double secs = (System.nanoTime() - start) / 1e9;
+            System.out.printf("lcp burst: %d routes in %.2f s: %.0f routes/s%n", BURST, secs, BURST / secs);
+            List<String> kernel = kernelBurst();
+            assertEquals(BURST, kernel.size());
+            assertEquals(kernel, applianceBurst());
+
+            // half go, in the kernel: the appliance follows
+            sb.setLength(0);
+            for (int i = 0; i < BURST; i += 2) {
+                sb.append(String.format("route del fc00:a%03x:%x::/64%n", i >> 16, i & 0xffff));
+            }
+            Files.writeString(batch, sb);
+            cp.exec("ip", "-6", "-batch", batch.toString()).check();
+            assertTrue(within(60_000, () -> applianceBurst().size() == BURST / 2));
+            assertEquals(kernelBurst(), applianceBurst());
+            assertFalse(saved().contains("fc00:a"));
+
+            // restart: nothing of it in the file, all of it back from the kernel
+            assertEquals(0, app.srv6("stop").exitCode());
+            app.boot();
+            assertTrue("after restart the appliance has " + applianceBurst().size(),
+                    within(60_000, () -> applianceBurst().size() == BURST / 2));
+            assertEquals(kernelBurst(), applianceBurst());
+            assertTrue(within(5000, () -> app.ok("ip -6 addr show dev p1").contains("fc00:1::1/64")));
+            assertFalse(saved().contains("fc00:a"));
+        } finally {
+            Files.deleteIfExists(batch);
+        }
+    }
+}
