@@ -19,13 +19,15 @@ import java.util.function.Supplier;
 public final class Follower implements AutoCloseable {
     private static final int[] GROUPS = {Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR,
         Rtnl.RTNLGRP_IPV4_ROUTE, Rtnl.RTNLGRP_IPV6_ROUTE, Rtnl.RTNLGRP_NEXTHOP};
-    private static final int RCVBUF = 32 << 20;
+    /** Default receive buffer: a burst of some 100k routes while the appliance applies them. */
+    public static final int RCVBUF = 32 << 20;
 
     private final String netns;
     private final Mirror mirror;
     private final LcpCounters counters;
     private final Consumer<String> log;
     private final Supplier<List<String>> portNames;
+    private final int rcvbuf;
     private final Thread supervisor;
     private volatile boolean running = true;
     private volatile boolean reconcile;
@@ -33,8 +35,9 @@ public final class Follower implements AutoCloseable {
     private volatile String state = "waiting for the namespace";
 
     public Follower(String netns, Mirror.Target target, LcpCounters counters, Consumer<String> log,
-            Supplier<List<String>> portNames) {
+            Supplier<List<String>> portNames, int rcvbuf) {
         this.netns = netns;
+        this.rcvbuf = rcvbuf;
         this.counters = counters;
         this.log = log;
         this.portNames = portNames;
@@ -148,6 +151,8 @@ public final class Follower implements AutoCloseable {
         private volatile boolean stop;
         private volatile boolean done;
         private int seq = (int) (System.nanoTime() & 0x3fffffff);
+        /** Multicast messages were lost while a dump ran: the view may miss them, dump again. */
+        private boolean lostInDump;
 
         Session(Path ns) {
             this.ns = ns;
@@ -174,7 +179,7 @@ public final class Follower implements AutoCloseable {
 
         @Override
         public void run() {
-            try (NlSocket s = NlSocket.open(ns, RCVBUF, GROUPS)) {
+            try (NlSocket s = NlSocket.open(ns, rcvbuf, GROUPS)) {
                 log.accept("lcp: following network namespace " + netns);
                 byte[] buf = new byte[256 * 1024];
                 resync(s, buf);
@@ -216,22 +221,25 @@ public final class Follower implements AutoCloseable {
 
         /** Dumps links, addresses, nexthops and routes, then compares everything. */
         private void resync(NlSocket s, byte[] buf) throws IOException {
-            counters.resyncs.increment();
-            state = "dumping";
-            reconcile = false;
-            synchronized (mirror) {
-                mirror.beginDump();
-            }
-            try {
-                dump(s, buf, Rtnl.RTM_GETLINK, 16);
-                dump(s, buf, Rtnl.RTM_GETADDR, 8);
-                dump(s, buf, Rtnl.RTM_GETNEXTHOP, 8);
-                dump(s, buf, Rtnl.RTM_GETROUTE, 12);
-            } finally {
+            do {
+                lostInDump = false;
+                counters.resyncs.increment();
+                state = "dumping";
+                reconcile = false;
                 synchronized (mirror) {
-                    mirror.endDump();
+                    mirror.beginDump();
                 }
-            }
+                try {
+                    dump(s, buf, Rtnl.RTM_GETLINK, 16);
+                    dump(s, buf, Rtnl.RTM_GETADDR, 8);
+                    dump(s, buf, Rtnl.RTM_GETNEXTHOP, 8);
+                    dump(s, buf, Rtnl.RTM_GETROUTE, 12);
+                } finally {
+                    synchronized (mirror) {
+                        mirror.endDump();
+                    }
+                }
+            } while (lostInDump && !stop);
             state = "following";
         }
 
@@ -243,7 +251,8 @@ public final class Follower implements AutoCloseable {
             while (!end[0] && !stop) {
                 int n = s.recv(buf);
                 if (n == -NlSocket.ENOBUFS) {
-                    counters.overruns.increment(); // the dump is complete: what was lost are events, in it
+                    counters.overruns.increment(); // the dump goes on (it waits for room); events were lost
+                    lostInDump = true;
                     continue;
                 }
                 if (n < 0) {

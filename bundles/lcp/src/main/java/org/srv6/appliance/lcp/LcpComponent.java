@@ -29,6 +29,8 @@ import org.srv6.appliance.api.dataplane.RouteSpec;
 public final class LcpComponent implements Mirror.Target {
     static final String PROPERTY = "srv6.lcp.netns";
     static final String DEFAULT_NETNS = "srv6-cp";
+    /** The netlink socket's receive buffer in bytes (tests make it small to see overruns and resyncs). */
+    static final String RCVBUF = "srv6.lcp.rcvbuf";
 
     @Reference
     private PortService ports;
@@ -49,10 +51,19 @@ public final class LcpComponent implements Mirror.Target {
         if (value == null || value.isBlank()) {
             value = DEFAULT_NETNS;
         }
+        int rcvbuf = Follower.RCVBUF;
+        String rb = bc.getProperty(RCVBUF);
+        if (rb != null && !rb.isBlank()) {
+            try {
+                rcvbuf = Integer.parseInt(rb.trim());
+            } catch (NumberFormatException e) {
+                info(RCVBUF + "=" + rb + " is not a number of bytes; " + Follower.RCVBUF + " taken");
+            }
+        }
         for (String ns : value.split(",")) {
             String n = ns.trim();
             if (!n.isEmpty()) {
-                followers.add(new Follower(n, this, counters, this::info, this::portNames).start());
+                followers.add(new Follower(n, this, counters, this::info, this::portNames, rcvbuf).start());
             }
         }
     }

@@ -95,7 +95,7 @@ public final class Mirror {
                 addrs.values().removeIf(a -> a.index() == l.index());
                 routes.values().removeIf(r -> r.nhId() == 0 && r.hops().stream().anyMatch(h -> h.oif() == l.index()));
             }
-            if (!dumping && (old == null ? l.name() != null : !old.equals(l.name()))) {
+            if (!dumping && (!l.add() || (old == null ? l.name() != null : !old.equals(l.name())))) {
                 reconcileAll();
             }
             counters.applied.increment();

@@ -246,4 +246,14 @@ public class RtnlTest {
             Rtnl.parse(junk, junk.length, m::handle);
         }
     }
+
+    /** A deleted link takes its addresses and routes (the kernel does not always say so for IPv4). */
+    @Test
+    public void aDeletedLinkTakesItsAddressesAndRoutes() throws IOException {
+        Fake fake = new Fake("p1");
+        Mirror m = dumped(fake, new LcpCounters(), new ArrayList<>());
+        m.handle(new Rtnl.Link(false, 3, "p1"));
+        assertEquals(List.of(), fake.addrs);
+        assertEquals(List.of(), fake.lines());
+    }
 }

@@ -32,6 +32,8 @@ public class ApplianceLcpIT {
     private Netns h;
     private Netns cp;
     private Appliance app;
+    /** A control namespace made after the appliance started, by name (ip netns add). */
+    private final String late = "nl" + ProcessHandle.current().pid() % 100000 + "late";
 
     @Before
     public void setUp() throws IOException {
@@ -41,7 +43,11 @@ public class ApplianceLcpIT {
         cp = Netns.create("nl", "cp");
         cp.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"
                 + " && ip link add p1 type veth peer name p1peer && ip link set p1 up && ip link set p1peer up");
-        app = Appliance.copy(r).javaOpts("-Dsrv6.lcp.netns=" + cp.name());
+    }
+
+    /** Starts the appliance following cp and the late namespace, with {@code opts}; makes port p1 in h. */
+    private void start(String opts) throws IOException {
+        app = Appliance.copy(r).javaOpts("-Dsrv6.lcp.netns=" + cp.name() + "," + late + opts);
         app.boot();
         app.ok("ip link add p1 type tap netns " + h.name());
     }
@@ -51,6 +57,7 @@ public class ApplianceLcpIT {
         if (app != null) {
             app.close();
         }
+        Netns.host("ip", "netns", "del", late);
         for (Netns n : new Netns[] {cp, h, r}) {
             if (n != null) {
                 n.close();
@@ -85,6 +92,7 @@ public class ApplianceLcpIT {
 
     @Test
     public void kernelRoutesAddressesAndSidsAreFollowedAndNeverSaved() throws Exception {
+        start("");
         cp.sh("ip -6 addr add fc00:1::1/64 dev p1 nodad"
                 + " && ip -6 route add fc00:9::/64 via fc00:1::2 dev p1 proto static"
                 + " && ip -6 route add fc00:100::1/128 encap seg6local action End dev p1"
@@ -143,6 +151,51 @@ public class ApplianceLcpIT {
 
     @Test
     public void aBurstEndsWithTheKernelsTableAndARestartGetsItBack() throws Exception {
+        start("");
+        burst("default receive buffer");
+    }
+
+    /**
+     * With a receive buffer of 4 KiB the burst overruns the socket (ENOBUFS): the follower dumps
+     * again and still ends with the kernel's table.
+     */
+    @Test
+    public void lostMessagesMakeItDumpAgainAndEndWithTheKernelsTable() throws Exception {
+        start(" -Dsrv6.lcp.rcvbuf=4096");
+        burst("receive buffer 4 KiB");
+        String stats = statsAfterBurst;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("resyncs (\\d+) overruns (\\d+)").matcher(stats);
+        assertTrue(stats, m.find());
+        assertTrue(stats, Long.parseLong(m.group(2)) > 0);
+        assertTrue(stats, Long.parseLong(m.group(1)) > 1);
+    }
+
+    /**
+     * A control namespace made after the start is followed from then on; once it is deleted the
+     * appliance keeps what it learnt from it (and says so once).
+     */
+    @Test
+    public void aNamespaceMadeLaterIsFollowedAndItsRoutesStayWhenItGoes() throws Exception {
+        start("");
+        Netns.host("ip", "netns", "add", late).check();
+        Netns.run(10, List.of("ip", "netns", "exec", late, "sh", "-c",
+                "sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"
+                + " && ip link add p1 type veth peer name p1peer && ip link set p1 up && ip link set p1peer up"
+                + " && ip -6 addr add fc00:2::1/64 dev p1 nodad"
+                + " && ip -6 route add fc00:77::/64 via fc00:2::2 dev p1 proto static")).check();
+        assertTrue(routes(), within(10_000, () -> routes().contains("fc00:77::/64 via fc00:2::2 dev p1 proto static metric 1024")));
+        assertTrue(app.ok("lcp:stats"), app.ok("lcp:stats").contains("netns " + late + ": following"));
+        Netns.host("ip", "netns", "del", late).check();
+        assertTrue(app.ok("lcp:stats"), within(10_000, () -> app.ok("lcp:stats").contains(
+                "netns " + late + ": namespace gone; keeping the last known state")));
+        assertTrue(routes(), routes().contains("fc00:77::/64 via fc00:2::2 dev p1 proto static metric 1024"));
+        assertTrue(app.ok("ip -6 addr show dev p1").contains("fc00:2::1/64"));
+    }
+
+    /** {@code lcp:stats} once the burst was followed, before the restart. */
+    private String statsAfterBurst;
+
+    private void burst(String label) throws Exception {
         cp.sh("ip -6 addr add fc00:1::1/64 dev p1 nodad");
         Path batch = Files.createTempFile("nl-burst", ".txt");
         try {
@@ -157,10 +210,11 @@ public class ApplianceLcpIT {
             assertTrue("appliance has " + applianceBurst().size() + " of " + BURST,
                     within(120_000, () -> applianceBurst().size() == BURST));
             double secs = (System.nanoTime() - start) / 1e9;
-            System.out.printf("lcp burst: %d routes in %.2f s: %.0f routes/s%n", BURST, secs, BURST / secs);
+            System.out.printf("lcp burst (%s): %d routes in %.2f s: %.0f routes/s%n", label, BURST, secs, BURST / secs);
             List<String> kernel = kernelBurst();
             assertEquals(BURST, kernel.size());
             assertEquals(kernel, applianceBurst());
+            statsAfterBurst = app.ok("lcp:stats");
 
             // half go, in the kernel: the appliance follows
             sb.setLength(0);
