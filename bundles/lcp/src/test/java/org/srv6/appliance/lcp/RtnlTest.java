@@ -256,4 +256,28 @@ public class RtnlTest {
         assertEquals(List.of(), fake.addrs);
         assertEquals(List.of(), fake.lines());
     }
+
+    /**
+     * IPv4 (captured the same way): the static and bgp routes of p1 are taken, in their tables;
+     * the connected route, the local table's local and broadcast routes are left alone; a route of
+     * p1b (no port) is refused.
+     */
+    @Test
+    public void ipv4RoutesAndAddress() throws IOException {
+        Fake fake = new Fake("p1");
+        LcpCounters c = new LcpCounters();
+        Mirror m = new Mirror(fake, c, s -> { });
+        m.beginDump();
+        for (String d : new String[] {"v4-dump-link.hex", "v4-dump-addr.hex", "v4-dump-route4.hex"}) {
+            for (Rtnl.Msg msg : Rtnl.parse(hex(d))) {
+                m.handle(msg);
+            }
+        }
+        m.endDump();
+        assertEquals(List.of("10.8.0.0/16 via 10.1.0.2 dev p1 table 100 metric 20 proto bgp",
+                "10.9.0.0/24 via 10.1.0.2 dev p1 proto static"), fake.lines());
+        assertEquals(List.of("p1 10.1.0.1/24"), fake.addrs);
+        assertEquals(Map.of("dev not a mirrored port", 1L), c.refused());
+        assertEquals(6, c.ignored.sum()); // 10.1.0.0/24 proto kernel, and 5 routes of the local table
+    }
 }
