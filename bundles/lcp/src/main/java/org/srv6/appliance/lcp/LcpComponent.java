@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -110,6 +111,7 @@ public final class LcpComponent implements Mirror.Target {
     }
 
     /** {@code lcp:stats}: each followed namespace, then the message counters and refusals by reason. */
+    @Descriptor("Show the Linux control plane follower: each control namespace, netlink messages applied, refused by reason, resyncs")
     public String stats() {
         StringBuilder sb = new StringBuilder();
         for (Follower f : followers) {

@@ -22,11 +22,14 @@ import org.junit.Test;
  * veth end, standing for p1's mirror). What is configured with iproute2 in cp (an address, a
  * static route, a seg6local End SID, a route through a nexthop object) appears in the appliance
  * with the kernel's protocol, goes when it is deleted in cp, and is never saved to etc/srv6.conf;
- * a burst of routes from {@code ip -batch} ends with the appliance's table equal to the kernel's;
+ * a burst of 100k routes from {@code ip -batch} (and half of them deleted) ends with the appliance's table equal to the kernel's;
  * a restarted appliance gets it all back from the kernel.
  */
 public class ApplianceLcpIT {
-    private static final int BURST = Integer.getInteger("lcp.burst", 10_000);
+    /** Routes of the burst with the default receive buffer (-Dlcp.burst=N). */
+    private static final int BURST = Integer.getInteger("lcp.burst", 100_000);
+    /** Routes of the burst with a 4 KiB receive buffer, which overruns and dumps again and again. */
+    private static final int SMALL_BURST = 10_000;
 
     private Netns r;
     private Netns h;
@@ -152,7 +155,7 @@ public class ApplianceLcpIT {
     @Test
     public void aBurstEndsWithTheKernelsTableAndARestartGetsItBack() throws Exception {
         start("");
-        burst("default receive buffer");
+        burst("default receive buffer", BURST);
     }
 
     /**
@@ -162,7 +165,7 @@ public class ApplianceLcpIT {
     @Test
     public void lostMessagesMakeItDumpAgainAndEndWithTheKernelsTable() throws Exception {
         start(" -Dsrv6.lcp.rcvbuf=4096");
-        burst("receive buffer 4 KiB");
+        burst("receive buffer 4 KiB", SMALL_BURST);
         String stats = statsAfterBurst;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("resyncs (\\d+) overruns (\\d+)").matcher(stats);
         assertTrue(stats, m.find());
@@ -195,35 +198,35 @@ public class ApplianceLcpIT {
     /** {@code lcp:stats} once the burst was followed, before the restart. */
     private String statsAfterBurst;
 
-    private void burst(String label) throws Exception {
+    private void burst(String label, int count) throws Exception {
         cp.sh("ip -6 addr add fc00:1::1/64 dev p1 nodad");
         Path batch = Files.createTempFile("nl-burst", ".txt");
         try {
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < BURST; i++) {
+            for (int i = 0; i < count; i++) {
                 sb.append(String.format("route add fc00:a%03x:%x::/64 via fc00:1::2 dev p1 proto static%n",
                         i >> 16, i & 0xffff));
             }
             Files.writeString(batch, sb);
             long start = System.nanoTime();
             cp.exec("ip", "-6", "-batch", batch.toString()).check();
-            assertTrue("appliance has " + applianceBurst().size() + " of " + BURST,
-                    within(120_000, () -> applianceBurst().size() == BURST));
+            assertTrue("appliance has " + applianceBurst().size() + " of " + count,
+                    within(120_000, () -> applianceBurst().size() == count));
             double secs = (System.nanoTime() - start) / 1e9;
-            System.out.printf("lcp burst (%s): %d routes in %.2f s: %.0f routes/s%n", label, BURST, secs, BURST / secs);
+            System.out.printf("lcp burst (%s): %d routes in %.2f s: %.0f routes/s%n", label, count, secs, count / secs);
             List<String> kernel = kernelBurst();
-            assertEquals(BURST, kernel.size());
+            assertEquals(count, kernel.size());
             assertEquals(kernel, applianceBurst());
             statsAfterBurst = app.ok("lcp:stats");
 
             // half go, in the kernel: the appliance follows
             sb.setLength(0);
-            for (int i = 0; i < BURST; i += 2) {
+            for (int i = 0; i < count; i += 2) {
                 sb.append(String.format("route del fc00:a%03x:%x::/64%n", i >> 16, i & 0xffff));
             }
             Files.writeString(batch, sb);
             cp.exec("ip", "-6", "-batch", batch.toString()).check();
-            assertTrue(within(60_000, () -> applianceBurst().size() == BURST / 2));
+            assertTrue(within(60_000, () -> applianceBurst().size() == count / 2));
             assertEquals(kernelBurst(), applianceBurst());
             assertFalse(saved().contains("fc00:a"));
 
@@ -231,7 +234,7 @@ public class ApplianceLcpIT {
             assertEquals(0, app.srv6("stop").exitCode());
             app.boot();
             assertTrue("after restart the appliance has " + applianceBurst().size(),
-                    within(60_000, () -> applianceBurst().size() == BURST / 2));
+                    within(60_000, () -> applianceBurst().size() == count / 2));
             assertEquals(kernelBurst(), applianceBurst());
             assertTrue(within(5000, () -> app.ok("ip -6 addr show dev p1").contains("fc00:1::1/64")));
             assertFalse(saved().contains("fc00:a"));
