@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * its own: an rtnetlink socket made inside the namespace, a dump of links, addresses, nexthop
  * objects and routes, then the multicast messages as they come. Lost messages (ENOBUFS) make it
  * dump again. A namespace that disappears leaves the appliance as it was (logged once). When the
- * appliance's ports change, everything is compared again (a route refused for its port may now
- * be taken).
+ * appliance's ports or behaviors change, everything is compared again (a route refused for its
+ * port or its behavior may now be taken).
  */
 public final class Follower implements AutoCloseable {
     private static final int[] GROUPS = {Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR,
@@ -26,6 +26,7 @@ public final class Follower implements AutoCloseable {
     private final Mirror mirror;
     private final LcpCounters counters;
     private final Consumer<String> log;
+    /** The appliance's ports and behaviors, looked at every second. */
     private final Supplier<List<String>> portNames;
     private final int rcvbuf;
     private final Thread supervisor;

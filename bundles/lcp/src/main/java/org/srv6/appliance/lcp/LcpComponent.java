@@ -14,10 +14,12 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.LoggerFactory;
 import org.srv6.appliance.api.dataplane.AddressService;
+import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.api.dataplane.SrService;
 
 /**
  * The netlink follower: the control namespaces named by {@code srv6.lcp.netns} (comma separated,
@@ -39,6 +41,8 @@ public final class LcpComponent implements Mirror.Target {
     private AddressService addresses;
     @Reference
     private RouteService routes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SrService sr;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile LoggerFactory logs;
 
@@ -64,7 +68,7 @@ public final class LcpComponent implements Mirror.Target {
         for (String ns : value.split(",")) {
             String n = ns.trim();
             if (!n.isEmpty()) {
-                followers.add(new Follower(n, this, counters, this::info, this::portNames, rcvbuf).start());
+                followers.add(new Follower(n, this, counters, this::info, this::takes, rcvbuf).start());
             }
         }
     }
@@ -77,10 +81,21 @@ public final class LcpComponent implements Mirror.Target {
         followers.clear();
     }
 
-    private List<String> portNames() {
+    /**
+     * What decides which kernel routes the appliance can take: its port names and its behavior
+     * keywords. When it changes (a port or a behavior bundle came or went), the follower compares
+     * everything again, so a route refused for either is taken once it can be.
+     */
+    private List<String> takes() {
         List<String> out = new ArrayList<>();
         for (PortInfo p : ports.list()) {
             out.add(p.name());
+        }
+        SrService s = sr;
+        if (s != null) {
+            for (BehaviorInfo b : s.behaviors()) {
+                out.add("behavior " + b.keyword());
+            }
         }
         return out;
     }

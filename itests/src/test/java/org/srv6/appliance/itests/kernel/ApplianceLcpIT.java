@@ -129,6 +129,24 @@ public class ApplianceLcpIT {
         assertFalse(app.ok("srv6:sids"), app.ok("srv6:sids").contains("fc00:100::1"));
     }
 
+    /**
+     * A SID whose behavior bundle is absent is refused (counted with the appliance's reason) and
+     * taken once the bundle is installed.
+     */
+    @Test
+    public void aSidRefusedForItsAbsentBehaviorIsTakenOnceTheBundleComes() throws Exception {
+        start("");
+        app.ok("feature:uninstall --keep-members srv6-all");
+        app.ok("feature:uninstall srv6-behavior-end");
+        assertTrue(within(10_000, () -> !app.ok("srv6:keywords").matches("(?s).*\\bEnd\\b(?!\\.).*")));
+        cp.sh("ip -6 route add fc00:100::5/128 encap seg6local action End dev p1");
+        assertTrue(app.ok("lcp:stats"), within(10_000, () -> app.ok("lcp:stats").contains("appliance: unknown behavior End")));
+        assertFalse(routes(), routes().contains("fc00:100::5"));
+        app.ok("feature:install srv6-behavior-end");
+        assertTrue(app.ok("srv6:sids"), within(10_000,
+                () -> app.ok("srv6:sids").matches("(?s).*\\nfc00:100::5\\s+End\\s+active\\s.*")));
+    }
+
     /** The kernel's routes of the burst's range, as the appliance prints them. */
     private List<String> kernelBurst() {
         List<String> out = new ArrayList<>();
