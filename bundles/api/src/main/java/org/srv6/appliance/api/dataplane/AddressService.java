@@ -13,5 +13,14 @@ public interface AddressService {
 
     void delete(String port, String cidr) throws DataplaneException;
 
+    /**
+     * Adds an address a control plane owns ({@code proto}, e.g. the kernel of the control
+     * namespace): it works as any other but the running configuration leaves it out (the control
+     * plane puts it back). With {@code proto} null this is {@link #add(String, String)}.
+     */
+    default void add(String port, String cidr, String proto) throws DataplaneException {
+        add(port, cidr);
+    }
+
     List<AddressInfo> list();
 }

@@ -14,14 +14,30 @@ import java.util.List;
  * @param encap   {@code seg6local} or {@code seg6}, or null for a plain route
  * @param keyword the seg6local action or seg6 mode
  * @param params  the tokens after the keyword (behavior parameters)
+ * @param proto   null for a route typed in the shell (or read from the configuration file); else
+ *                the routing protocol of the control plane that owns it, as iproute2 names it
+ *                ({@code static}, {@code ospf}, {@code kernel}, {@code boot}, or a number):
+ *                {@code ip route show} prints it as {@code proto NAME} and the running
+ *                configuration leaves the route out (the control plane puts it back)
  */
 public record RouteSpec(int family, String prefix, String via, String dev, int table, int metric,
-        String encap, String keyword, List<String> params) {
+        String encap, String keyword, List<String> params, String proto) {
 
     public static final String SEG6LOCAL = "seg6local";
     public static final String SEG6 = "seg6";
 
     public RouteSpec {
         params = params == null ? List.of() : List.copyOf(params);
+    }
+
+    /** A route typed in the shell: no {@code proto}. */
+    public RouteSpec(int family, String prefix, String via, String dev, int table, int metric,
+            String encap, String keyword, List<String> params) {
+        this(family, prefix, via, dev, table, metric, encap, keyword, params, null);
+    }
+
+    /** @return this route as owned by the control plane protocol {@code proto} (null: typed in the shell) */
+    public RouteSpec withProto(String proto) {
+        return new RouteSpec(family, prefix, via, dev, table, metric, encap, keyword, params, proto);
     }
 }

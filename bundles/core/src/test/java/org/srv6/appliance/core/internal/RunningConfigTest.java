@@ -266,4 +266,43 @@ public class RunningConfigTest {
             default -> throw new IllegalArgumentException("unexpected " + object);
         }
     }
+
+    /**
+     * Routes and addresses a control plane owns ({@code proto}) work as any but are left out of
+     * the running configuration and its file; {@code ip route show} prints their proto; a route
+     * of the file replaced by a learnt one leaves the file.
+     */
+    @Test
+    public void learntRoutesAndAddressesAreShownWithTheirProtoAndNeverSaved() throws Exception {
+        Dataplane d = open(file);
+        d.ports().addTap(A, 1);
+        d.addresses().add(A, "2001:db8:5::1/64");
+        d.addresses().add(A, "2001:db8:7::1/64", "kernel");
+        d.routes().add(new RouteSpec(6, "2001:db8:77::/48", "2001:db8:5::2", A, 254, 0, null, null, null));
+        d.routes().replace(new RouteSpec(6, "2001:db8:78::/48", "2001:db8:5::2", A, 254, 0, null, null, null, "ospf"));
+        d.routes().replace(new RouteSpec(6, "fc00:5::1/128", null, A, 254, 0, "seg6local", "End", List.of(), "static"));
+        d.routes().add(new RouteSpec(6, "2001:db8:79::/48", "2001:db8:5::2", A, 254, 0, null, null, null));
+        d.routes().replace(new RouteSpec(6, "2001:db8:79::/48", "2001:db8:7::2", A, 254, 0, null, null, null, "bgp"));
+        List<String> expected = List.of("ip link add " + A + " type tap",
+                "ip -6 addr add 2001:db8:5::1/64 dev " + A,
+                "ip -6 route add 2001:db8:77::/48 via 2001:db8:5::2 dev " + A + " metric 1024");
+        assertEquals(String.join("\n", expected), String.join("\n", withoutMac(d.config().running())));
+        d.config().compact();
+        String saved = Files.readString(file);
+        assertFalse(saved, saved.contains("2001:db8:78::") || saved.contains("fc00:5::1") || saved.contains("2001:db8:7::1")
+                || saved.contains("2001:db8:79::"));
+        List<String> shown = new ArrayList<>();
+        d.routes().list(6, 254).forEach(r -> shown.add(r.text()));
+        assertTrue(shown.toString(), shown.contains("2001:db8:78::/48 via 2001:db8:5::2 dev " + A + " proto ospf metric 1024"));
+        assertTrue(shown.toString(), shown.contains("fc00:5::1 encap seg6local action End dev " + A + " proto static metric 1024"));
+        assertTrue(shown.toString(), shown.contains("2001:db8:77::/48 via 2001:db8:5::2 dev " + A + " metric 1024"));
+        d.addresses().delete(A, "2001:db8:7::1/64");
+        d.routes().delete(new RouteSpec(6, "2001:db8:78::/48", null, null, 254, 0, null, null, null));
+        assertEquals(String.join("\n", expected), String.join("\n", withoutMac(d.config().running())));
+    }
+
+    /** The lines without the TAP's kernel-chosen MAC. */
+    private static List<String> withoutMac(List<String> lines) {
+        return lines.stream().filter(l -> !l.contains(" address ")).toList();
+    }
 }

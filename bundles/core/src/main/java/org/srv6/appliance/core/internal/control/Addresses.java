@@ -25,6 +25,11 @@ public final class Addresses implements AddressService {
 
     @Override
     public void add(String port, String cidr) throws DataplaneException {
+        add(port, cidr, null);
+    }
+
+    @Override
+    public void add(String port, String cidr, String proto) throws DataplaneException {
         synchronized (state.lock) {
             PortCfg p = state.port(port);
             Prefixes.Addr a = Prefixes.parseCidr(cidr, 128, 32);
@@ -36,6 +41,9 @@ public final class Addresses implements AddressService {
                 }
             }
             p.addrs.add(a);
+            if (proto != null) {
+                p.learnt.add(a.text());
+            }
             registry.recreateAll();
             state.changed();
         }
@@ -46,6 +54,7 @@ public final class Addresses implements AddressService {
         synchronized (state.lock) {
             PortCfg p = state.port(port);
             Prefixes.Addr a = Prefixes.parseCidr(cidr, 128, 32);
+            p.learnt.remove(a.text());
             if (!p.addrs.removeIf(x -> Arrays.equals(x.bytes(), a.bytes()))) {
                 throw new DataplaneException("no address " + a.text() + " on " + port + "; addresses: "
                         + p.addrs.stream().map(Prefixes.Addr::text).toList());
@@ -74,6 +83,9 @@ public final class Addresses implements AddressService {
         for (PortCfg p : state.ports.values()) {
             if (p.persistent()) {
                 for (Prefixes.Addr a : p.addrs) {
+                    if (p.learnt.contains(a.text())) {
+                        continue; // the control plane's: it puts it back
+                    }
                     out.accept("ip -" + a.family() + " addr add " + a.text() + " dev " + p.name());
                 }
             }

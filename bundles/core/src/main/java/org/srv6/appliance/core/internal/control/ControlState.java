@@ -94,8 +94,8 @@ public final class ControlState {
         if (SnapshotBuilder.claims(r)) {
             publish();
         }
-        if (replaying || batches > 0 || closed) {
-            return; // the file is written once the replay or batch ends: no line to make
+        if (replaying || batches > 0 || closed || Routes.learnt(r)) {
+            return; // the file is written once the replay or batch ends (a learnt route never): no line to make
         }
         PortCfg dev = portByIndex(r.port);
         if (dev == null || dev.persistent()) {

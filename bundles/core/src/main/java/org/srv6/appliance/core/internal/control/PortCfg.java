@@ -20,6 +20,8 @@ final class PortCfg {
     final int queues;
     boolean macSet;
     final List<Prefixes.Addr> addrs = new ArrayList<>();
+    /** The texts of the addresses a control plane owns ({@code AddressService.add(port, cidr, proto)}): not saved. */
+    final java.util.Set<String> learnt = new java.util.HashSet<>();
     /** Table of plain IP input ({@code ip link set NAME vrf T}). */
     int table = Tables.MAIN;
     int hmacPolicy;

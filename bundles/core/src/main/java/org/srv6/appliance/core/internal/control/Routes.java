@@ -96,8 +96,10 @@ public final class Routes implements RouteService {
         String via = hasVia ? spec.via().intern() : null;
         String encap = kind == Route.SID ? RouteSpec.SEG6LOCAL : kind == Route.STEER ? RouteSpec.SEG6 : null;
         RouteSpec canonical = new RouteSpec(family, pf.text(), via, dev, table, metric, encap,
-                keyword == null ? null : keyword.intern(), spec.params());
-        Route r = kind == Route.UNICAST
+                keyword == null ? null : keyword.intern(), spec.params(),
+                spec.proto() == null ? null : spec.proto().intern());
+        // a learnt route keeps its spec (its proto); a typed plain route is compact
+        Route r = kind == Route.UNICAST && canonical.proto() == null
                 ? Route.plain(canonical, via, dev, pf.hi(), pf.lo(), pf.v4(), pf.len(),
                         hasVia, viaHi, viaLo, via4, port, metric, counters)
                 : new Route(canonical, kind, pf.hi(), pf.lo(), pf.v4(), pf.len(), hasVia, viaHi, viaLo, via4, port,
@@ -166,6 +168,9 @@ public final class Routes implements RouteService {
                 snapshot.remove(old);
             }
             state.routeChanged(r, () -> "ip -" + r.family + " route replace " + text(r, true));
+            if (old != null && !learnt(old) && learnt(r)) {
+                state.changed(); // a route of the file is now the control plane's: the file drops it
+            }
             if (old != null) {
                 if (SnapshotBuilder.claims(old)) {
                     registry.retryWaiting(); // a port it claimed and r does not is free for a SID waiting for it
@@ -240,7 +245,7 @@ public final class Routes implements RouteService {
             }
         }
         return RouteGrammar.print(shown, new RouteGrammar.Shown(r.kind == Route.LOCAL ? "local" : null, withTable,
-                r.system ? "kernel" : null, scope, src));
+                r.system ? "kernel" : r.spec().proto(), scope, src));
     }
 
     /** The canonical parameter text once the behavior has parsed it, else the text as stored. */
@@ -249,12 +254,17 @@ public final class Routes implements RouteService {
         return c != null ? c.text() : String.join(" ", r.spec().params());
     }
 
+    /** True for a route a control plane owns ({@code proto}): not in the running configuration. */
+    static boolean learnt(Route r) {
+        return r.spec().proto() != null;
+    }
+
     /** The running configuration's {@code ip route add} lines: plain routes, then SIDs, then transit routes. */
     void runningLines(Consumer<String> out) {
         for (int pass = 0; pass < 3; pass++) {
             for (Route r : state.routes) {
                 int order = r.kind == Route.SID ? 1 : r.kind == Route.STEER ? 2 : 0;
-                if (order != pass) {
+                if (order != pass || learnt(r)) {
                     continue;
                 }
                 PortCfg dev = state.portByIndex(r.port);

@@ -1,0 +1,161 @@
+package org.srv6.appliance.lcp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.LoggerFactory;
+import org.srv6.appliance.api.dataplane.AddressService;
+import org.srv6.appliance.api.dataplane.BehaviorInfo;
+import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.RouteService;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.api.dataplane.SrService;
+
+/**
+ * The netlink follower: the control namespaces named by {@code srv6.lcp.netns} (comma separated,
+ * default {@code srv6-cp}) are followed and what their kernel holds on the interfaces that mirror
+ * ports is applied through the core's services; {@code lcp:stats} shows what it did.
+ */
+@Component(immediate = true, service = Object.class, property = {
+        "osgi.command.scope=lcp",
+        "osgi.command.function=stats"})
+public final class LcpComponent implements Mirror.Target {
+    static final String PROPERTY = "srv6.lcp.netns";
+    static final String DEFAULT_NETNS = "srv6-cp";
+    /** The netlink socket's receive buffer in bytes (tests make it small to see overruns and resyncs). */
+    static final String RCVBUF = "srv6.lcp.rcvbuf";
+
+    @Reference
+    private PortService ports;
+    @Reference
+    private AddressService addresses;
+    @Reference
+    private RouteService routes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SrService sr;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile LoggerFactory logs;
+
+    private final LcpCounters counters = new LcpCounters();
+    private final PortMap portMap = new PortMap(name -> ports.get(name) != null);
+    private final List<Follower> followers = new ArrayList<>();
+
+    @Activate
+    void activate(BundleContext bc) {
+        String value = bc.getProperty(PROPERTY);
+        if (value == null || value.isBlank()) {
+            value = DEFAULT_NETNS;
+        }
+        int rcvbuf = Follower.RCVBUF;
+        String rb = bc.getProperty(RCVBUF);
+        if (rb != null && !rb.isBlank()) {
+            try {
+                rcvbuf = Integer.parseInt(rb.trim());
+            } catch (NumberFormatException e) {
+                info(RCVBUF + "=" + rb + " is not a number of bytes; " + Follower.RCVBUF + " taken");
+            }
+        }
+        for (String ns : value.split(",")) {
+            String n = ns.trim();
+            if (!n.isEmpty()) {
+                followers.add(new Follower(n, this, counters, this::info, this::takes, rcvbuf).start());
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (Follower f : followers) {
+            f.close();
+        }
+        followers.clear();
+    }
+
+    /**
+     * What decides which kernel routes the appliance can take: its port names and its behavior
+     * keywords. When it changes (a port or a behavior bundle came or went), the follower compares
+     * everything again, so a route refused for either is taken once it can be.
+     */
+    private List<String> takes() {
+        List<String> out = new ArrayList<>();
+        for (PortInfo p : ports.list()) {
+            out.add(p.name());
+        }
+        SrService s = sr;
+        if (s != null) {
+            for (BehaviorInfo b : s.behaviors()) {
+                out.add("behavior " + b.keyword());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public PortMap ports() {
+        return portMap;
+    }
+
+    @Override
+    public void addAddress(String port, String cidr) throws Exception {
+        addresses.add(port, cidr, "kernel");
+    }
+
+    @Override
+    public void deleteAddress(String port, String cidr) throws Exception {
+        addresses.delete(port, cidr);
+    }
+
+    @Override
+    public void replaceRoute(RouteSpec spec) throws Exception {
+        routes.replace(spec);
+    }
+
+    @Override
+    public void deleteRoute(RouteSpec spec) throws Exception {
+        routes.delete(spec);
+    }
+
+    /** {@code lcp:stats}: each followed namespace, then the message counters and refusals by reason. */
+    @Descriptor("Show the Linux control plane follower: each control namespace, netlink messages applied, refused by reason, resyncs")
+    public String stats() {
+        StringBuilder sb = new StringBuilder();
+        for (Follower f : followers) {
+            sb.append(String.format("netns %s: %s, %d routes and %d addresses learnt%n", f.netns(), f.state(),
+                    f.learntRoutes(), f.learntAddresses()));
+        }
+        LcpCounters c = counters;
+        sb.append(String.format("messages %d applied %d refused %d ignored %d malformed %d resyncs %d overruns %d%n",
+                c.messages.sum(), c.applied.sum(), c.refusedTotal(), c.ignored.sum(), c.malformed.sum(),
+                c.resyncs.sum(), c.overruns.sum()));
+        Map<String, Long> refused = c.refused();
+        if (!refused.isEmpty()) {
+            sb.append("refused:\n");
+            refused.forEach((k, v) -> sb.append(String.format("  %-60s %d%n", k, v)));
+        }
+        Map<String, Long> notes = c.notes();
+        if (!notes.isEmpty()) {
+            sb.append("notes:\n");
+            notes.forEach((k, v) -> sb.append(String.format("  %-60s %d%n", k, v)));
+        }
+        return sb.toString();
+    }
+
+    private void info(String message) {
+        LoggerFactory f = logs;
+        if (f != null) {
+            f.getLogger("org.srv6.appliance.lcp").info(message);
+        } else {
+            System.err.println("srv6-lcp: INFO " + message);
+        }
+    }
+}

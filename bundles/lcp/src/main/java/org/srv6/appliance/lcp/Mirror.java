@@ -1,0 +1,272 @@
+package org.srv6.appliance.lcp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.srv6.appliance.api.dataplane.RouteGrammar;
+import org.srv6.appliance.api.dataplane.RouteSpec;
+
+/**
+ * The control namespace as last read (links, addresses, nexthop objects, routes) and what of it
+ * the appliance holds because of it (the learnt addresses and routes). Each message updates the
+ * view, then the appliance is brought to what the view says for what the message touched: a route
+ * is replaced or deleted, an address added or deleted. After a dump (the first one, or a resync
+ * after lost messages) everything is compared: what the appliance learnt and the kernel no longer
+ * has goes. Not thread-safe: one follower thread drives it.
+ */
+public final class Mirror {
+    /** What the appliance is changed through (its services), so that tests can watch. */
+    public interface Target {
+        PortMap ports();
+
+        void addAddress(String port, String cidr) throws Exception;
+
+        void deleteAddress(String port, String cidr) throws Exception;
+
+        void replaceRoute(RouteSpec spec) throws Exception;
+
+        void deleteRoute(RouteSpec spec) throws Exception;
+    }
+
+    private final Target target;
+    private final LcpCounters counters;
+    private final Consumer<String> log;
+
+    private final Map<Integer, String> links = new HashMap<>();
+    private final Map<String, Rtnl.Addr> addrs = new LinkedHashMap<>();
+    private final Map<Integer, Rtnl.Nexthop> nexthops = new HashMap<>();
+    private final Map<String, Rtnl.Route> routes = new LinkedHashMap<>();
+    /** "PORT CIDR" of each address the appliance took from the kernel. */
+    private final Set<String> learntAddrs = new HashSet<>();
+    private final Map<String, RouteSpec> learntRoutes = new HashMap<>();
+    /** True while a dump fills the view: nothing is applied until it ends. */
+    private boolean dumping;
+
+    /** @param log receives one line per refusal reason at its 1st, 10th, 100th… occurrence */
+    public Mirror(Target target, LcpCounters counters, Consumer<String> log) {
+        this.target = target;
+        this.counters = counters;
+        this.log = log;
+    }
+
+    /** A dump starts: the view is emptied and filled again by the messages that follow. */
+    public void beginDump() {
+        dumping = true;
+        links.clear();
+        addrs.clear();
+        nexthops.clear();
+        routes.clear();
+    }
+
+    /** The dump ended: the appliance is brought to the view, what it learnt and is gone is removed. */
+    public void endDump() {
+        dumping = false;
+        reconcileAll();
+    }
+
+    public int learntRouteCount() {
+        return learntRoutes.size();
+    }
+
+    public int learntAddressCount() {
+        return learntAddrs.size();
+    }
+
+    /** Applies one message. */
+    public void handle(Rtnl.Msg m) {
+        if (m instanceof Rtnl.Malformed bad) {
+            counters.messages.increment();
+            counters.malformed.increment();
+            refuse("malformed message: " + bad.why());
+            return;
+        }
+        if (m instanceof Rtnl.Link l) {
+            counters.messages.increment();
+            String old = l.add() ? links.put(l.index(), l.name()) : links.remove(l.index());
+            if (!l.add()) {
+                // the kernel does not always say what went with the link (IPv4 routes): forget it here
+                addrs.values().removeIf(a -> a.index() == l.index());
+                routes.values().removeIf(r -> r.nhId() == 0 && r.hops().stream().anyMatch(h -> h.oif() == l.index()));
+            }
+            if (!dumping && (!l.add() || (old == null ? l.name() != null : !old.equals(l.name())))) {
+                reconcileAll();
+            }
+            counters.applied.increment();
+        } else if (m instanceof Rtnl.Addr a) {
+            counters.messages.increment();
+            String key = a.index() + " " + RouteText.addr(a.address()) + "/" + a.prefixLen();
+            if (a.add()) {
+                addrs.put(key, a);
+            } else {
+                addrs.remove(key);
+            }
+            if (!dumping) {
+                reconcileAddresses();
+            }
+        } else if (m instanceof Rtnl.Route r) {
+            counters.messages.increment();
+            String key = key(r);
+            if (r.add()) {
+                routes.put(key, r);
+            } else {
+                routes.remove(key);
+            }
+            if (!dumping) {
+                reconcileRoute(key);
+            }
+        } else if (m instanceof Rtnl.Nexthop nh) {
+            counters.messages.increment();
+            if (nh.add()) {
+                nexthops.put(nh.id(), nh);
+            } else {
+                nexthops.remove(nh.id());
+                for (Rtnl.Nexthop g : nexthops.values()) {
+                    if (g.group() != null) {
+                        for (int id : g.group()) {
+                            if (id == nh.id()) {
+                                counters.note("nexthop group lost a member");
+                            }
+                        }
+                    }
+                }
+            }
+            if (!dumping) {
+                List<String> using = new ArrayList<>();
+                routes.forEach((k, r) -> {
+                    if (r.nhId() != 0) {
+                        using.add(k);
+                    }
+                });
+                for (String k : using) {
+                    if (!nh.add() && routes.get(k).nhId() == nh.id()) {
+                        routes.remove(k); // the kernel removes the routes of a deleted nexthop
+                    }
+                    reconcileRoute(k);
+                }
+                counters.applied.increment();
+            }
+        }
+    }
+
+    private static String key(Rtnl.Route r) {
+        return r.family() + " " + Integer.toUnsignedString(r.table()) + " " + RouteText.prefix(r);
+    }
+
+    /** Brings every address and route of the appliance to the view (ports may have come or gone). */
+    public void reconcileAll() {
+        reconcileAddresses();
+        Set<String> keys = new HashSet<>(learntRoutes.keySet());
+        keys.addAll(routes.keySet());
+        for (String k : keys) {
+            reconcileRoute(k);
+        }
+    }
+
+    private void reconcileAddresses() {
+        PortMap ports = target.ports();
+        Map<String, String[]> want = new LinkedHashMap<>();
+        for (Rtnl.Addr a : addrs.values()) {
+            if (a.family() == 6 && (a.address()[0] & 0xff) == 0xfe && (a.address()[1] & 0xc0) == 0x80) {
+                continue; // fe80::/10: the appliance makes its ports' link-local addresses from their MACs
+            }
+            String port = ports.port(links.get(a.index()));
+            if (port == null) {
+                continue; // an interface that mirrors no port (lo, …)
+            }
+            String cidr = RouteText.addr(a.address()) + "/" + a.prefixLen();
+            want.put(port + " " + cidr, new String[] {port, cidr});
+        }
+        for (Iterator<String> it = learntAddrs.iterator(); it.hasNext();) {
+            String k = it.next();
+            if (!want.containsKey(k)) {
+                String[] pc = k.split(" ");
+                try {
+                    target.deleteAddress(pc[0], pc[1]);
+                    counters.applied.increment();
+                } catch (Exception e) {
+                    refuse(reason(e)); // gone with its port, most likely: forgotten either way
+                }
+                it.remove();
+            }
+        }
+        for (Map.Entry<String, String[]> e : want.entrySet()) {
+            if (!learntAddrs.contains(e.getKey())) {
+                try {
+                    target.addAddress(e.getValue()[0], e.getValue()[1]);
+                    learntAddrs.add(e.getKey());
+                    counters.applied.increment();
+                } catch (Exception x) {
+                    refuse(reason(x));
+                }
+            }
+        }
+    }
+
+    private void reconcileRoute(String key) {
+        Rtnl.Route r = routes.get(key);
+        RouteSpec want = null;
+        if (r != null) {
+            if (RouteText.ignored(r)) {
+                counters.ignored.increment();
+            } else {
+                List<String> notes = new ArrayList<>(1);
+                try {
+                    String line = RouteText.line(r, links::get, nexthops, target.ports(), notes);
+                    want = RouteGrammar.parse(line, r.family()).withProto(RouteText.proto(r.protocol()));
+                    for (String n : notes) {
+                        if (counters.note(n) == 1) {
+                            log.accept("lcp: " + n + " (the appliance's routes have one next hop)");
+                        }
+                    }
+                } catch (RouteText.Refused e) {
+                    refuse(e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    refuse("not a route the appliance takes: " + e.getMessage());
+                }
+            }
+        }
+        RouteSpec have = learntRoutes.get(key);
+        if (want != null) {
+            if (want.equals(have)) {
+                counters.applied.increment();
+                return;
+            }
+            try {
+                target.replaceRoute(want);
+                learntRoutes.put(key, want);
+                counters.applied.increment();
+            } catch (Exception e) {
+                refuse(reason(e));
+            }
+        } else if (have != null) {
+            try {
+                target.deleteRoute(have);
+                counters.applied.increment();
+            } catch (Exception e) {
+                refuse(reason(e));
+            }
+            learntRoutes.remove(key);
+        }
+    }
+
+    /** The reason of a refusal by the appliance: its one line up to the first ';' (what is wrong, not the list after). */
+    private static String reason(Exception e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        int semi = m.indexOf(';');
+        return "appliance: " + (semi > 0 ? m.substring(0, semi) : m);
+    }
+
+    private void refuse(String reason) {
+        long n = counters.refuse(reason);
+        if (n == 1 || n == 10 || n == 100 || n == 1000 || n % 10000 == 0) {
+            log.accept("lcp: refused (" + n + "x): " + reason);
+        }
+    }
+}
