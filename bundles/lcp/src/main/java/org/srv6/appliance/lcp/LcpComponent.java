@@ -16,6 +16,7 @@ import org.osgi.service.log.LoggerFactory;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.MirrorService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
@@ -47,7 +48,13 @@ public final class LcpComponent implements Mirror.Target {
     private volatile LoggerFactory logs;
 
     private final LcpCounters counters = new LcpCounters();
-    private final PortMap portMap = new PortMap(name -> ports.get(name) != null);
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MirrorService mirrors;
+
+    private final PortMap portMap = new PortMap(name -> ports.get(name) != null, () -> {
+        MirrorService m = mirrors;
+        return m == null ? List.of() : m.list();
+    });
     private final List<Follower> followers = new ArrayList<>();
 
     @Activate

@@ -1,22 +1,54 @@
 package org.srv6.appliance.lcp;
 
+import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.srv6.appliance.api.dataplane.MirrorInfo;
 
 /**
- * Which appliance port a kernel interface of the control namespace stands for. Today by name:
- * the interface named like a port is that port's mirror (the mirror's default name); the one place
- * to ask the mirror table instead once it exists.
+ * Which appliance port a kernel interface of the control namespace stands for: the port whose
+ * mirror ({@code srv6:lcp add PORT … name IFNAME}) has that interface name; without such a mirror,
+ * the port named like the interface (the mirror's default name, or an interface a test or an
+ * operator made by hand), unless that port is mirrored under another name.
  */
 public final class PortMap {
     private final Predicate<String> isPort;
+    private final Supplier<List<MirrorInfo>> mirrors;
 
     /** @param isPort true for the name of an appliance port */
     public PortMap(Predicate<String> isPort) {
+        this(isPort, List::of);
+    }
+
+    /**
+     * @param isPort  true for the name of an appliance port
+     * @param mirrors the mirrors now (empty when the core offers none)
+     */
+    public PortMap(Predicate<String> isPort, Supplier<List<MirrorInfo>> mirrors) {
         this.isPort = isPort;
+        this.mirrors = mirrors;
     }
 
     /** @return the port kernel interface {@code ifname} mirrors, or null when none */
     public String port(String ifname) {
-        return ifname != null && isPort.test(ifname) ? ifname : null;
+        if (ifname == null) {
+            return null;
+        }
+        List<MirrorInfo> ms = mirrors.get();
+        for (MirrorInfo m : ms) {
+            if (m.ifname().equals(ifname)) {
+                return m.port();
+            }
+        }
+        if (!isPort.test(ifname)) {
+            return null;
+        }
+        for (MirrorInfo m : ms) {
+            if (m.port().equals(ifname)) {
+                return null; // mirrored under another name: this interface is not it
+            }
+        }
+        return ifname;
     }
 }
