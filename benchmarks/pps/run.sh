@@ -349,7 +349,9 @@ for b in $BACKENDS; do
 		fi
 		PERF_PID=
 		if [ -n "${PERF:-}" ]; then
-			perf record -g -p "$APID" -o "$PERF.$b.$l.data" >/dev/null 2>&1 &
+			# PERF_ALL=1: everything on the forwarder's CPU (softirqs included), not only the appliance
+			if [ -n "${PERF_ALL:-}" ]; then set -- -a -C "$FWD_CPU"; else set -- -p "$APID"; fi
+			perf record -g "$@" -o "$PERF.$b.$l.data" >/dev/null 2>&1 &
 			PERF_PID=$!
 		fi
 		for pl in $PLACEMENTS; do
