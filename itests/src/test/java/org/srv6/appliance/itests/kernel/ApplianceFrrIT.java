@@ -21,14 +21,15 @@ import org.junit.Before;
 import org.junit.Test;
 
 /**
- * A routed domain of two appliances run by FRR: appliance A (namespace ra) and B (rb) are joined
- * by their ports ab and ba, TAPs moved into a link namespace and bridged there; host H1 is behind
- * A's port a1, H2 behind B's port b2. Each appliance mirrors its two ports into its own control
- * namespace (followed with {@code srv6.lcp.netns}), where the ports' addresses are configured with
- * plain {@code ip} and FRR's zebra and ospf6d run. OSPFv3 (hellos to ff02::5, punted; link-local
- * next hops) gives each appliance the route to the far host's prefix with {@code proto ospf}, and
- * H1 pings H2 through both; a SID typed with iproute2 in A's control namespace becomes active in
- * A; bringing A's mirror of ab down withdraws the routes from both appliances and the ping stops.
+ * A routed domain of three appliances in a line, run by FRR: appliances A, B and C (each in its own
+ * namespace) are joined by their ports ab-ba and bc-cb, TAPs moved into a link namespace and
+ * bridged there (one bridge per link); host H1 is behind A's port a1, H2 behind C's port c2. Each
+ * appliance mirrors its ports into its own control namespace (followed with {@code srv6.lcp.netns}),
+ * where the ports' addresses are configured with plain {@code ip} and FRR's zebra and ospf6d run.
+ * OSPFv3 (hellos to ff02::5, punted; link-local next hops) gives each appliance the routes to the
+ * far prefixes with {@code proto ospf}, and H1 pings H2 through the three; a SID typed with iproute2
+ * in A's control namespace becomes active in A; bringing A's mirror of ab down withdraws the routes
+ * through that link from the three appliances and the ping stops.
  */
 public class ApplianceFrrIT {
     private static final Path ZEBRA = Path.of("/usr/lib/frr/zebra");
@@ -43,15 +44,9 @@ public class ApplianceFrrIT {
             Path.of("/var/run/frr/ospf6d-gr.json"));
     private final List<Path> made = new ArrayList<>();
 
-    private Netns ra;
-    private Netns rb;
     private Netns link;
     private Netns h1;
     private Netns h2;
-    private Netns cpa;
-    private Netns cpb;
-    private Appliance a;
-    private Appliance b;
 
     @Before
     public void setUp() throws IOException {
@@ -63,21 +58,14 @@ public class ApplianceFrrIT {
                 made.add(p);
             }
         }
-        ra = ns("ra");
-        rb = ns("rb");
         link = ns("l");
         h1 = ns("h1");
         h2 = ns("h2");
-        cpa = ns("ca");
-        cpb = ns("cb");
-        for (Netns cp : new Netns[] {cpa, cpb}) {
-            cp.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"
-                    + " net.ipv6.conf.all.forwarding=1");
-        }
         for (Netns h : new Netns[] {h1, h2}) {
             h.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
         }
-        link.sh("ip link add br0 type bridge && ip link set br0 up");
+        // one bridge per link between two appliances
+        link.sh("ip link add br1 type bridge && ip link set br1 up && ip link add br2 type bridge && ip link set br2 up");
     }
 
     private Netns ns(String suffix) {
@@ -86,12 +74,37 @@ public class ApplianceFrrIT {
         return n;
     }
 
-    /** Starts an appliance in {@code r} following control namespace {@code cp}. */
-    private Appliance appliance(Netns r, Netns cp) throws IOException {
+    /** An appliance (namespace r{@code n}) following its control namespace c{@code n}. */
+    private record Node(Appliance app, Netns cp) {
+        String routes() {
+            return app.ok("ip -6 route show");
+        }
+    }
+
+    /** Starts an appliance in its namespace, following its own control namespace. */
+    private Node node(String n) throws IOException {
+        Netns r = ns("r" + n);
+        Netns cp = ns("c" + n);
+        cp.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.forwarding=1");
         Appliance app = Appliance.copy(r).javaOpts("-Dsrv6.lcp.netns=" + cp.name());
         appliances.add(app);
         app.boot();
-        return app;
+        return new Node(app, cp);
+    }
+
+    /**
+     * Makes {@code port} of {@code node}: a TAP into {@code peer} (enslaved to {@code bridge} there
+     * when given), mirrored into the node's control namespace, with {@code address} given there.
+     */
+    private void port(Node node, String port, Netns peer, String bridge, String address) {
+        node.app().ok("ip link add " + port + " type tap netns " + peer.name());
+        if (bridge != null) {
+            peer.sh("ip link set " + port + " master " + bridge + " && ip link set " + port + " up");
+        }
+        node.app().ok("srv6:lcp add " + port + " netns " + node.cp().name());
+        node.cp().sh("ip -6 addr add " + address + " dev " + port + " nodad");
+        assertTrue(node.app().ok("ip -6 addr show"),
+                within(10_000, () -> node.app().ok("ip -6 addr show dev " + port).contains(address)));
     }
 
     @After
@@ -134,94 +147,83 @@ public class ApplianceFrrIT {
     }
 
     /** A line of {@code ip -6 route show} for {@code prefix} with proto ospf through a gateway on {@code dev}. */
-    private static final String ospfRoute(String prefix, String dev) {
+    private static String ospfRoute(String prefix, String dev) {
         return "(?s)(.*\\n)?" + Pattern.quote(prefix) + " via (fe80|fc00)[0-9a-f:]* dev " + dev + " proto ospf metric \\d+\\s*(\\n.*)?";
     }
 
-    private static String routes(Appliance app) {
-        return app.ok("ip -6 route show");
-    }
-
     @Test
-    public void ospf6dRoutesTheAppliancesAndWithdrawsWhenTheLinkGoesDown() throws Exception {
-        a = appliance(ra, cpa);
-        b = appliance(rb, cpb);
-        a.ok("ip link add a1 type tap netns " + h1.name());
-        a.ok("ip link add ab type tap netns " + link.name());
-        b.ok("ip link add b2 type tap netns " + h2.name());
-        b.ok("ip link add ba type tap netns " + link.name());
-        link.sh("ip link set ab master br0 && ip link set ba master br0 && ip link set ab up && ip link set ba up");
+    public void ospf6dRoutesTheAppliancesAndWithdrawsWhenALinkGoesDown() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Node c = node("c");
+        port(a, "a1", h1, null, "fc00:1::1/64");
+        port(a, "ab", link, "br1", "fc00:12::1/64");
+        port(b, "ba", link, "br1", "fc00:12::2/64");
+        port(b, "bc", link, "br2", "fc00:23::2/64");
+        port(c, "cb", link, "br2", "fc00:23::3/64");
+        port(c, "c2", h2, null, "fc00:2::1/64");
         h1.sh("ip link set a1 up && ip -6 addr add fc00:1::10/64 dev a1 nodad && ip -6 route add default via fc00:1::1");
-        h2.sh("ip link set b2 up && ip -6 addr add fc00:2::10/64 dev b2 nodad && ip -6 route add default via fc00:2::1");
-
-        for (String port : new String[] {"a1", "ab"}) {
-            a.ok("srv6:lcp add " + port + " netns " + cpa.name());
-        }
-        for (String port : new String[] {"b2", "ba"}) {
-            b.ok("srv6:lcp add " + port + " netns " + cpb.name());
-        }
-        cpa.sh("ip -6 addr add fc00:1::1/64 dev a1 nodad && ip -6 addr add fc00:12::1/64 dev ab nodad");
-        cpb.sh("ip -6 addr add fc00:2::1/64 dev b2 nodad && ip -6 addr add fc00:12::2/64 dev ba nodad");
-        assertTrue(a.ok("ip -6 addr show"), within(10_000, () -> a.ok("ip -6 addr show dev ab").contains("fc00:12::1/64")
-                && a.ok("ip -6 addr show dev a1").contains("fc00:1::1/64")));
-        assertTrue(b.ok("ip -6 addr show"), within(10_000, () -> b.ok("ip -6 addr show dev ba").contains("fc00:12::2/64")
-                && b.ok("ip -6 addr show dev b2").contains("fc00:2::1/64")));
+        h2.sh("ip link set c2 up && ip -6 addr add fc00:2::10/64 dev c2 nodad && ip -6 route add default via fc00:2::1");
 
         long start = System.nanoTime();
-        frr(cpa, "1.1.1.1", "a1", "ab");
-        frr(cpb, "2.2.2.2", "b2", "ba");
-        String toH2 = ospfRoute("fc00:2::/64", "ab");
-        String toH1 = ospfRoute("fc00:1::/64", "ba");
-        boolean converged = within(60_000, () -> routes(a).matches(toH2) && routes(b).matches(toH1));
-        assertTrue("A: " + routes(a) + "\nB: " + routes(b) + "\ncontrol A: " + cpa.exec("ip", "-6", "route").stdout()
-                + "\ncontrol B: " + cpb.exec("ip", "-6", "route").stdout() + a.logTail(20), converged);
-        System.out.printf("FRR ospf6d: routes in both appliances %.1f s after the daemons started%n",
+        frr(a.cp(), "1.1.1.1", List.of("a1"), List.of("ab"));
+        frr(b.cp(), "2.2.2.2", List.of(), List.of("ba", "bc"));
+        frr(c.cp(), "3.3.3.3", List.of("c2"), List.of("cb"));
+        boolean converged = within(60_000, () -> a.routes().matches(ospfRoute("fc00:2::/64", "ab"))
+                && a.routes().matches(ospfRoute("fc00:23::/64", "ab"))
+                && b.routes().matches(ospfRoute("fc00:1::/64", "ba")) && b.routes().matches(ospfRoute("fc00:2::/64", "bc"))
+                && c.routes().matches(ospfRoute("fc00:1::/64", "cb")) && c.routes().matches(ospfRoute("fc00:12::/64", "cb")));
+        assertTrue("A: " + a.routes() + "\nB: " + b.routes() + "\nC: " + c.routes() + "\ncontrol A: "
+                + a.cp().exec("ip", "-6", "route").stdout() + a.app().logTail(20), converged);
+        System.out.printf("FRR ospf6d: routes in the three appliances %.1f s after the daemons started%n",
                 (System.nanoTime() - start) / 1e9);
-        String shown = routes(a);
-        assertFalse("learnt, not the appliance's own: " + shown, a.ok("srv6:config show").contains("fc00:2::"));
-        // the kernel of the control namespace holds the same route (a nexthop object), the appliance its gateway
-        String kernel = cpa.exec("ip", "-6", "route", "show", "fc00:2::/64").check().stdout();
-        Matcher gw = Pattern.compile("fc00:2::/64 via (\\S+) dev ab proto ospf").matcher(shown);
-        assertTrue(shown, gw.find());
-        assertTrue(kernel, kernel.contains("via " + gw.group(1) + " dev ab proto ospf"));
+        System.out.println("A: " + a.routes() + "B: " + b.routes() + "C: " + c.routes());
+        for (Node n : new Node[] {a, b, c}) {
+            String conf = n.app().ok("srv6:config show");
+            assertFalse("learnt, not saved: " + conf, conf.contains("fc00:1::") || conf.contains("fc00:2::"));
+        }
+        // the kernel of A's control namespace holds the same route (a nexthop object), the appliance its gateway
+        Matcher gw = Pattern.compile("fc00:2::/64 via (\\S+) dev ab proto ospf").matcher(a.routes());
+        assertTrue(a.routes(), gw.find());
+        String kernel = a.cp().exec("ip", "-6", "route", "show", "fc00:2::/64").check().stdout();
+        assertTrue(kernel, kernel.contains("nhid ") && kernel.contains("via " + gw.group(1) + " dev ab proto ospf"));
 
         Netns.Result ping = h1.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "fc00:2::10");
-        assertEquals("H1 -> H2 through A and B: " + EndToEndHosts.explain(ping) + "\n" + a.ok("ip -6 neigh show")
-                + a.logTail(20), 0, ping.exitCode());
+        assertEquals("H1 -> H2 through A, B and C: " + EndToEndHosts.explain(ping) + "\n" + a.app().ok("ip -6 neigh show")
+                + a.app().logTail(20), 0, ping.exitCode());
         assertTrue(ping.stdout(), ping.stdout().contains("3 received"));
 
         // a SID typed with iproute2 in A's control namespace
-        cpa.sh("ip -6 route add fc00:a::100/128 encap seg6local action End dev ab");
-        assertTrue(a.ok("srv6:sids"), within(5000, () -> a.ok("srv6:sids").matches("(?s).*\\nfc00:a::100\\s+End\\s+active\\s.*")));
+        a.cp().sh("ip -6 route add fc00:a::100/128 encap seg6local action End dev ab");
+        assertTrue(a.app().ok("srv6:sids"), within(5000,
+                () -> a.app().ok("srv6:sids").matches("(?s).*\\nfc00:a::100\\s+End\\s+active\\s.*")));
 
-        // A's mirror of ab goes down: ospf6d and the kernel drop what went through it, so do both appliances
-        cpa.sh("ip link set ab down");
-        assertTrue(routes(a), within(30_000, () -> !routes(a).contains("fc00:2::/64")));
-        assertTrue(routes(b), within(30_000, () -> !routes(b).contains("fc00:1::/64")));
+        // A's mirror of ab goes down: ospf6d and the kernel drop what went through it, and so do the appliances
+        a.cp().sh("ip link set ab down");
+        assertTrue(a.routes(), within(30_000, () -> !a.routes().contains("fc00:2::/64")));
+        assertTrue(b.routes(), within(30_000, () -> !b.routes().contains("fc00:1::/64")));
+        assertTrue(c.routes(), within(30_000, () -> !c.routes().contains("fc00:1::/64")));
+        assertTrue("B keeps its route to H2: " + b.routes(), b.routes().matches(ospfRoute("fc00:2::/64", "bc")));
         Netns.Result lost = h1.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "1", "fc00:2::10");
         assertTrue("no route, no ping: " + EndToEndHosts.explain(lost), lost.exitCode() != 0);
         assertTrue(lost.stdout(), lost.stdout().contains(" 0 received"));
     }
 
-    /** Starts zebra and ospf6d in {@code cp}: router id {@code id}, {@code stub} passive, OSPF on {@code transit}. */
-    private void frr(Netns cp, String id, String stub, String transit) throws IOException {
+    /** Starts zebra and ospf6d in {@code cp}: router id {@code id}, the {@code stubs} passive, OSPF on the {@code transits}. */
+    private void frr(Netns cp, String id, List<String> stubs, List<String> transits) throws IOException {
         Path d = Files.createDirectory(dir.resolve(cp.name()));
         Files.writeString(d.resolve("zebra.conf"), "hostname " + cp.name() + "\nlog file " + d.resolve("zebra.log") + "\n");
-        Files.writeString(d.resolve("ospf6d.conf"), String.join("\n",
-                "hostname " + cp.name(),
-                "log file " + d.resolve("ospf6d.log"),
-                "interface " + transit,
-                " ipv6 ospf6 area 0.0.0.0",
-                " ipv6 ospf6 hello-interval 1",
-                " ipv6 ospf6 dead-interval 3",
-                " ipv6 ospf6 retransmit-interval 1",
-                " ipv6 ospf6 network point-to-point",
-                "interface " + stub,
-                " ipv6 ospf6 area 0.0.0.0",
-                " ipv6 ospf6 passive",
-                "router ospf6",
-                " ospf6 router-id " + id,
-                ""));
+        StringBuilder conf = new StringBuilder("hostname " + cp.name() + "\nlog file " + d.resolve("ospf6d.log") + "\n");
+        for (String transit : transits) {
+            conf.append("interface ").append(transit).append("\n ipv6 ospf6 area 0.0.0.0\n ipv6 ospf6 hello-interval 1\n")
+                    .append(" ipv6 ospf6 dead-interval 3\n ipv6 ospf6 retransmit-interval 1\n")
+                    .append(" ipv6 ospf6 network point-to-point\n");
+        }
+        for (String stub : stubs) {
+            conf.append("interface ").append(stub).append("\n ipv6 ospf6 area 0.0.0.0\n ipv6 ospf6 passive\n");
+        }
+        conf.append("router ospf6\n ospf6 router-id ").append(id).append("\n");
+        Files.writeString(d.resolve("ospf6d.conf"), conf);
         Netns.host("chown", "-R", "frr:frr", dir.toString()).check();
         Netns.host("chmod", "755", dir.toString()).check();
         daemons.add(Frr.start(cp, d, ZEBRA, "zebra"));
