@@ -165,14 +165,18 @@ public class ApplianceFrrIT {
         h1.sh("ip link set a1 up && ip -6 addr add fc00:1::10/64 dev a1 nodad && ip -6 route add default via fc00:1::1");
         h2.sh("ip link set c2 up && ip -6 addr add fc00:2::10/64 dev c2 nodad && ip -6 route add default via fc00:2::1");
 
+        // B's End SID, typed with iproute2 in its control namespace; ospf6d redistributes it (a kernel route)
+        b.cp().sh("ip -6 route add fc00:b::100/128 encap seg6local action End dev ba");
+
         long start = System.nanoTime();
         frr(a.cp(), "1.1.1.1", List.of("a1"), List.of("ab"));
         frr(b.cp(), "2.2.2.2", List.of(), List.of("ba", "bc"));
         frr(c.cp(), "3.3.3.3", List.of("c2"), List.of("cb"));
-        boolean converged = within(60_000, () -> a.routes().matches(ospfRoute("fc00:2::/64", "ab"))
-                && a.routes().matches(ospfRoute("fc00:23::/64", "ab"))
+        BooleanSupplier full = () -> a.routes().matches(ospfRoute("fc00:2::/64", "ab"))
+                && a.routes().matches(ospfRoute("fc00:23::/64", "ab")) && a.routes().matches(ospfRoute("fc00:b::100", "ab"))
                 && b.routes().matches(ospfRoute("fc00:1::/64", "ba")) && b.routes().matches(ospfRoute("fc00:2::/64", "bc"))
-                && c.routes().matches(ospfRoute("fc00:1::/64", "cb")) && c.routes().matches(ospfRoute("fc00:12::/64", "cb")));
+                && c.routes().matches(ospfRoute("fc00:1::/64", "cb")) && c.routes().matches(ospfRoute("fc00:12::/64", "cb"));
+        boolean converged = within(60_000, full);
         assertTrue("A: " + a.routes() + "\nB: " + b.routes() + "\nC: " + c.routes() + "\ncontrol A: "
                 + a.cp().exec("ip", "-6", "route").stdout() + a.app().logTail(20), converged);
         System.out.printf("FRR ospf6d: routes in the three appliances %.1f s after the daemons started%n",
@@ -193,6 +197,15 @@ public class ApplianceFrrIT {
                 + a.app().logTail(20), 0, ping.exitCode());
         assertTrue(ping.stdout(), ping.stdout().contains("3 received"));
 
+        // through B's End SID: H1 inserts an SRH (segments fc00:b::100, H2), B's End sends it on to H2
+        h2.sh("sysctl -qw net.ipv6.conf.all.seg6_enabled=1 net.ipv6.conf.c2.seg6_enabled=1");
+        h1.sh("ip -6 route add fc00:2::10/128 encap seg6 mode inline segs fc00:b::100 dev a1");
+        long before = sidPackets(b.app(), "fc00:b::100");
+        Netns.Result steered = h1.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "fc00:2::10");
+        assertEquals("H1 -> B's End -> H2: " + EndToEndHosts.explain(steered) + b.app().ok("srv6:sids"), 0, steered.exitCode());
+        assertEquals(b.app().ok("srv6:sids"), 3, sidPackets(b.app(), "fc00:b::100") - before);
+        h1.sh("ip -6 route del fc00:2::10/128");
+
         // a SID typed with iproute2 in A's control namespace
         a.cp().sh("ip -6 route add fc00:a::100/128 encap seg6local action End dev ab");
         assertTrue(a.app().ok("srv6:sids"), within(5000,
@@ -207,6 +220,24 @@ public class ApplianceFrrIT {
         Netns.Result lost = h1.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "1", "fc00:2::10");
         assertTrue("no route, no ping: " + EndToEndHosts.explain(lost), lost.exitCode() != 0);
         assertTrue(lost.stdout(), lost.stdout().contains(" 0 received"));
+
+        // up again (the kernel dropped the address with the link): the routes and the ping come back
+        long again = System.nanoTime();
+        a.cp().sh("ip link set ab up && ip -6 addr replace fc00:12::1/64 dev ab nodad");
+        assertTrue("A: " + a.routes() + "\nB: " + b.routes() + "\nC: " + c.routes(), within(60_000, full));
+        System.out.printf("FRR ospf6d: routes back %.1f s after the link came up%n", (System.nanoTime() - again) / 1e9);
+        Netns.Result back = h1.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "fc00:2::10");
+        assertEquals("H1 -> H2 again: " + EndToEndHosts.explain(back), 0, back.exitCode());
+    }
+
+    /** The PACKETS column of {@code srv6:sids} for {@code sid}. */
+    private static long sidPackets(Appliance app, String sid) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sid) + "\\S*\\s+End\\s+active\\s+\\S+\\s+\\S+\\s+(\\d+)")
+                .matcher(app.ok("srv6:sids"));
+        if (!m.find()) {
+            throw new AssertionError("no active " + sid + " in srv6:sids: " + app.ok("srv6:sids"));
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** Starts zebra and ospf6d in {@code cp}: router id {@code id}, the {@code stubs} passive, OSPF on the {@code transits}. */
@@ -222,7 +253,7 @@ public class ApplianceFrrIT {
         for (String stub : stubs) {
             conf.append("interface ").append(stub).append("\n ipv6 ospf6 area 0.0.0.0\n ipv6 ospf6 passive\n");
         }
-        conf.append("router ospf6\n ospf6 router-id ").append(id).append("\n");
+        conf.append("router ospf6\n ospf6 router-id ").append(id).append("\n redistribute kernel\n");
         Files.writeString(d.resolve("ospf6d.conf"), conf);
         Netns.host("chown", "-R", "frr:frr", dir.toString()).check();
         Netns.host("chmod", "755", dir.toString()).check();
