@@ -28,8 +28,10 @@ import org.junit.Test;
  * where the ports' addresses are configured with plain {@code ip} and FRR's zebra and ospf6d run.
  * OSPFv3 (hellos to ff02::5, punted; link-local next hops) gives each appliance the routes to the
  * far prefixes with {@code proto ospf}, and H1 pings H2 through the three; a SID typed with iproute2
- * in A's control namespace becomes active in A; bringing A's mirror of ab down withdraws the routes
- * through that link from the three appliances and the ping stops.
+ * in A's control namespace becomes active in A, one in B's is announced by ospf6d and H1 reaches H2
+ * through it; bringing A's mirror of ab down withdraws the routes through that link from the three
+ * appliances and the ping stops, bringing it up brings them back; stopping ospf6d in C's control
+ * namespace withdraws C's OSPF routes (zebra deletes them from the kernel) and the others' to H2.
  */
 public class ApplianceFrrIT {
     private static final Path ZEBRA = Path.of("/usr/lib/frr/zebra");
@@ -171,7 +173,7 @@ public class ApplianceFrrIT {
         long start = System.nanoTime();
         frr(a.cp(), "1.1.1.1", List.of("a1"), List.of("ab"));
         frr(b.cp(), "2.2.2.2", List.of(), List.of("ba", "bc"));
-        frr(c.cp(), "3.3.3.3", List.of("c2"), List.of("cb"));
+        Frr ospfC = frr(c.cp(), "3.3.3.3", List.of("c2"), List.of("cb"));
         BooleanSupplier full = () -> a.routes().matches(ospfRoute("fc00:2::/64", "ab"))
                 && a.routes().matches(ospfRoute("fc00:23::/64", "ab")) && a.routes().matches(ospfRoute("fc00:b::100", "ab"))
                 && b.routes().matches(ospfRoute("fc00:1::/64", "ba")) && b.routes().matches(ospfRoute("fc00:2::/64", "bc"))
@@ -228,6 +230,16 @@ public class ApplianceFrrIT {
         System.out.printf("FRR ospf6d: routes back %.1f s after the link came up%n", (System.nanoTime() - again) / 1e9);
         Netns.Result back = h1.exec("ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "fc00:2::10");
         assertEquals("H1 -> H2 again: " + EndToEndHosts.explain(back), 0, back.exitCode());
+
+        // ospf6d stops in C's control namespace: zebra takes its routes out of the kernel there, and so
+        // out of C; A and B drop the route to H2 after the dead interval
+        ospfC.kill();
+        assertTrue(c.routes(), within(30_000, () -> !c.routes().contains("proto ospf")));
+        assertTrue(a.routes(), within(30_000, () -> !a.routes().contains("fc00:2::/64")));
+        assertTrue(b.routes(), within(30_000, () -> !b.routes().contains("fc00:2::/64")));
+        assertTrue("A keeps what B announces: " + a.routes(), a.routes().matches(ospfRoute("fc00:b::100", "ab")));
+        Netns.Result stopped = h1.exec("ping", "-6", "-c", "2", "-i", "0.2", "-W", "1", "fc00:2::10");
+        assertTrue("no route, no ping: " + EndToEndHosts.explain(stopped), stopped.exitCode() != 0);
     }
 
     /** The PACKETS column of {@code srv6:sids} for {@code sid}. */
@@ -241,7 +253,7 @@ public class ApplianceFrrIT {
     }
 
     /** Starts zebra and ospf6d in {@code cp}: router id {@code id}, the {@code stubs} passive, OSPF on the {@code transits}. */
-    private void frr(Netns cp, String id, List<String> stubs, List<String> transits) throws IOException {
+    private Frr frr(Netns cp, String id, List<String> stubs, List<String> transits) throws IOException {
         Path d = Files.createDirectory(dir.resolve(cp.name()));
         Files.writeString(d.resolve("zebra.conf"), "hostname " + cp.name() + "\nlog file " + d.resolve("zebra.log") + "\n");
         StringBuilder conf = new StringBuilder("hostname " + cp.name() + "\nlog file " + d.resolve("ospf6d.log") + "\n");
@@ -258,7 +270,9 @@ public class ApplianceFrrIT {
         Netns.host("chown", "-R", "frr:frr", dir.toString()).check();
         Netns.host("chmod", "755", dir.toString()).check();
         daemons.add(Frr.start(cp, d, ZEBRA, "zebra"));
-        daemons.add(Frr.start(cp, d, OSPF6D, "ospf6d"));
+        Frr ospf6d = Frr.start(cp, d, OSPF6D, "ospf6d");
+        daemons.add(ospf6d);
+        return ospf6d;
     }
 
     /** An FRR daemon started in a namespace with its files in one directory; killed by its PID. */
