@@ -185,6 +185,13 @@ public class ApplianceFrrIT {
                 (System.nanoTime() - start) / 1e9);
         System.out.println("A: " + a.routes() + "B: " + b.routes() + "C: " + c.routes());
         for (Node n : new Node[] {a, b, c}) {
+            // what zebra writes (nexthop objects, routes through them, its own deletions) is all taken
+            String lcp = n.app().ok("lcp:stats");
+            System.out.println(lcp);
+            assertTrue(lcp, lcp.contains("netns " + n.cp().name() + ": following, 3 routes and 2 addresses learnt"));
+            assertTrue(lcp, lcp.matches("(?s).*messages \\d+ applied \\d+ refused 0 .*"));
+        }
+        for (Node n : new Node[] {a, b, c}) {
             String conf = n.app().ok("srv6:config show");
             assertFalse("learnt, not saved: " + conf, conf.contains("fc00:1::") || conf.contains("fc00:2::"));
         }
