@@ -18,6 +18,7 @@ import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.MirrorService;
 import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.StatsSection;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SrService;
@@ -27,10 +28,10 @@ import org.srv6.appliance.api.dataplane.SrService;
  * default {@code srv6-cp}) are followed and what their kernel holds on the interfaces that mirror
  * ports is applied through the core's services; {@code lcp:stats} shows what it did.
  */
-@Component(immediate = true, service = Object.class, property = {
+@Component(immediate = true, service = {Object.class, StatsSection.class}, property = {
         "osgi.command.scope=lcp",
         "osgi.command.function=stats"})
-public final class LcpComponent implements Mirror.Target {
+public final class LcpComponent implements Mirror.Target, StatsSection {
     static final String PROPERTY = "srv6.lcp.netns";
     static final String DEFAULT_NETNS = "srv6-cp";
     /** The netlink socket's receive buffer in bytes (tests make it small to see overruns and resyncs). */
@@ -132,7 +133,13 @@ public final class LcpComponent implements Mirror.Target {
         routes.delete(spec);
     }
 
-    /** {@code lcp:stats}: each followed namespace, then the message counters and refusals by reason. */
+    @Override
+    public String section() {
+        return "lcp";
+    }
+
+    /** {@code lcp:stats} (and the {@code lcp:} section of {@code srv6:stats}): each followed namespace, then the message counters and refusals by reason. */
+    @Override
     @Descriptor("Show the Linux control plane follower: each control namespace, netlink messages applied, refused by reason, resyncs")
     public String stats() {
         StringBuilder sb = new StringBuilder();

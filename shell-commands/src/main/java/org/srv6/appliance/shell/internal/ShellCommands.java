@@ -31,6 +31,7 @@ import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortCounters;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.StatsSection;
 import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.SidInfo;
@@ -102,6 +103,9 @@ public final class ShellCommands implements Ip.Services {
     private volatile SrService sr;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Counters counters;
+    /** Counters of other bundles (the netlink follower's), printed at the end of {@code srv6:stats}. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<StatsSection> sections = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile MirrorService mirrors;
@@ -225,6 +229,20 @@ public final class ShellCommands implements Ip.Services {
             if (!io.isEmpty()) {
                 int loops = c.loopBusyNanos().length;
                 sb.append("io: ").append(io).append(", ").append(loops).append(loops == 1 ? " loop" : " loops").append('\n');
+            }
+        }
+        for (StatsSection section : sections) {
+            String lines;
+            try {
+                lines = section.stats();
+            } catch (RuntimeException e) {
+                lines = "unavailable: " + e.getMessage();
+            }
+            sb.append(section.section()).append(":\n");
+            for (String line : lines.split("\n")) {
+                if (!line.isBlank()) {
+                    sb.append("  ").append(line).append('\n');
+                }
             }
         }
         return stripNl(sb.toString());
