@@ -20,7 +20,7 @@ public final class Follower implements AutoCloseable {
     private static final int[] GROUPS = {Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR,
         Rtnl.RTNLGRP_IPV4_ROUTE, Rtnl.RTNLGRP_IPV6_ROUTE, Rtnl.RTNLGRP_NEXTHOP};
     /** Default receive buffer: a burst of some 100k routes while the appliance applies them. */
-    public static final int RCVBUF = 32 << 20;
+    public static final int RCVBUF = 128 << 20;
 
     private final String netns;
     private final Mirror mirror;

@@ -151,6 +151,10 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
         sb.append(String.format("messages %d applied %d refused %d ignored %d malformed %d resyncs %d overruns %d%n",
                 c.messages.sum(), c.applied.sum(), c.refusedTotal(), c.ignored.sum(), c.malformed.sum(),
                 c.resyncs.sum(), c.overruns.sum()));
+        long last = c.lastApplied;
+        if (last != 0) {
+            sb.append("last applied ").append(java.time.Instant.ofEpochMilli(last)).append('\n');
+        }
         Map<String, Long> refused = c.refused();
         if (!refused.isEmpty()) {
             sb.append("refused:\n");

@@ -12,12 +12,20 @@ public final class LcpCounters {
 
     public final LongAdder messages = new LongAdder();
     public final LongAdder applied = new LongAdder();
+    /** When a message was last applied (epoch milliseconds; 0: never), for the rate of a sync. */
+    public volatile long lastApplied;
     public final LongAdder ignored = new LongAdder();
     public final LongAdder resyncs = new LongAdder();
     public final LongAdder overruns = new LongAdder();
     public final LongAdder malformed = new LongAdder();
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> notes = new ConcurrentHashMap<>();
+
+    /** Counts one message applied, now. */
+    public void applied() {
+        applied.increment();
+        lastApplied = System.currentTimeMillis();
+    }
 
     /** Counts one refusal; @return the count for that reason after it */
     public long refuse(String reason) {

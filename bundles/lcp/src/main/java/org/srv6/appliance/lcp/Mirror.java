@@ -98,7 +98,7 @@ public final class Mirror {
             if (!dumping && (!l.add() || (old == null ? l.name() != null : !old.equals(l.name())))) {
                 reconcileAll();
             }
-            counters.applied.increment();
+            counters.applied();
         } else if (m instanceof Rtnl.Addr a) {
             counters.messages.increment();
             String key = a.index() + " " + RouteText.addr(a.address()) + "/" + a.prefixLen();
@@ -150,7 +150,7 @@ public final class Mirror {
                     }
                     reconcileRoute(k);
                 }
-                counters.applied.increment();
+                counters.applied();
             }
         }
     }
@@ -189,7 +189,7 @@ public final class Mirror {
                 String[] pc = k.split(" ");
                 try {
                     target.deleteAddress(pc[0], pc[1]);
-                    counters.applied.increment();
+                    counters.applied();
                 } catch (Exception e) {
                     refuse(reason(e)); // gone with its port, most likely: forgotten either way
                 }
@@ -201,7 +201,7 @@ public final class Mirror {
                 try {
                     target.addAddress(e.getValue()[0], e.getValue()[1]);
                     learntAddrs.add(e.getKey());
-                    counters.applied.increment();
+                    counters.applied();
                 } catch (Exception x) {
                     refuse(reason(x));
                 }
@@ -235,20 +235,20 @@ public final class Mirror {
         RouteSpec have = learntRoutes.get(key);
         if (want != null) {
             if (want.equals(have)) {
-                counters.applied.increment();
+                counters.applied();
                 return;
             }
             try {
                 target.replaceRoute(want);
                 learntRoutes.put(key, want);
-                counters.applied.increment();
+                counters.applied();
             } catch (Exception e) {
                 refuse(reason(e));
             }
         } else if (have != null) {
             try {
                 target.deleteRoute(have);
-                counters.applied.increment();
+                counters.applied();
             } catch (Exception e) {
                 refuse(reason(e));
             }
