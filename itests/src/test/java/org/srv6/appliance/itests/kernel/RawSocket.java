@@ -122,7 +122,7 @@ public final class RawSocket implements AutoCloseable {
         long left;
         while ((left = deadline - System.currentTimeMillis()) > 0) {
             byte[] f = receiveRaw(left);
-            if (f != null && filter.test(f)) {
+            if (f != null && f.length > 0 && filter.test(f)) { // empty: a frame this interface sent
                 return f;
             }
         }
