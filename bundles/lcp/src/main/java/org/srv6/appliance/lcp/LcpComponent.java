@@ -16,6 +16,7 @@ import org.osgi.service.log.LoggerFactory;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.MirrorInfo;
 import org.srv6.appliance.api.dataplane.MirrorService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.StatsSection;
@@ -56,7 +57,11 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
         MirrorService m = mirrors;
         return m == null ? List.of() : m.list();
     });
-    private final List<Follower> followers = new ArrayList<>();
+    private final List<Follower> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Looks every second for namespaces that mirrors were made in ({@code srv6:lcp add … netns NS}) and follows them too. */
+    private java.util.concurrent.ScheduledExecutorService mirrorWatch;
+    private int rcvbuf = Follower.RCVBUF;
+    private boolean closed;
 
     @Activate
     void activate(BundleContext bc) {
@@ -64,7 +69,6 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
         if (value == null || value.isBlank()) {
             value = DEFAULT_NETNS;
         }
-        int rcvbuf = Follower.RCVBUF;
         String rb = bc.getProperty(RCVBUF);
         if (rb != null && !rb.isBlank()) {
             try {
@@ -74,15 +78,56 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
             }
         }
         for (String ns : value.split(",")) {
-            String n = ns.trim();
-            if (!n.isEmpty()) {
-                followers.add(new Follower(n, this, counters, this::info, this::takes, rcvbuf).start());
+            follow(ns.trim());
+        }
+        mirrorWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "srv6-lcp-mirrors");
+            t.setDaemon(true);
+            return t;
+        });
+        mirrorWatch.scheduleWithFixedDelay(this::followMirrors, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Follows namespace {@code ns} unless it is followed already. */
+    private synchronized void follow(String ns) {
+        if (ns.isEmpty() || closed || followed(ns)) {
+            return;
+        }
+        followers.add(new Follower(ns, this, counters, this::info, this::takes, rcvbuf).start());
+    }
+
+    private boolean followed(String ns) {
+        for (Follower f : followers) {
+            if (f.netns().equals(ns)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /** A namespace a mirror was made in is a control namespace: followed from then on. */
+    private void followMirrors() {
+        try {
+            MirrorService m = mirrors;
+            if (m == null) {
+                return;
+            }
+            for (MirrorInfo mi : m.list()) {
+                if (mi.netns() != null) {
+                    follow(mi.netns());
+                }
+            }
+        } catch (RuntimeException e) {
+            info("lcp: cannot list the mirrors: " + e.getMessage());
         }
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        closed = true;
+        if (mirrorWatch != null) {
+            mirrorWatch.shutdownNow();
+        }
         for (Follower f : followers) {
             f.close();
         }

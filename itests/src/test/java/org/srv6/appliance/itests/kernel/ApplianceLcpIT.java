@@ -77,6 +77,14 @@ public class ApplianceLcpIT {
         cp.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.eth1.accept_dad=0"
                 + " && ip -6 addr add " + ADDR + "/64 dev eth1 nodad");
 
+        // the namespace a mirror was made in is followed as a control namespace (not only srv6.lcp.netns)
+        String followed = "";
+        for (int i = 0; i < 50 && !followed.contains("netns " + cp.name() + ": following"); i++) {
+            Thread.sleep(100);
+            followed = app.ok("srv6:stats");
+        }
+        assertTrue(followed, followed.contains("netns " + cp.name() + ": following"));
+
         // the kernel in CP resolves H through the mirror, H answers, the replies are punted back
         Netns.Result ping = cp.exec("ping", "-6", "-c", "3", "-W", "2", HOST);
         assertEquals("ping from the control namespace: " + ping.stdout() + app.logTail(20), 0, ping.exitCode());
