@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.After;
 import org.junit.Test;
@@ -32,7 +33,8 @@ public class MirrorNamespaceTest extends DataplaneTestSupport {
         assertFalse("namespace " + NS + " left from before", Files.exists(Path.of("/run/netns", NS)));
         dp.ports().setMtu("p0", 1400);
         MirrorInfo i = dp.mirrors().add("p0", NS, IF);
-        assertEquals(new MirrorInfo("p0", NS, IF, 0, 0), i);
+        // the kernel may already have sent on the new netdev (an MLD report, a router solicitation): not compared
+        assertEquals(List.of("p0", NS, IF, 0L), List.of(i.port(), i.netns(), i.ifname(), i.punted()));
         assertTrue("ip netns list shows it: " + sh("ip", "netns", "list"), sh("ip", "netns", "list").contains(NS));
         String link = sh("ip", "netns", "exec", NS, "ip", "-o", "link", "show", IF);
         assertTrue(link, link.contains("link/ether " + P0_MAC));
