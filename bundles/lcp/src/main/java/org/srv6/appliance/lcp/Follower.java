@@ -32,6 +32,8 @@ public final class Follower implements AutoCloseable {
     private final Thread supervisor;
     private volatile boolean running = true;
     private volatile boolean reconcile;
+    /** Set every few seconds: the routes the appliance refused are tried again. */
+    private volatile boolean retry;
     private volatile Session session;
     private volatile String state = "waiting for the namespace";
 
@@ -95,6 +97,7 @@ public final class Follower implements AutoCloseable {
         Object followed = null;
         List<String> ports = null;
         boolean goneLogged = false;
+        long ticks = 0;
         while (running) {
             Path p = path(netns);
             Object id = p == null ? null : identity(p);
@@ -120,6 +123,9 @@ public final class Follower implements AutoCloseable {
             List<String> now = portNames.get();
             if (ports != null && !ports.equals(now)) {
                 reconcile = true;
+            }
+            if (++ticks % 3 == 0) {
+                retry = true; // a refusal whose cause went without changing the ports or keywords seen here
             }
             ports = now;
             try {
@@ -199,6 +205,12 @@ public final class Follower implements AutoCloseable {
                     if (n > 0) {
                         synchronized (mirror) {
                             Rtnl.parse(buf, n, mirror::handle);
+                        }
+                    }
+                    if (retry && !reconcile) {
+                        retry = false;
+                        synchronized (mirror) {
+                            mirror.retryRefused();
                         }
                     }
                     if (reconcile) {

@@ -46,6 +46,8 @@ public final class Mirror {
     /** "PORT CIDR" of each address the appliance took from the kernel. */
     private final Set<String> learntAddrs = new HashSet<>();
     private final Map<String, RouteSpec> learntRoutes = new HashMap<>();
+    /** Routes the appliance refused (a behavior bundle still starting, a port not there yet): tried again. */
+    private final Set<String> refusedByAppliance = new HashSet<>();
     /** True while a dump fills the view: nothing is applied until it ends. */
     private boolean dumping;
 
@@ -209,6 +211,21 @@ public final class Mirror {
         }
     }
 
+    /** Tries again the routes the appliance refused and the kernel still has; @return how many were tried */
+    public int retryRefused() {
+        if (refusedByAppliance.isEmpty()) {
+            return 0;
+        }
+        List<String> keys = new ArrayList<>(refusedByAppliance);
+        refusedByAppliance.clear();
+        for (String k : keys) {
+            if (routes.containsKey(k)) {
+                reconcileRoute(k);
+            }
+        }
+        return keys.size();
+    }
+
     private void reconcileRoute(String key) {
         Rtnl.Route r = routes.get(key);
         RouteSpec want = null;
@@ -241,8 +258,10 @@ public final class Mirror {
             try {
                 target.replaceRoute(want);
                 learntRoutes.put(key, want);
+                refusedByAppliance.remove(key);
                 counters.applied();
             } catch (Exception e) {
+                refusedByAppliance.add(key);
                 refuse(reason(e));
             }
         } else if (have != null) {
