@@ -124,6 +124,7 @@ public final class Follower implements AutoCloseable {
             if (ports != null && !ports.equals(now)) {
                 reconcile = true;
             }
+            mirror.ports().invalidate(); // a mirror's change seen within a second even without a link message here
             if (++ticks % 3 == 0) {
                 retry = true; // a refusal whose cause went without changing the ports or keywords seen here
             }

@@ -58,6 +58,11 @@ public final class Mirror {
         this.log = log;
     }
 
+    /** The port mapping the view is applied with. */
+    public PortMap ports() {
+        return target.ports();
+    }
+
     /** A dump starts: the view is emptied and filled again by the messages that follow. */
     public void beginDump() {
         dumping = true;
@@ -91,6 +96,7 @@ public final class Mirror {
         }
         if (m instanceof Rtnl.Link l) {
             counters.messages.increment();
+            target.ports().invalidate(); // a mirror made or removed here comes with its link
             String old = l.add() ? links.put(l.index(), l.name()) : links.remove(l.index());
             if (!l.add()) {
                 // the kernel does not always say what went with the link (IPv4 routes): forget it here
@@ -163,6 +169,7 @@ public final class Mirror {
 
     /** Brings every address and route of the appliance to the view (ports may have come or gone). */
     public void reconcileAll() {
+        target.ports().invalidate();
         reconcileAddresses();
         Set<String> keys = new HashSet<>(learntRoutes.keySet());
         keys.addAll(routes.keySet());

@@ -11,10 +11,15 @@ import org.srv6.appliance.api.dataplane.MirrorInfo;
  * mirror ({@code srv6:lcp add PORT … name IFNAME}) has that interface name; without such a mirror,
  * the port named like the interface (the mirror's default name, or an interface a test or an
  * operator made by hand), unless that port is mirrored under another name.
+ *
+ * <p>The mirrors are asked for once and kept until {@link #invalidate()}: a route message looks up
+ * its interface, and 100k of them must not each ask the core. The follower invalidates on every
+ * link message (a mirror made or removed in its namespace is one) and every second.
  */
 public final class PortMap {
     private final Predicate<String> isPort;
     private final Supplier<List<MirrorInfo>> mirrors;
+    private volatile List<MirrorInfo> known;
 
     /** @param isPort true for the name of an appliance port */
     public PortMap(Predicate<String> isPort) {
@@ -35,7 +40,11 @@ public final class PortMap {
         if (ifname == null) {
             return null;
         }
-        List<MirrorInfo> ms = mirrors.get();
+        List<MirrorInfo> ms = known;
+        if (ms == null) {
+            ms = mirrors.get();
+            known = ms;
+        }
         for (MirrorInfo m : ms) {
             if (m.ifname().equals(ifname)) {
                 return m.port();
@@ -50,5 +59,10 @@ public final class PortMap {
             }
         }
         return ifname;
+    }
+
+    /** Forgets the mirrors: the next lookup asks for them again. */
+    public void invalidate() {
+        known = null;
     }
 }

@@ -30,4 +30,24 @@ public class PortMapTest {
         assertEquals("r1", m.port("r1"));
         assertNull(m.port("lo"));
     }
+
+    @Test
+    public void mirrorsAreAskedForOnceUntilInvalidated() {
+        int[] asked = {0};
+        List<MirrorInfo>[] now = new List[] {List.of()};
+        PortMap m = new PortMap(ports::contains, () -> {
+            asked[0]++;
+            return now[0];
+        });
+        assertEquals("r2", m.port("r2"));
+        now[0] = List.of(new MirrorInfo("r2", "cp", "eth2", 0, 0));
+        for (int i = 0; i < 1000; i++) {
+            assertEquals("the mirrors as first asked for", "r2", m.port("r2"));
+        }
+        assertEquals(1, asked[0]);
+        m.invalidate();
+        assertNull("r2 is now mirrored as eth2", m.port("r2"));
+        assertEquals("r2", m.port("eth2"));
+        assertEquals(2, asked[0]);
+    }
 }
