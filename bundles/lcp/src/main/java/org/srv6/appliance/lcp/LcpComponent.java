@@ -145,12 +145,28 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
             out.add(p.name());
         }
         SrService s = sr;
+        java.util.Set<String> kw = new java.util.HashSet<>();
         if (s != null) {
             for (BehaviorInfo b : s.behaviors()) {
                 out.add("behavior " + b.keyword());
+                kw.add(b.keyword());
             }
         }
+        keywords = kw;
         return out;
+    }
+
+    /** The behavior keywords installed, as last looked at (every second). */
+    private volatile java.util.Set<String> keywords;
+
+    @Override
+    public boolean installed(String keyword) {
+        java.util.Set<String> kw = keywords;
+        if (kw == null) {
+            takes();
+            kw = keywords;
+        }
+        return kw.contains(keyword);
     }
 
     @Override

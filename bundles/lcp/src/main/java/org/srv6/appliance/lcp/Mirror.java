@@ -33,6 +33,11 @@ public final class Mirror {
         void replaceRoute(RouteSpec spec) throws Exception;
 
         void deleteRoute(RouteSpec spec) throws Exception;
+
+        /** @return true when a behavior bundle provides the seg6local action or seg6 mode {@code keyword} */
+        default boolean installed(String keyword) {
+            return true;
+        }
     }
 
     private final Target target;
@@ -267,6 +272,10 @@ public final class Mirror {
                 learntRoutes.put(key, want);
                 refusedByAppliance.remove(key);
                 counters.applied();
+                if (want.keyword() != null && !target.installed(want.keyword())
+                        && counters.note("held inactive: behavior " + want.keyword() + " not installed") == 1) {
+                    log.accept("lcp: " + want.prefix() + " is held inactive until a bundle provides " + want.keyword());
+                }
             } catch (Exception e) {
                 refusedByAppliance.add(key);
                 refuse(reason(e));

@@ -130,21 +130,26 @@ public class ApplianceNetlinkIT {
     }
 
     /**
-     * A SID whose behavior bundle is absent is refused (counted with the appliance's reason) and
-     * taken once the bundle is installed.
+     * A SID whose behavior bundle is absent is held inactive (as at boot, and counted in
+     * {@code lcp:stats}), and is active once the bundle is installed.
      */
     @Test
-    public void aSidRefusedForItsAbsentBehaviorIsTakenOnceTheBundleComes() throws Exception {
+    public void aSidOfAnAbsentBehaviorIsHeldInactiveUntilTheBundleComes() throws Exception {
         start("");
         app.ok("feature:uninstall --keep-members srv6-all");
         app.ok("feature:uninstall srv6-behavior-end");
         assertTrue(within(10_000, () -> !app.ok("srv6:keywords").matches("(?s).*\\bEnd\\b(?!\\.).*")));
         cp.sh("ip -6 route add fc00:100::5/128 encap seg6local action End dev p1");
-        assertTrue(app.ok("lcp:stats"), within(10_000, () -> app.ok("lcp:stats").contains("appliance: unknown behavior End")));
-        assertFalse(routes(), routes().contains("fc00:100::5"));
+        assertTrue(app.ok("srv6:sids"), within(10_000,
+                () -> app.ok("srv6:sids").matches("(?s).*\\nfc00:100::5\\s+End\\s+inactive\\s.*")));
+        String stats = app.ok("lcp:stats");
+        assertTrue(stats, stats.contains("held inactive: behavior End not installed"));
+        assertFalse(stats, stats.contains("unknown behavior"));
         app.ok("feature:install srv6-behavior-end");
         assertTrue(app.ok("srv6:sids"), within(10_000,
                 () -> app.ok("srv6:sids").matches("(?s).*\\nfc00:100::5\\s+End\\s+active\\s.*")));
+        cp.sh("ip -6 route del fc00:100::5/128");
+        assertTrue(app.ok("srv6:sids"), within(5000, () -> !app.ok("srv6:sids").contains("fc00:100::5")));
     }
 
     /** The kernel's routes of the burst's range, as the appliance prints them. */

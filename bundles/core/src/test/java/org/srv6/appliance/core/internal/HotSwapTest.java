@@ -171,6 +171,22 @@ public class HotSwapTest extends DataplaneTestSupport {
         assertEquals(before, dp.config().running());
     }
 
+    /** A control plane does not know what is installed: its SID of an absent behavior is held inactive, not refused. */
+    @Test
+    public void learntSidOfAnAbsentBehaviorIsHeldInactiveUntilItRegisters() throws Exception {
+        List<String> before = dp.config().running();
+        dp.routes().replace(SID_ROUTE.withProto("static"));
+        assertFalse("inactive while End is absent", sid().active());
+        p0.inject(toSid(1));
+        awaitDrop(DropReason.BEHAVIOR_ABSENT, 1);
+        assertEquals("a learnt route is not saved", before, dp.config().running());
+        TestEndBehavior end = new TestEndBehavior();
+        dp.behaviors().addProvider(provider(end, 1, 0));
+        assertTrue("active once End registered", sid().active());
+        p0.inject(toSid(2));
+        assertFrame("forwarded", forwarded(2), poll(p1));
+    }
+
     @Test
     public void behaviorLeavingWhileTrafficFlowsNeverRunsAClosedInstance() throws Exception {
         TestEndBehavior end = new TestEndBehavior();

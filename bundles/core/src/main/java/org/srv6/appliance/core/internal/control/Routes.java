@@ -108,7 +108,9 @@ public final class Routes implements RouteService {
             String kindName = kind == Route.SID ? "ENDPOINT" : "TRANSIT";
             Provider p = registry.active(keyword);
             if (p == null || !p.kind().equals(kindName)) {
-                if (!state.replaying) {
+                // typed in the shell: refused; replayed at boot, or learnt from a control plane
+                // (which does not know what is installed here): held inactive until the bundle comes
+                if (!state.replaying && canonical.proto() == null) {
                     throw new DataplaneException(kind == Route.SID
                             ? "unknown behavior " + keyword + "; installed: " + registry.installed("ENDPOINT")
                             : "unknown mode " + keyword + "; installed: " + registry.installed("TRANSIT"));
