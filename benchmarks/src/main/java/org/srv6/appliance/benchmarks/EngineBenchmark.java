@@ -24,6 +24,7 @@ import org.srv6.appliance.core.internal.fib.Fib4;
 import org.srv6.appliance.core.internal.fib.Fib6;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.core.internal.io.RateLimiter;
 import org.srv6.appliance.testkit.HmacTlv;
 import org.srv6.appliance.testkit.Packets;
 import org.srv6.appliance.testkit.TestBehaviorContext;
@@ -88,9 +89,9 @@ public class EngineBenchmark extends NsPerOperation {
         long[] none = new long[0];
         PortState[] ports = new PortState[3];
         ports[1] = new PortState(in, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(IN_MAC),
-                new int[0], new int[0], Tables.MAIN, null, hmacPolicy, new PortState.RateLimiter(100));
+                new int[0], new int[0], Tables.MAIN, null, hmacPolicy, new RateLimiter(100));
         ports[2] = new PortState(out, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(OUT_MAC),
-                new int[0], new int[0], Tables.MAIN, null, 0, new PortState.RateLimiter(100));
+                new int[0], new int[0], Tables.MAIN, null, 0, new RateLimiter(100));
 
         Fib6<Route> main = new Fib6<>();
         long fc00 = 0xfc00_0000_0000_0000L;

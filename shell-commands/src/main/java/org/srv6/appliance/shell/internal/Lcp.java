@@ -83,13 +83,13 @@ final class Lcp {
         }
     }
 
-    /** One line per mirror under a header: port, namespace, interface, punted, injected. */
+    /** One line per mirror under a header: port, namespace, interface, punted, injected, policed. */
     static String table(List<MirrorInfo> mirrors) {
-        StringBuilder sb = new StringBuilder(String.format("%-15s %-20s %-15s %12s %12s", "PORT", "NETNS", "IFNAME",
-                "PUNTED", "INJECTED"));
+        StringBuilder sb = new StringBuilder(String.format("%-15s %-20s %-15s %12s %12s %12s", "PORT", "NETNS",
+                "IFNAME", "PUNTED", "INJECTED", "POLICED"));
         for (MirrorInfo i : mirrors) {
-            sb.append('\n').append(String.format("%-15s %-20s %-15s %12d %12d", i.port(), i.netns(), i.ifname(),
-                    i.punted(), i.injected()));
+            sb.append('\n').append(String.format("%-15s %-20s %-15s %12d %12d %12d", i.port(), i.netns(), i.ifname(),
+                    i.punted(), i.injected(), i.policed()));
         }
         return sb.toString();
     }

@@ -73,9 +73,9 @@ public class LcpTest {
         assertNull(lcp("add p1 netns cp name eth1"));
         assertEquals(new MirrorInfo("p0", "srv6-cp", "p0", 3, 4), mirrors.get("p0"));
         assertEquals(new MirrorInfo("p1", "cp", "eth1", 3, 4), mirrors.get("p1"));
-        assertEquals("PORT            NETNS                IFNAME                PUNTED     INJECTED\n"
-                + "p0              srv6-cp              p0                         3            4\n"
-                + "p1              cp                   eth1                       3            4", lcp("show"));
+        assertEquals("PORT            NETNS                IFNAME                PUNTED     INJECTED      POLICED\n"
+                + "p0              srv6-cp              p0                         3            4            0\n"
+                + "p1              cp                   eth1                       3            4            0", lcp("show"));
         assertEquals(lcp("show"), lcp(""));
         assertNull(lcp("del p0"));
         assertEquals(List.of("p1"), mirrors.list().stream().map(MirrorInfo::port).toList());

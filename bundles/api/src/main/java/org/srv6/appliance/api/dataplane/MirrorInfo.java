@@ -10,6 +10,12 @@ package org.srv6.appliance.api.dataplane;
  * @param ifname   the mirror netdev's name in that namespace
  * @param punted   frames the appliance received on the port and handed to the mirror
  * @param injected frames the kernel sent on the mirror that left through the port
+ * @param policed  frames for the control plane dropped for the punt rate ({@code srv6.lcp.punt.rate})
  */
-public record MirrorInfo(String port, String netns, String ifname, long punted, long injected) {
+public record MirrorInfo(String port, String netns, String ifname, long punted, long injected, long policed) {
+
+    /** A mirror that has policed nothing. */
+    public MirrorInfo(String port, String netns, String ifname, long punted, long injected) {
+        this(port, netns, ifname, punted, injected, 0);
+    }
 }

@@ -34,6 +34,7 @@ import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.core.internal.control.Mirrors;
 import org.srv6.appliance.core.internal.control.Provider;
 import org.srv6.appliance.core.internal.engine.NeighborLimits;
 import org.srv6.appliance.core.internal.io.IoRuntime;
@@ -85,6 +86,14 @@ public final class CoreComponent {
         }
         String io = bc.getProperty("srv6.io");
         Dataplane d = new Dataplane(conf, n, NeighborLimits.from(bc::getProperty), io == null ? IoRuntime.AUTO : io);
+        String punt = bc.getProperty("srv6.lcp.punt.rate");
+        if (punt != null && !punt.isBlank()) {
+            try {
+                d.mirrors().puntRate(Integer.parseInt(punt.trim()));
+            } catch (NumberFormatException e) {
+                CoreLog.warn("srv6.lcp.punt.rate=" + punt + " is not a number; using " + Mirrors.PUNT_RATE);
+            }
+        }
         String note = d.runtime().backendNote();
         if (note != null) {
             CoreLog.warn(note);

@@ -5,7 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import org.junit.Test;
-import org.srv6.appliance.core.internal.engine.PortState;
+import org.srv6.appliance.core.internal.io.RateLimiter;
 
 /**
  * The per-port ICMP token bucket (RFC 4443 §2.4 f) with the rate {@code srv6.icmp.rate} gives
@@ -14,7 +14,7 @@ import org.srv6.appliance.core.internal.engine.PortState;
  */
 public class IcmpRateLimiterTest {
 
-    private static int burst(PortState.RateLimiter l, int tries) {
+    private static int burst(RateLimiter l, int tries) {
         int ok = 0;
         for (int i = 0; i < tries; i++) {
             if (l.tryAcquire()) {
@@ -26,7 +26,7 @@ public class IcmpRateLimiterTest {
 
     @Test
     public void burstOfRateThenRatePerSecond() throws Exception {
-        PortState.RateLimiter l = new PortState.RateLimiter(20);
+        RateLimiter l = new RateLimiter(20);
         assertEquals("the burst", 20, burst(l, 1000));
         Thread.sleep(250);
         int refill = burst(l, 1000);
@@ -35,7 +35,7 @@ public class IcmpRateLimiterTest {
 
     @Test
     public void rateZeroSendsNoErrorAndNegativeIsUnlimited() {
-        assertFalse(new PortState.RateLimiter(0).tryAcquire());
-        assertEquals(100_000, burst(new PortState.RateLimiter(-1), 100_000));
+        assertFalse(new RateLimiter(0).tryAcquire());
+        assertEquals(100_000, burst(new RateLimiter(-1), 100_000));
     }
 }

@@ -94,6 +94,27 @@ public class MirrorTest extends DataplaneTestSupport {
                 Packets.cat(Packets.bytes(0xfe, 0xfe, 0x03, 0x83), Packets.fill(42, 4))));
     }
 
+    /** A flood to the port's address reaches the control plane at the punt rate at most; the rest is policed. */
+    @Test
+    public void whatIsPuntedIsPolicedAtThePuntRate() throws Exception {
+        dp.mirrors().puntRate(5);
+        int sent = 40;
+        for (int i = 0; i < sent; i++) {
+            p0.inject(fromHost0(Packets.ETH_IPV6, udp6Packet(HOST0, P0_ADDR, 64, 12)));
+        }
+        await("every frame punted or policed", () -> mirror().punted() + mirror().policed() == sent, 2000);
+        long punted = mirror().punted();
+        assertTrue("a burst of one second's worth (5), a few more as time passes: " + punted, punted >= 5 && punted < 15);
+        assertEquals(sent - punted, mirror().policed());
+        int got = 0;
+        while (m0.poll(100) != null) {
+            got++;
+        }
+        assertEquals("frames on the mirror", punted, got);
+        dp.mirrors().puntRate(-1);
+        assertPunted("no limit", fromHost0(Packets.ETH_IPV6, udp6Packet(HOST0, P0_ADDR, 64, 12)));
+    }
+
     @Test
     public void echoIsAnsweredByTheApplianceAlone() throws Exception {
         p0.inject(fromHost0(Packets.ETH_IPV6, echoRequest6(HOST0, P0_ADDR, 64, 0x77, 1, 8)));

@@ -25,10 +25,34 @@ import org.srv6.appliance.core.internal.log.CoreLog;
 public final class Mirrors implements MirrorService {
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.:-]{1,15}");
 
+    /** Default of {@code srv6.lcp.punt.rate}: frames per second each mirror is handed at most. */
+    public static final int PUNT_RATE = 10_000;
+
     private final ControlState state;
+    private volatile int puntRate = PUNT_RATE;
 
     public Mirrors(ControlState state) {
         this.state = state;
+    }
+
+    /**
+     * Frames per second punted to each mirror at most ({@code srv6.lcp.punt.rate}; negative: no
+     * limit), for mirrors made from now on and those there already.
+     */
+    public void puntRate(int perSecond) {
+        synchronized (state.lock) {
+            puntRate = perSecond;
+            for (PortCfg p : state.ports.values()) {
+                Mirror m = p.io.mirror;
+                if (m != null) {
+                    m.limit.rate(perSecond);
+                }
+            }
+        }
+    }
+
+    public int puntRate() {
+        return puntRate;
     }
 
     @Override
@@ -56,7 +80,7 @@ public final class Mirrors implements MirrorService {
                 throw new DataplaneException("cannot create the mirror " + dev + " in network namespace " + netns
                         + ": " + e.getMessage());
             }
-            return attach(p, new Mirror(p.io, tap, netns, dev));
+            return attach(p, new Mirror(p.io, tap, netns, dev, puntRate));
         }
     }
 
@@ -64,7 +88,7 @@ public final class Mirrors implements MirrorService {
     public MirrorInfo attach(String port, IoPort device, String netns, String ifname) throws DataplaneException {
         synchronized (state.lock) {
             PortCfg p = checkNew(port, netns, ifname);
-            return attach(p, new Mirror(p.io, device, netns, ifname == null ? port : ifname));
+            return attach(p, new Mirror(p.io, device, netns, ifname == null ? port : ifname, puntRate));
         }
     }
 
@@ -163,7 +187,7 @@ public final class Mirrors implements MirrorService {
     }
 
     private static MirrorInfo info(Mirror m) {
-        return new MirrorInfo(m.port.name(), m.netns, m.ifname, m.punted.sum(), m.injected.sum());
+        return new MirrorInfo(m.port.name(), m.netns, m.ifname, m.punted.sum(), m.injected.sum(), m.policed.sum());
     }
 
     /** The running configuration's {@code srv6:lcp add} lines, namespace and name spelled out. */

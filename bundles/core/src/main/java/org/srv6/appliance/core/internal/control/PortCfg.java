@@ -3,10 +3,10 @@ package org.srv6.appliance.core.internal.control;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.srv6.appliance.core.internal.engine.PortState;
 import org.srv6.appliance.core.internal.engine.Route;
 import org.srv6.appliance.core.internal.engine.Tables;
 import org.srv6.appliance.core.internal.io.IoPort;
+import org.srv6.appliance.core.internal.io.RateLimiter;
 
 /**
  * Owns what is configured on one port: its I/O port, its addresses, the table its input is looked
@@ -25,7 +25,7 @@ final class PortCfg {
     /** Table of plain IP input ({@code ip link set NAME vrf T}). */
     int table = Tables.MAIN;
     int hmacPolicy;
-    final PortState.RateLimiter icmp = new PortState.RateLimiter(ICMP_RATE);
+    final RateLimiter icmp = new RateLimiter(ICMP_RATE);
     Route steer;
 
     PortCfg(IoPort io, String type, int queues) {

@@ -1,6 +1,7 @@
 package org.srv6.appliance.core.internal.engine;
 
 import org.srv6.appliance.core.internal.io.IoPort;
+import org.srv6.appliance.core.internal.io.RateLimiter;
 
 /**
  * What the loops need to know about a port in one snapshot: its device and its addresses.
@@ -129,47 +130,5 @@ public final class PortState {
     /** @return true for an address in fe80::/10 given its high 64 bits */
     public static boolean isLinkLocal(long hi) {
         return (hi & 0xffc0_0000_0000_0000L) == LINK_LOCAL_HI;
-    }
-
-    /** A token bucket: {@code rate} tokens per second, burst of {@code rate}. */
-    public static final class RateLimiter {
-        private volatile int rate;
-        private long tokensMilli;
-        private long last = System.nanoTime();
-
-        public RateLimiter(int rate) {
-            this.rate = rate;
-            this.tokensMilli = rate * 1000L;
-        }
-
-        public void rate(int perSecond) {
-            this.rate = perSecond;
-        }
-
-        public int rate() {
-            return rate;
-        }
-
-        /** @return true when one more error may be sent now */
-        public boolean tryAcquire() {
-            int r = rate;
-            if (r <= 0) {
-                return r < 0; // negative: unlimited; 0: none
-            }
-            long now = System.nanoTime();
-            long elapsed = now - last;
-            last = now;
-            long cap = r * 1000L;
-            long t = tokensMilli + elapsed * r / 1_000_000L;
-            if (t > cap) {
-                t = cap;
-            }
-            if (t < 1000) {
-                tokensMilli = t;
-                return false;
-            }
-            tokensMilli = t - 1000;
-            return true;
-        }
     }
 }

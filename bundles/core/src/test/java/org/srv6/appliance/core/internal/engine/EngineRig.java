@@ -15,6 +15,7 @@ import org.srv6.appliance.core.internal.fib.Fib4;
 import org.srv6.appliance.core.internal.fib.Fib6;
 import org.srv6.appliance.core.internal.io.IoPort;
 import org.srv6.appliance.core.internal.io.IoRuntime;
+import org.srv6.appliance.core.internal.io.RateLimiter;
 import org.srv6.appliance.testkit.Packets;
 
 /**
@@ -76,9 +77,9 @@ final class EngineRig implements AutoCloseable {
         long[] none = new long[0];
         PortState[] ports = new PortState[3];
         ports[1] = new PortState(in, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(IN_MAC),
-                new int[] {IN_ADDR}, new int[] {24}, Tables.MAIN, null, 0, new PortState.RateLimiter(-1));
+                new int[] {IN_ADDR}, new int[] {24}, Tables.MAIN, null, 0, new RateLimiter(-1));
         ports[2] = new PortState(out, none, none, new int[0], PortState.LINK_LOCAL_HI, PortState.linkLocalLo(OUT_MAC),
-                new int[] {OUT_ADDR}, new int[] {24}, Tables.MAIN, null, 0, new PortState.RateLimiter(-1));
+                new int[] {OUT_ADDR}, new int[] {24}, Tables.MAIN, null, 0, new RateLimiter(-1));
         Fib4<Route> main4 = new Fib4<>();
         main4.add(0x0a_00_00_00, 24, connected("10.0.0.0/24", 0x0a_00_00_00, 1));
         main4.add(0x0a_01_00_00, 24, connected("10.1.0.0/24", 0x0a_01_00_00, 2));
