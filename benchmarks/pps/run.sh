@@ -19,7 +19,8 @@
 # file), SRV6_HOME (built distribution, default the source tree's distribution/target/srv6-appliance),
 # SRV6_JAVA_OPTS (passed to the appliance's JVM), PROFILE=PREFIX (a JFR recording of each started
 # appliance's measured runs, PREFIX.BACKEND.LOOPS.jfr), PERF=PREFIX (perf record -g of the same,
-# PREFIX.BACKEND.LOOPS.data). Root. A quick run:
+# PREFIX.BACKEND.LOOPS.data), STATS=1 (print the appliance's srv6:stats, its port and drop
+# counters, after each backend's runs). Root. A quick run:
 #   CASES=end BACKENDS=tap-epoll LOOPS=1 PLACEMENTS=local ROUNDS=1 COUNT=200000 benchmarks/pps/run.sh
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -364,6 +365,7 @@ for b in $BACKENDS; do
 		done
 		[ -n "${PROFILE:-}" ] && jcmd "$APID" JFR.stop name=pps >/dev/null
 		[ -n "$PERF_PID" ] && { kill -INT "$PERF_PID"; wait "$PERF_PID"; }
+		[ -n "${STATS:-}" ] && { echo "srv6:stats after $b, $l loops:"; C "srv6:stats"; }
 		stop_appliance
 	done
 done
