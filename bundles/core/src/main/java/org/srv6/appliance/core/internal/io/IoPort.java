@@ -1,9 +1,11 @@
 package org.srv6.appliance.core.internal.io;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.unix.FileDescriptor;
 
 import org.srv6.appliance.core.internal.io.pcap.Capture;
 
@@ -114,4 +116,29 @@ public abstract class IoPort implements AutoCloseable {
     /** Stops reading and closes the device; frames sent afterwards are dropped. */
     @Override
     public abstract void close();
+
+    /**
+     * One frame written to {@code fd} with one system call, never blocking: counted as sent, or
+     * as dropped when the write takes less than the whole frame (EAGAIN, an error). The frame
+     * stays the caller's.
+     */
+    protected final boolean writeCounted(FileDescriptor fd, ByteBuf frame, int n) {
+        int w;
+        try {
+            if (frame.hasMemoryAddress()) {
+                w = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+            } else {
+                w = fd.write(frame.nioBuffer(), 0, n);
+            }
+        } catch (IOException e) {
+            w = 0;
+        }
+        if (w != n) {
+            txDropped.increment();
+            return false;
+        }
+        txPackets.increment();
+        txBytes.add(n);
+        return true;
+    }
 }

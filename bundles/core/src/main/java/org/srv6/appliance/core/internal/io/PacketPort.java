@@ -423,24 +423,7 @@ public final class PacketPort extends IoPort {
 
     private boolean sendPlain(ByteBuf frame, int n) {
         int l = rt.currentLoop();
-        FileDescriptor fd = rx[l < 0 ? 0 : l].fd;
-        int w;
-        try {
-            if (frame.hasMemoryAddress()) {
-                w = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
-            } else {
-                w = fd.write(frame.nioBuffer(), 0, n);
-            }
-        } catch (IOException e) {
-            w = 0;
-        }
-        if (w != n) {
-            txDropped.increment();
-            return false;
-        }
-        txPackets.increment();
-        txBytes.add(n);
-        return true;
+        return writeCounted(rx[l < 0 ? 0 : l].fd, frame, n);
     }
 
     /** On the ring's loop: into the next slot, the flush scheduled (or done now). */

@@ -308,26 +308,7 @@ public final class TapPort extends IoPort {
                     return r == UringQueue.QUEUED;
                 }
             }
-            int n = frame.readableBytes();
-            FileDescriptor fd = q.fd;
-            int w;
-            try {
-                if (frame.hasMemoryAddress()) {
-                    w = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
-                } else {
-                    w = fd.write(frame.nioBuffer(), 0, n);
-                }
-            } catch (IOException e) {
-                w = 0;
-            }
-            if (w != n) {
-                // EAGAIN (0) or error: never block the loop
-                txDropped.increment();
-                return false;
-            }
-            txPackets.increment();
-            txBytes.add(n);
-            return true;
+            return writeCounted(q.fd, frame, frame.readableBytes()); // EAGAIN or an error: dropped, the loop never blocks
         } finally {
             if (!handed) {
                 frame.release();
