@@ -224,7 +224,7 @@ public class RunningConfigTest {
                 d.neighbors().list(0).stream().sorted(java.util.Comparator.comparing(
                         org.srv6.appliance.api.dataplane.NeighborInfo::address)).toList());
         expectRejected(() -> d.neighbors().add("2001:db8:5::2", "02:00:00:00:bb:99", A, "kernel"), "typed in the shell");
-        expectRejected(() -> d.neighbors().delete("2001:db8:5::2", A, "kernel"), "is not kernel's");
+        expectRejected(() -> d.neighbors().delete("2001:db8:5::2", A, "kernel"), "not added by kernel");
         assertTrue("the typed entry keeps its MAC", d.neighbors().list(6).stream().anyMatch(
                 n -> n.address().equals("2001:db8:5::2") && "02:00:00:00:bb:02".equals(n.lladdr())));
         d.neighbors().delete("10.5.0.3", A, "kernel");
@@ -233,7 +233,7 @@ public class RunningConfigTest {
         d.neighbors().add("2001:db8:5::3", "02:00:00:00:bb:05", A); // typed over the control plane's: the operator's
         assertEquals(List.of("ip -6 neigh add 2001:db8:5::3 lladdr 02:00:00:00:bb:05 dev " + A),
                 d.config().running().stream().filter(l -> l.contains("5::3")).toList());
-        expectRejected(() -> d.neighbors().delete("2001:db8:5::3", A, "kernel"), "is not kernel's");
+        expectRejected(() -> d.neighbors().delete("2001:db8:5::3", A, "kernel"), "not added by kernel");
         assertTrue("typed: no proto", d.neighbors().list(6).stream().allMatch(n -> n.proto() == null));
         assertEquals("the file as the running configuration", d.config().running(), ConfigStore.read(file));
     }

@@ -51,8 +51,8 @@ public final class Neighbors implements NeighborService {
             String addrText = a.host();
             String key = addrText + " dev " + port;
             if (proto != null && staticNeighbors.containsKey(key)) {
-                throw new DataplaneException("neighbor " + addrText + " on " + port
-                        + " was typed in the shell; it stays as typed");
+                throw new DataplaneException("neighbor typed in the shell; " + addrText + " on " + port
+                        + " stays as typed");
             }
             if (!state.engine.setStatic(p.index(), hi, lo, m)) {
                 throw new DataplaneException("neighbor table full (gc_thresh3 entries, none evictable); "
@@ -82,14 +82,17 @@ public final class Neighbors implements NeighborService {
             Prefixes.Addr a = Prefixes.parseCidr(address, 128, 32);
             String key = a.host() + " dev " + port;
             if (proto != null && !proto.equals(owned.get(key))) {
-                throw new DataplaneException("neighbor " + a.host() + " on " + port + " is not " + proto
-                        + "'s; it stays");
+                throw new DataplaneException("neighbor not added by " + proto + "; " + a.host() + " on " + port
+                        + " stays");
             }
             long hi = a.family() == 6 ? a.hi() : Neighbor.V4;
             long lo = a.family() == 6 ? a.lo() : a.v4() & 0xffff_ffffL;
             int idx = p.index();
             List<Neighbor> gone = state.neighbors.removeIf(n -> n.port == idx && n.hi == hi && n.lo == lo);
             if (gone.isEmpty()) {
+                if (proto != null) {
+                    owned.remove(key);
+                }
                 throw new DataplaneException("no neighbor " + address + " on " + port);
             }
             state.engine.discard(gone);
