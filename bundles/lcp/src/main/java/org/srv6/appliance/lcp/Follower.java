@@ -248,6 +248,7 @@ public final class Follower implements AutoCloseable {
                 synchronized (mirror) {
                     mirror.beginDump();
                 }
+                boolean complete = false;
                 try {
                     dump(s, buf, Rtnl.RTM_GETLINK, 16);
                     dump(s, buf, Rtnl.RTM_GETADDR, 8);
@@ -256,9 +257,12 @@ public final class Follower implements AutoCloseable {
                     // per family: AF_UNSPEC would add the bridges' forwarding entries (AF_BRIDGE)
                     dump(s, buf, Rtnl.RTM_GETNEIGH, 12, Rtnl.AF_INET);
                     dump(s, buf, Rtnl.RTM_GETNEIGH, 12, Rtnl.AF_INET6);
+                    complete = !lostInDump;
                 } finally {
-                    synchronized (mirror) {
-                        mirror.endDump();
+                    if (complete) { // a view that missed messages (or a failed dump) is never compared: it is dumped again
+                        synchronized (mirror) {
+                            mirror.endDump();
+                        }
                     }
                 }
             } while (lostInDump && !stop);
@@ -296,7 +300,11 @@ public final class Follower implements AutoCloseable {
                             end[0] = true;
                         } else if (m instanceof Rtnl.Error e && e.seq() == mySeq) {
                             end[0] = true; // e.g. nexthops unsupported: nothing of that kind
-                            if (e.errno() != 0) {
+                            if (e.errno() == NlSocket.ENOBUFS) {
+                                // the receive buffer was full when the dump began: not "none of that kind"
+                                counters.overruns.increment();
+                                lostInDump = true;
+                            } else if (e.errno() != 0) {
                                 log.accept("lcp: dump of message type " + type + " refused (errno " + e.errno() + ")");
                             }
                         } else {
