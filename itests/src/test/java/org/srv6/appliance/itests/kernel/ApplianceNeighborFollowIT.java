@@ -221,6 +221,25 @@ public class ApplianceNeighborFollowIT {
         assertTrue(neighbors(), neighbors().contains(typedLine));
     }
 
+    /**
+     * Through a real mirror ({@code srv6:lcp add p1 netns CP name eth1}, whose namespace is followed
+     * from then on): a permanent neighbor of eth1 is p1's; {@code srv6:lcp del p1} takes eth1 away
+     * and the neighbor with it, the typed one stays.
+     */
+    @Test
+    public void theMirrorGoingAwayTakesItsNeighbors() throws Exception {
+        try (Netns mc = Netns.create("nb", "mc")) {
+            app.ok("ip -6 neigh add fc00:1::7 lladdr " + TYPED_MAC + " dev p1");
+            app.ok("srv6:lcp add p1 netns " + mc.name() + " name eth1");
+            mc.sh("ip -6 neigh add fc00:1::3 lladdr 02:00:00:00:aa:33 dev eth1 nud permanent");
+            String line = "fc00:1::3 dev p1 lladdr 02:00:00:00:aa:33 PERMANENT proto kernel";
+            assertTrue(neighbors() + app.ok("lcp:stats"), within(10_000, () -> neighbors().contains(line)));
+            app.ok("srv6:lcp del p1");
+            assertTrue(neighbors(), within(10_000, () -> !neighbors().contains("fc00:1::3 ")));
+            assertTrue(neighbors(), neighbors().contains("fc00:1::7 dev p1 lladdr " + TYPED_MAC + " PERMANENT\n"));
+        }
+    }
+
     /** The burst's neighbors the appliance shows. */
     private long burstShown() {
         return neighbors().lines().filter(l -> l.startsWith("fc00:1::1:") && l.endsWith(" PERMANENT proto kernel")).count();
