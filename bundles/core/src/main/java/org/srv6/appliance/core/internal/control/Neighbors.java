@@ -17,7 +17,8 @@ import org.srv6.appliance.core.internal.engine.Neighbor;
 /**
  * Owns the operator's view of the neighbor table ({@code ip neigh}): static entries (kept as their
  * configuration lines), the static entries a control plane owns (the netlink follower's: shown with
- * their {@code proto}, never saved, never replacing or removing a typed one), deletion and flushing. Learning, aging and retries belong to the engine.
+ * their {@code proto}, never saved, never replacing or removing a typed one), deletion and flushing.
+ * Learning, aging and retries belong to the engine.
  */
 public final class Neighbors implements NeighborService {
     private final ControlState state;
