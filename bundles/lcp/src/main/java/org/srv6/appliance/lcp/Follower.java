@@ -11,14 +11,14 @@ import java.util.function.Supplier;
  * Follows one control namespace: a supervisor looks for {@code /run/netns/NAME} every second and,
  * for each namespace found there (a new one when it is made again), runs a session on a thread of
  * its own: an rtnetlink socket made inside the namespace, a dump of links, addresses, nexthop
- * objects and routes, then the multicast messages as they come. Lost messages (ENOBUFS) make it
+ * objects, routes and neighbors, then the multicast messages as they come. Lost messages (ENOBUFS) make it
  * dump again. A namespace that disappears leaves the appliance as it was (logged once). When the
  * appliance's ports or behaviors change, everything is compared again (a route refused for its
  * port or its behavior may now be taken).
  */
 public final class Follower implements AutoCloseable {
     private static final int[] GROUPS = {Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR,
-        Rtnl.RTNLGRP_IPV4_ROUTE, Rtnl.RTNLGRP_IPV6_ROUTE, Rtnl.RTNLGRP_NEXTHOP};
+        Rtnl.RTNLGRP_IPV4_ROUTE, Rtnl.RTNLGRP_IPV6_ROUTE, Rtnl.RTNLGRP_NEXTHOP, Rtnl.RTNLGRP_NEIGH};
     /** Default receive buffer: a burst of some 100k routes while the appliance applies them. */
     public static final int RCVBUF = 128 << 20;
 
@@ -66,6 +66,12 @@ public final class Follower implements AutoCloseable {
     public int learntRoutes() {
         synchronized (mirror) {
             return mirror.learntRouteCount();
+        }
+    }
+
+    public int learntNeighbors() {
+        synchronized (mirror) {
+            return mirror.learntNeighborCount();
         }
     }
 
@@ -233,7 +239,7 @@ public final class Follower implements AutoCloseable {
             }
         }
 
-        /** Dumps links, addresses, nexthops and routes, then compares everything. */
+        /** Dumps links, addresses, nexthops, routes and neighbors, then compares everything. */
         private void resync(NlSocket s, byte[] buf) throws IOException {
             do {
                 lostInDump = false;
@@ -243,14 +249,21 @@ public final class Follower implements AutoCloseable {
                 synchronized (mirror) {
                     mirror.beginDump();
                 }
+                boolean complete = false;
                 try {
                     dump(s, buf, Rtnl.RTM_GETLINK, 16);
                     dump(s, buf, Rtnl.RTM_GETADDR, 8);
                     dump(s, buf, Rtnl.RTM_GETNEXTHOP, 8);
                     dump(s, buf, Rtnl.RTM_GETROUTE, 12);
+                    // per family: AF_UNSPEC would add the bridges' forwarding entries (AF_BRIDGE)
+                    dump(s, buf, Rtnl.RTM_GETNEIGH, 12, Rtnl.AF_INET);
+                    dump(s, buf, Rtnl.RTM_GETNEIGH, 12, Rtnl.AF_INET6);
+                    complete = !lostInDump;
                 } finally {
-                    synchronized (mirror) {
-                        mirror.endDump();
+                    if (complete) { // a view that missed messages (or a failed dump) is never compared: it is dumped again
+                        synchronized (mirror) {
+                            mirror.endDump();
+                        }
                     }
                 }
             } while (lostInDump && !stop);
@@ -258,8 +271,12 @@ public final class Follower implements AutoCloseable {
         }
 
         private void dump(NlSocket s, byte[] buf, int type, int hdrLen) throws IOException {
+            dump(s, buf, type, hdrLen, 0);
+        }
+
+        private void dump(NlSocket s, byte[] buf, int type, int hdrLen, int family) throws IOException {
             int mySeq = ++seq;
-            s.send(Rtnl.dumpRequest(type, hdrLen, 0, mySeq));
+            s.send(Rtnl.dumpRequest(type, hdrLen, family, mySeq));
             boolean[] end = {false};
             int idle = 0;
             while (!end[0] && !stop) {
@@ -284,7 +301,11 @@ public final class Follower implements AutoCloseable {
                             end[0] = true;
                         } else if (m instanceof Rtnl.Error e && e.seq() == mySeq) {
                             end[0] = true; // e.g. nexthops unsupported: nothing of that kind
-                            if (e.errno() != 0) {
+                            if (e.errno() == NlSocket.ENOBUFS) {
+                                // the receive buffer was full when the dump began: not "none of that kind"
+                                counters.overruns.increment();
+                                lostInDump = true;
+                            } else if (e.errno() != 0) {
                                 log.accept("lcp: dump of message type " + type + " refused (errno " + e.errno() + ")");
                             }
                         } else {

@@ -18,6 +18,7 @@ import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.MirrorInfo;
 import org.srv6.appliance.api.dataplane.MirrorService;
+import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.StatsSection;
 import org.srv6.appliance.api.dataplane.RouteService;
@@ -44,6 +45,8 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
     private AddressService addresses;
     @Reference
     private RouteService routes;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile NeighborService neighbors;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile SrService sr;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -195,13 +198,31 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
     }
 
     @Override
+    public void addNeighbor(String address, String mac, String port, String proto) throws Exception {
+        neighbors().add(address, mac, port, proto);
+    }
+
+    @Override
+    public void deleteNeighbor(String address, String port, String proto) throws Exception {
+        neighbors().delete(address, port, proto);
+    }
+
+    private NeighborService neighbors() throws Exception {
+        NeighborService n = neighbors;
+        if (n == null) {
+            throw new Exception("no neighbor service");
+        }
+        return n;
+    }
+
+    @Override
     public String section() {
         return "lcp";
     }
 
     /** {@code lcp:stats} (and the {@code lcp:} section of {@code srv6:stats}): each followed namespace, then the message counters and refusals by reason. */
     @Override
-    @Descriptor("Show the Linux control plane follower: each control namespace, netlink messages applied, refused by reason, resyncs")
+    @Descriptor("Show the Linux control plane follower: each control namespace, netlink messages applied, refused by reason, resyncs, neighbors")
     public String stats() {
         StringBuilder sb = new StringBuilder();
         for (Follower f : followers) {
@@ -212,6 +233,12 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
         sb.append(String.format("messages %d applied %d refused %d ignored %d malformed %d resyncs %d overruns %d%n",
                 c.messages.sum(), c.applied.sum(), c.refusedTotal(), c.ignored.sum(), c.malformed.sum(),
                 c.resyncs.sum(), c.overruns.sum()));
+        int learnt = 0;
+        for (Follower f : followers) {
+            learnt += f.learntNeighbors();
+        }
+        sb.append(String.format("neighbors learnt %d applied %d removed %d ignored %d%n", learnt,
+                c.neighborsApplied.sum(), c.neighborsRemoved.sum(), c.neighborsIgnored.sum()));
         long last = c.lastApplied;
         if (last != 0) {
             sb.append("last applied ").append(java.time.Instant.ofEpochMilli(last)).append('\n');

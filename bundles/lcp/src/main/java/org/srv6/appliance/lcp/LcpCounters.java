@@ -18,6 +18,11 @@ public final class LcpCounters {
     public final LongAdder resyncs = new LongAdder();
     public final LongAdder overruns = new LongAdder();
     public final LongAdder malformed = new LongAdder();
+    /** Static neighbors of the control namespace given to the appliance, and taken back. */
+    public final LongAdder neighborsApplied = new LongAdder();
+    public final LongAdder neighborsRemoved = new LongAdder();
+    /** Neighbor entries left alone: learnt by the kernel (REACHABLE, STALE, …) or its own multicast ones. */
+    public final LongAdder neighborsIgnored = new LongAdder();
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> notes = new ConcurrentHashMap<>();
 

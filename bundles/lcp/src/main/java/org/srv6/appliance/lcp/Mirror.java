@@ -14,8 +14,8 @@ import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 
 /**
- * The control namespace as last read (links, addresses, nexthop objects, routes) and what of it
- * the appliance holds because of it (the learnt addresses and routes). Each message updates the
+ * The control namespace as last read (links, addresses, nexthop objects, routes, static neighbors)
+ * and what of it the appliance holds because of it (the learnt addresses, routes and neighbors). Each message updates the
  * view, then the appliance is brought to what the view says for what the message touched: a route
  * is replaced or deleted, an address added or deleted. After a dump (the first one, or a resync
  * after lost messages) everything is compared: what the appliance learnt and the kernel no longer
@@ -38,6 +38,20 @@ public final class Mirror {
         default boolean installed(String keyword) {
             return true;
         }
+
+        /** Adds a static neighbor owned by control plane {@code proto} (never one typed in the shell). */
+        default void addNeighbor(String address, String mac, String port, String proto) throws Exception {
+            throw new UnsupportedOperationException("neighbors are not followed");
+        }
+
+        /** Deletes a static neighbor {@code proto} added (an entry typed in the shell stays). */
+        default void deleteNeighbor(String address, String port, String proto) throws Exception {
+            throw new UnsupportedOperationException("neighbors are not followed");
+        }
+    }
+
+    /** A static neighbor the appliance was given: on its port, with its MAC and the owner it was given with. */
+    record LearntNeigh(String port, String address, String mac, String proto) {
     }
 
     private final Target target;
@@ -53,6 +67,12 @@ public final class Mirror {
     private final Map<String, RouteSpec> learntRoutes = new HashMap<>();
     /** Routes the appliance refused (a behavior bundle still starting, a port not there yet): tried again. */
     private final Set<String> refusedByAppliance = new HashSet<>();
+    /** The kernel's static neighbors (permanent or noarp, unicast, with a MAC), by "IFINDEX ADDRESS". */
+    private final Map<String, Rtnl.Neigh> neighs = new LinkedHashMap<>();
+    /** What the appliance was given for each of them, by the same key. */
+    private final Map<String, LearntNeigh> learntNeighs = new HashMap<>();
+    /** Neighbors the appliance refused (one typed in the shell has the address, no such port): tried again. */
+    private final Set<String> refusedNeighs = new HashSet<>();
     /** True while a dump fills the view: nothing is applied until it ends. */
     private boolean dumping;
 
@@ -75,6 +95,7 @@ public final class Mirror {
         addrs.clear();
         nexthops.clear();
         routes.clear();
+        neighs.clear();
     }
 
     /** The dump ended: the appliance is brought to the view, what it learnt and is gone is removed. */
@@ -89,6 +110,41 @@ public final class Mirror {
 
     public int learntAddressCount() {
         return learntAddrs.size();
+    }
+
+    public int learntNeighborCount() {
+        return learntNeighs.size();
+    }
+
+    /**
+     * True for a neighbor entry an operator or a daemon configured in the control namespace, which
+     * the appliance takes as a static neighbor: PERMANENT or NOARP, of type unicast (the kernel's own
+     * NOARP entries for multicast and broadcast addresses are of another type), not a proxy entry,
+     * with a 6-byte MAC, to a unicast address. Learnt ones (REACHABLE, STALE, …) are not: the
+     * appliance resolves its own neighbors with NDP and ARP.
+     */
+    static boolean configured(Rtnl.Neigh n) {
+        if ((n.state() & (Rtnl.NUD_PERMANENT | Rtnl.NUD_NOARP)) == 0 || n.type() != Rtnl.RTN_UNICAST
+                || (n.flags() & Rtnl.NTF_PROXY) != 0 || n.lladdr() == null || n.lladdr().length != 6) {
+            return false;
+        }
+        byte[] d = n.dst();
+        if (d.length == 16) {
+            return (d[0] & 0xff) != 0xff;
+        }
+        int first = d[0] & 0xff;
+        return first < 224 && !(first == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0);
+    }
+
+    private static String mac(byte[] m) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 0; i < m.length; i++) {
+            if (i > 0) {
+                sb.append(':');
+            }
+            sb.append(Character.forDigit((m[i] >> 4) & 0xf, 16)).append(Character.forDigit(m[i] & 0xf, 16));
+        }
+        return sb.toString();
     }
 
     /** Applies one message. */
@@ -107,6 +163,7 @@ public final class Mirror {
                 // the kernel does not always say what went with the link (IPv4 routes): forget it here
                 addrs.values().removeIf(a -> a.index() == l.index());
                 routes.values().removeIf(r -> r.nhId() == 0 && r.hops().stream().anyMatch(h -> h.oif() == l.index()));
+                neighs.values().removeIf(n -> n.index() == l.index());
             }
             if (!dumping && (!l.add() || (old == null ? l.name() != null : !old.equals(l.name())))) {
                 reconcileAll();
@@ -133,6 +190,19 @@ public final class Mirror {
             }
             if (!dumping) {
                 reconcileRoute(key);
+            }
+        } else if (m instanceof Rtnl.Neigh n) {
+            counters.messages.increment();
+            String key = n.index() + " " + RouteText.addr(n.dst());
+            boolean configured = configured(n);
+            if (n.add() && configured) {
+                neighs.put(key, n);
+            } else if (neighs.remove(key) == null && n.add()) {
+                // learnt by the kernel (REACHABLE, STALE…) or its own (multicast): the appliance resolves its own
+                counters.neighborsIgnored.increment();
+            } // else deleted, or no longer static (ip neigh change … nud reachable, FAILED on its way out)
+            if (!dumping) {
+                reconcileNeighbor(key);
             }
         } else if (m instanceof Rtnl.Nexthop nh) {
             counters.messages.increment();
@@ -176,6 +246,11 @@ public final class Mirror {
     public void reconcileAll() {
         target.ports().invalidate();
         reconcileAddresses();
+        Set<String> nkeys = new HashSet<>(learntNeighs.keySet());
+        nkeys.addAll(neighs.keySet());
+        for (String k : nkeys) {
+            reconcileNeighbor(k);
+        }
         Set<String> keys = new HashSet<>(learntRoutes.keySet());
         keys.addAll(routes.keySet());
         for (String k : keys) {
@@ -225,8 +300,19 @@ public final class Mirror {
 
     /** Tries again the routes the appliance refused and the kernel still has; @return how many were tried */
     public int retryRefused() {
+        int n = 0;
+        if (!refusedNeighs.isEmpty()) {
+            List<String> keys = new ArrayList<>(refusedNeighs);
+            refusedNeighs.clear();
+            for (String k : keys) {
+                if (neighs.containsKey(k)) {
+                    reconcileNeighbor(k);
+                }
+            }
+            n = keys.size();
+        }
         if (refusedByAppliance.isEmpty()) {
-            return 0;
+            return n;
         }
         List<String> keys = new ArrayList<>(refusedByAppliance);
         refusedByAppliance.clear();
@@ -235,7 +321,46 @@ public final class Mirror {
                 reconcileRoute(k);
             }
         }
-        return keys.size();
+        return n + keys.size();
+    }
+
+    /** Brings the appliance's neighbor for kernel entry {@code key} ("IFINDEX ADDRESS") to the view. */
+    private void reconcileNeighbor(String key) {
+        Rtnl.Neigh n = neighs.get(key);
+        LearntNeigh want = null;
+        if (n != null) {
+            String port = target.ports().port(links.get(n.index()));
+            if (port != null) { // else an interface that mirrors no port: nothing of the appliance's
+                want = new LearntNeigh(port, RouteText.addr(n.dst()), mac(n.lladdr()),
+                        n.protocol() == 0 ? "kernel" : RouteText.proto(n.protocol()));
+            }
+        }
+        LearntNeigh have = learntNeighs.get(key);
+        if (want != null && want.equals(have)) {
+            return;
+        }
+        if (have != null && (want == null || !want.port().equals(have.port()))) {
+            try {
+                target.deleteNeighbor(have.address(), have.port(), have.proto());
+                counters.neighborsRemoved.increment();
+                counters.applied();
+            } catch (Exception e) {
+                refuse(reason(e)); // gone with its port, most likely: forgotten either way
+            }
+            learntNeighs.remove(key);
+        }
+        refusedNeighs.remove(key);
+        if (want != null) {
+            try {
+                target.addNeighbor(want.address(), want.mac(), want.port(), want.proto());
+                learntNeighs.put(key, want);
+                counters.neighborsApplied.increment();
+                counters.applied();
+            } catch (Exception e) {
+                refusedNeighs.add(key);
+                refuse(reason(e));
+            }
+        }
     }
 
     private void reconcileRoute(String key) {

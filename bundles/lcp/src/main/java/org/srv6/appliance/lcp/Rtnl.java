@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * The rtnetlink messages the follower reads, parsed from the bytes the kernel sends (native byte
  * order) with plain {@link ByteBuffer}s: links, addresses, routes (with multipath, nexthop ids and
- * the seg6 / seg6local lightweight tunnels) and nexthop objects. Anything malformed (a length that
+ * the seg6 / seg6local lightweight tunnels), nexthop objects and neighbors. Anything malformed (a length that
  * does not fit, an attribute too short) makes that message a {@link Malformed}; unknown message
  * types and attributes are skipped. Nothing here throws on input.
  */
@@ -26,6 +26,9 @@ public final class Rtnl {
     public static final int RTM_NEWROUTE = 24;
     public static final int RTM_DELROUTE = 25;
     public static final int RTM_GETROUTE = 26;
+    public static final int RTM_NEWNEIGH = 28;
+    public static final int RTM_DELNEIGH = 29;
+    public static final int RTM_GETNEIGH = 30;
     public static final int RTM_NEWNEXTHOP = 104;
     public static final int RTM_DELNEXTHOP = 105;
     public static final int RTM_GETNEXTHOP = 106;
@@ -39,6 +42,7 @@ public final class Rtnl {
 
     // multicast groups
     public static final int RTNLGRP_LINK = 1;
+    public static final int RTNLGRP_NEIGH = 3;
     public static final int RTNLGRP_IPV4_IFADDR = 5;
     public static final int RTNLGRP_IPV4_ROUTE = 7;
     public static final int RTNLGRP_IPV6_IFADDR = 9;
@@ -51,6 +55,14 @@ public final class Rtnl {
     public static final int RT_TABLE_LOCAL = 255;
     public static final int RTM_F_CLONED = 0x200;
 
+    // neighbor states (ndm_state) and flags (ndm_flags)
+    public static final int NUD_INCOMPLETE = 0x01;
+    public static final int NUD_REACHABLE = 0x02;
+    public static final int NUD_STALE = 0x04;
+    public static final int NUD_NOARP = 0x40;
+    public static final int NUD_PERMANENT = 0x80;
+    public static final int NTF_PROXY = 0x08;
+
     // lightweight tunnels
     public static final int LWTUNNEL_ENCAP_SEG6 = 5;
     public static final int LWTUNNEL_ENCAP_SEG6_LOCAL = 7;
@@ -59,7 +71,7 @@ public final class Rtnl {
     }
 
     /** One parsed netlink message. */
-    public sealed interface Msg permits Link, Addr, Route, Nexthop, Done, Error, Malformed, Other {
+    public sealed interface Msg permits Link, Addr, Route, Nexthop, Neigh, Done, Error, Malformed, Other {
     }
 
     /** RTM_NEWLINK / RTM_DELLINK. */
@@ -95,6 +107,15 @@ public final class Rtnl {
     /** RTM_NEWNEXTHOP / RTM_DELNEXTHOP: a single next hop or a group of ids. */
     public record Nexthop(boolean add, int id, int family, byte[] gateway, int oif, int[] group,
             boolean blackhole, Encap encap) implements Msg {
+    }
+
+    /**
+     * RTM_NEWNEIGH / RTM_DELNEIGH of an IPv4 or IPv6 neighbor: ndmsg's interface, state (NUD_*),
+     * flags (NTF_*) and type (RTN_*), NDA_DST, NDA_LLADDR (null when absent: unresolved, or a device
+     * without link-layer addresses) and NDA_PROTOCOL (0 when absent).
+     */
+    public record Neigh(boolean add, int family, int index, int state, int flags, int type, byte[] dst,
+            byte[] lladdr, int protocol) implements Msg {
     }
 
     /** NLMSG_DONE of a dump. */
@@ -172,6 +193,9 @@ public final class Rtnl {
             case RTM_NEWNEXTHOP:
             case RTM_DELNEXTHOP:
                 return nexthop(b, type == RTM_NEWNEXTHOP, p, end);
+            case RTM_NEWNEIGH:
+            case RTM_DELNEIGH:
+                return neigh(b, type == RTM_NEWNEIGH, p, end);
             default:
                 return new Other(type);
         }
@@ -528,6 +552,55 @@ public final class Rtnl {
         }
         Encap e = encapType != 0 && encapAt >= 0 ? encap(b, encapType, encapAt, encapEnd) : null;
         return new Nexthop(add, id, family == AF_INET ? 4 : family == AF_INET6 ? 6 : 0, gw, oif, group, blackhole, e);
+    }
+
+    /**
+     * struct ndmsg {u8 family, pad1; u16 pad2; s32 ifindex; u16 state; u8 flags, type} then NDA_DST (1),
+     * NDA_LLADDR (2), NDA_PROTOCOL (12). Other families (AF_BRIDGE's forwarding entries) are not the
+     * follower's: {@link Other}.
+     */
+    private static Msg neigh(ByteBuffer b, boolean add, int p, int end) {
+        int t = add ? RTM_NEWNEIGH : RTM_DELNEIGH;
+        if (end - p < 12) {
+            return new Malformed(t, "ndmsg too short");
+        }
+        int family = b.get(p) & 0xff;
+        if (family != AF_INET && family != AF_INET6) {
+            return new Other(t);
+        }
+        int alen4 = family == AF_INET ? 4 : 16;
+        int index = b.getInt(p + 4);
+        int state = b.getShort(p + 8) & 0xffff;
+        int flags = b.get(p + 10) & 0xff;
+        int type = b.get(p + 11) & 0xff;
+        byte[] dst = null;
+        byte[] lladdr = null;
+        int protocol = 0;
+        for (int a = p + 12; a + 4 <= end;) {
+            int alen = b.getShort(a) & 0xffff;
+            int at = b.getShort(a + 2) & 0x3fff;
+            if (alen < 4 || a + alen > end) {
+                return new Malformed(t, "attribute length " + alen);
+            }
+            int v = a + 4;
+            int vl = alen - 4;
+            switch (at) {
+                case 1 -> { // NDA_DST
+                    if (vl != alen4) {
+                        return new Malformed(t, "NDA_DST of " + vl + " bytes");
+                    }
+                    dst = bytes(b, v, v + vl);
+                }
+                case 2 -> lladdr = bytes(b, v, v + vl); // NDA_LLADDR: 6 bytes on Ethernet, other sizes elsewhere
+                case 12 -> protocol = vl >= 1 ? b.get(v) & 0xff : 0; // NDA_PROTOCOL
+                default -> { }
+            }
+            a += align(alen);
+        }
+        if (dst == null) {
+            return new Malformed(t, "neighbor without NDA_DST");
+        }
+        return new Neigh(add, family == AF_INET ? 4 : 6, index, state, flags, type, dst, lladdr, protocol);
     }
 
     private static int u32(ByteBuffer b, int v, int vl, int dflt) {

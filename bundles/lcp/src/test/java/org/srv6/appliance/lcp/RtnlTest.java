@@ -41,7 +41,7 @@ public class RtnlTest {
         final List<String> calls = new ArrayList<>();
 
         Fake(String... ports) {
-            this.ports = Set.of(ports);
+            this.ports = new java.util.HashSet<>(Set.of(ports));
         }
 
         @Override
@@ -74,6 +74,28 @@ public class RtnlTest {
         public void deleteRoute(RouteSpec spec) {
             routes.remove(spec.prefix() + " " + spec.table());
             calls.add("route del " + spec.prefix());
+        }
+
+        /** "PORT ADDRESS" → "MAC proto PROTO" of the static neighbors the appliance was given. */
+        final Map<String, String> neighs = new TreeMap<>();
+        /** "PORT ADDRESS" of neighbors typed in the appliance's shell: refused, never deleted. */
+        final Set<String> typedNeighs = new java.util.HashSet<>();
+
+        @Override
+        public void addNeighbor(String address, String mac, String port, String proto) throws Exception {
+            if (typedNeighs.contains(port + " " + address)) {
+                throw new Exception("neighbor typed in the shell; " + address + " on " + port + " stays as typed");
+            }
+            neighs.put(port + " " + address, mac + " proto " + proto);
+            calls.add("neigh add " + address + " lladdr " + mac + " dev " + port + " proto " + proto);
+        }
+
+        @Override
+        public void deleteNeighbor(String address, String port, String proto) throws Exception {
+            if (neighs.remove(port + " " + address) == null) {
+                throw new Exception("neighbor not added by " + proto + "; " + address + " on " + port + " stays");
+            }
+            calls.add("neigh del " + address + " dev " + port + " proto " + proto);
         }
 
         /** The routes as the appliance's running configuration would write them, with their proto. */

@@ -80,7 +80,11 @@ final class IpNeigh {
                     if (n.lladdr() != null) {
                         sb.append(" lladdr ").append(n.lladdr());
                     }
-                    sb.append(' ').append(n.state()).append('\n');
+                    sb.append(' ').append(n.state());
+                    if (n.proto() != null) {
+                        sb.append(" proto ").append(n.proto()); // iproute2 prints NDA_PROTOCOL so
+                    }
+                    sb.append('\n');
                 }
             }
         }

@@ -81,6 +81,34 @@ public class IpTest {
         return null;
     }
 
+    /** A neighbor a control plane owns is shown with its proto after the state, as iproute2 prints NDA_PROTOCOL. */
+    @Test
+    public void neighborOfAControlPlaneIsShownWithItsProto() {
+        NeighborService table = new NeighborService() {
+            @Override public void add(String address, String mac, String port) { }
+            @Override public void delete(String address, String port) { }
+            @Override public void flush(String port) { }
+            @Override public List<org.srv6.appliance.api.dataplane.NeighborInfo> list(int family) {
+                return family == 4 ? List.of() : List.of(
+                        new org.srv6.appliance.api.dataplane.NeighborInfo("fc00:1::2", "r0", "02:00:00:00:00:02",
+                                "PERMANENT", "kernel"),
+                        new org.srv6.appliance.api.dataplane.NeighborInfo("fc00:1::3", "r0", "02:00:00:00:00:03",
+                                "PERMANENT"),
+                        new org.srv6.appliance.api.dataplane.NeighborInfo("fc00:1::4", "r0", null, "INCOMPLETE"));
+            }
+        };
+        Ip shown = new Ip(new Ip.Services() {
+            @Override public PortService portService() { return recorder(PortService.class); }
+            @Override public AddressService addresses() { return recorder(AddressService.class); }
+            @Override public RouteService routes() { return recorder(RouteService.class); }
+            @Override public NeighborService neighbors() { return table; }
+            @Override public SrService sr() { return recorder(SrService.class); }
+        });
+        assertEquals("fc00:1::2 dev r0 lladdr 02:00:00:00:00:02 PERMANENT proto kernel\n"
+                + "fc00:1::3 dev r0 lladdr 02:00:00:00:00:03 PERMANENT\n"
+                + "fc00:1::4 dev r0 INCOMPLETE\n", shown.execute(Ip.words("ip -6 neigh show")));
+    }
+
     @Test
     public void seg6localRouteKeepsBehaviorTableAndDevAfterParams() {
         run("ip -6 route add fc00::1/128 encap seg6local action End.DT6 table 100 dev r0");

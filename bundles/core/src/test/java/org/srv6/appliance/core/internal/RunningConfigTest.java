@@ -201,6 +201,43 @@ public class RunningConfigTest {
         }
     }
 
+    /**
+     * A neighbor a control plane owns (the netlink follower's, proto kernel) is in the table and shown
+     * with its proto, never in the running configuration or the file; it never replaces nor removes a
+     * typed one, and the operator typing it makes it theirs (saved, no proto).
+     */
+    @Test
+    public void aControlPlanesNeighborIsNeverSavedAndNeverTouchesATypedOne() throws Exception {
+        Dataplane d = open(file);
+        d.ports().addTap(A, 1);
+        d.neighbors().add("2001:db8:5::2", "02:00:00:00:bb:02", A);
+        List<String> typedOnly = d.config().running();
+        byte[] fileBefore = Files.readAllBytes(file);
+        d.neighbors().add("2001:db8:5::3", "02:00:00:00:bb:03", A, "kernel");
+        d.neighbors().add("10.5.0.3", "02:00:00:00:bb:04", A, "kernel");
+        assertEquals(typedOnly, d.config().running());
+        assertTrue("file unchanged", Arrays.equals(fileBefore, Files.readAllBytes(file)));
+        assertEquals(List.of(
+                new org.srv6.appliance.api.dataplane.NeighborInfo("10.5.0.3", A, "02:00:00:00:bb:04", "PERMANENT", "kernel"),
+                new org.srv6.appliance.api.dataplane.NeighborInfo("2001:db8:5::2", A, "02:00:00:00:bb:02", "PERMANENT", null),
+                new org.srv6.appliance.api.dataplane.NeighborInfo("2001:db8:5::3", A, "02:00:00:00:bb:03", "PERMANENT", "kernel")),
+                d.neighbors().list(0).stream().sorted(java.util.Comparator.comparing(
+                        org.srv6.appliance.api.dataplane.NeighborInfo::address)).toList());
+        expectRejected(() -> d.neighbors().add("2001:db8:5::2", "02:00:00:00:bb:99", A, "kernel"), "typed in the shell");
+        expectRejected(() -> d.neighbors().delete("2001:db8:5::2", A, "kernel"), "not added by kernel");
+        assertTrue("the typed entry keeps its MAC", d.neighbors().list(6).stream().anyMatch(
+                n -> n.address().equals("2001:db8:5::2") && "02:00:00:00:bb:02".equals(n.lladdr())));
+        d.neighbors().delete("10.5.0.3", A, "kernel");
+        assertTrue("gone", d.neighbors().list(4).isEmpty());
+        assertEquals(typedOnly, d.config().running());
+        d.neighbors().add("2001:db8:5::3", "02:00:00:00:bb:05", A); // typed over the control plane's: the operator's
+        assertEquals(List.of("ip -6 neigh add 2001:db8:5::3 lladdr 02:00:00:00:bb:05 dev " + A),
+                d.config().running().stream().filter(l -> l.contains("5::3")).toList());
+        expectRejected(() -> d.neighbors().delete("2001:db8:5::3", A, "kernel"), "not added by kernel");
+        assertTrue("typed: no proto", d.neighbors().list(6).stream().allMatch(n -> n.proto() == null));
+        assertEquals("the file as the running configuration", d.config().running(), ConfigStore.read(file));
+    }
+
     interface Change {
         void run() throws DataplaneException;
     }

@@ -16,12 +16,16 @@ import org.srv6.appliance.core.internal.engine.Neighbor;
 
 /**
  * Owns the operator's view of the neighbor table ({@code ip neigh}): static entries (kept as their
- * configuration lines), deletion and flushing. Learning, aging and retries belong to the engine.
+ * configuration lines), the static entries a control plane owns (the netlink follower's: shown with
+ * their {@code proto}, never saved, never replacing or removing a typed one), deletion and flushing.
+ * Learning, aging and retries belong to the engine.
  */
 public final class Neighbors implements NeighborService {
     private final ControlState state;
     /** "ADDRESS dev PORT" → its {@code ip neigh add} line. */
     private final Map<String, String> staticNeighbors = new LinkedHashMap<>();
+    /** "ADDRESS dev PORT" → the control plane ({@code proto}) that owns it: never in the running configuration. */
+    private final Map<String, String> owned = new java.util.HashMap<>();
 
     public Neighbors(ControlState state) {
         this.state = state;
@@ -29,6 +33,11 @@ public final class Neighbors implements NeighborService {
 
     @Override
     public void add(String address, String mac, String port) throws DataplaneException {
+        add(address, mac, port, null);
+    }
+
+    @Override
+    public void add(String address, String mac, String port, String proto) throws DataplaneException {
         synchronized (state.lock) {
             PortCfg p = state.port(port);
             Prefixes.Addr a = Prefixes.parseCidr(address, 128, 32);
@@ -40,12 +49,22 @@ public final class Neighbors implements NeighborService {
             }
             long hi = a.family() == 6 ? a.hi() : Neighbor.V4;
             long lo = a.family() == 6 ? a.lo() : a.v4() & 0xffff_ffffL;
+            String addrText = a.host();
+            String key = addrText + " dev " + port;
+            if (proto != null && staticNeighbors.containsKey(key)) {
+                throw new DataplaneException("neighbor typed in the shell; " + addrText + " on " + port
+                        + " stays as typed");
+            }
             if (!state.engine.setStatic(p.index(), hi, lo, m)) {
                 throw new DataplaneException("neighbor table full (gc_thresh3 entries, none evictable); "
                         + "raise srv6.neigh.gc_thresh3 or flush entries");
             }
-            String addrText = a.host();
-            staticNeighbors.put(addrText + " dev " + port, "ip -" + a.family() + " neigh add " + addrText + " lladdr "
+            if (proto != null) {
+                owned.put(key, proto); // the running configuration is unchanged: nothing to save
+                return;
+            }
+            owned.remove(key); // typed over a control plane's entry: the operator's from now on
+            staticNeighbors.put(key, "ip -" + a.family() + " neigh add " + addrText + " lladdr "
                     + Prefixes.mac(m) + " dev " + port);
             state.changed();
         }
@@ -53,18 +72,35 @@ public final class Neighbors implements NeighborService {
 
     @Override
     public void delete(String address, String port) throws DataplaneException {
+        delete(address, port, null);
+    }
+
+    /** With {@code proto} non-null only the entry that control plane added goes (the configuration is unchanged). */
+    @Override
+    public void delete(String address, String port, String proto) throws DataplaneException {
         synchronized (state.lock) {
             PortCfg p = state.port(port);
             Prefixes.Addr a = Prefixes.parseCidr(address, 128, 32);
+            String key = a.host() + " dev " + port;
+            if (proto != null && !proto.equals(owned.get(key))) {
+                throw new DataplaneException("neighbor not added by " + proto + "; " + a.host() + " on " + port
+                        + " stays");
+            }
             long hi = a.family() == 6 ? a.hi() : Neighbor.V4;
             long lo = a.family() == 6 ? a.lo() : a.v4() & 0xffff_ffffL;
             int idx = p.index();
             List<Neighbor> gone = state.neighbors.removeIf(n -> n.port == idx && n.hi == hi && n.lo == lo);
             if (gone.isEmpty()) {
+                if (proto != null) {
+                    owned.remove(key);
+                }
                 throw new DataplaneException("no neighbor " + address + " on " + port);
             }
             state.engine.discard(gone);
-            staticNeighbors.remove(a.host() + " dev " + port);
+            if (owned.remove(key) != null && proto != null) {
+                return; // the running configuration never had it
+            }
+            staticNeighbors.remove(key);
             state.changed();
         }
     }
@@ -97,8 +133,9 @@ public final class Neighbors implements NeighborService {
                     addr = InetAddrs.format6(b);
                 }
                 long m = n.mac;
-                out.add(new NeighborInfo(addr, p == null ? "?" : p.name(), m < 0 ? null : Prefixes.mac(m),
-                        n.stateName()));
+                String name = p == null ? "?" : p.name();
+                out.add(new NeighborInfo(addr, name, m < 0 ? null : Prefixes.mac(m), n.stateName(),
+                        n.state == Neighbor.PERMANENT ? owned.get(addr + " dev " + name) : null));
             }
             out.sort(Comparator.comparing(NeighborInfo::port).thenComparing(NeighborInfo::address));
             return out;
@@ -108,6 +145,7 @@ public final class Neighbors implements NeighborService {
     /** The port goes away: its static entries leave the configuration (the engine forgets the entries). */
     void forgetStatic(String port) {
         staticNeighbors.keySet().removeIf(k -> k.endsWith(" dev " + port));
+        owned.keySet().removeIf(k -> k.endsWith(" dev " + port));
     }
 
     /** The running configuration's {@code ip neigh add} lines on TAP ports. */
