@@ -14,7 +14,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.LoggerFactory;
 import org.srv6.appliance.api.dataplane.AddressService;
-import org.srv6.appliance.api.dataplane.BehaviorInfo;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.MirrorInfo;
 import org.srv6.appliance.api.dataplane.MirrorService;
@@ -148,28 +147,18 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
             out.add(p.name());
         }
         SrService s = sr;
-        java.util.Set<String> kw = new java.util.HashSet<>();
         if (s != null) {
-            for (BehaviorInfo b : s.behaviors()) {
-                out.add("behavior " + b.keyword());
-                kw.add(b.keyword());
+            for (String k : s.keywords()) {
+                out.add("behavior " + k);
             }
         }
-        keywords = kw;
         return out;
     }
 
-    /** The behavior keywords installed, as last looked at (every second). */
-    private volatile java.util.Set<String> keywords;
-
     @Override
     public boolean installed(String keyword) {
-        java.util.Set<String> kw = keywords;
-        if (kw == null) {
-            takes();
-            kw = keywords;
-        }
-        return kw.contains(keyword);
+        SrService s = sr;
+        return s != null && s.keywords().contains(keyword);
     }
 
     @Override

@@ -129,7 +129,7 @@ public class ApplianceLcpIT {
         String status = app.ok("srv6:config status");
         assertTrue(status, status.contains(" 0 rejected"));
         String show = app.ok("srv6:lcp show");
-        assertTrue(show, show.matches("(?s).*\\nr1 +" + cp.name() + " +eth1 +\\d+ +\\d+\\s*"));
+        assertTrue(show, show.matches("(?s).*\\nr1 +" + cp.name() + " +eth1 +\\d+ +\\d+ +0\\s*"));
         // the netdev's counters went on while the appliance was stopped; from here they move together
         long[] before = quiet();
         Netns.Result again = cp.exec("ping", "-6", "-c", "2", "-W", "2", HOST);
@@ -179,7 +179,7 @@ public class ApplianceLcpIT {
     private long[] shown() {
         for (String l : app.ok("srv6:lcp show").lines().toList()) {
             String[] w = l.trim().split("\\s+");
-            if (w.length == 5 && w[0].equals("r1")) {
+            if (w.length == 6 && w[0].equals("r1")) {
                 return new long[] {Long.parseLong(w[3]), Long.parseLong(w[4])};
             }
         }

@@ -11,6 +11,18 @@ public interface SrService {
 
     List<BehaviorInfo> behaviors();
 
+    /**
+     * @return the seg6local actions and seg6 modes a behavior bundle provides now: what
+     *         {@link #behaviors()} lists, without looking at the SIDs (cheap enough to ask per route)
+     */
+    default java.util.Set<String> keywords() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (BehaviorInfo b : behaviors()) {
+            out.add(b.keyword());
+        }
+        return out;
+    }
+
     List<SidInfo> sids();
 
     /** {@code ip sr tunsrc set A}; "::" clears. */

@@ -159,6 +159,17 @@ public final class BehaviorRegistry {
     }
 
     /** {@code ip sr behavior show}: the active provider of each keyword and the routes it serves. */
+    /** The keywords with a provider now. */
+    java.util.Set<String> keywords() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        providers.forEach((k, l) -> {
+            if (!l.isEmpty()) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
     List<BehaviorInfo> info() {
         List<BehaviorInfo> out = new ArrayList<>();
         for (Map.Entry<String, List<Provider>> e : providers.entrySet()) {

@@ -48,6 +48,13 @@ public final class SrSettings implements SrService {
     }
 
     @Override
+    public java.util.Set<String> keywords() {
+        synchronized (state.lock) {
+            return registry.keywords();
+        }
+    }
+
+    @Override
     public List<SidInfo> sids() {
         synchronized (state.lock) {
             List<SidInfo> out = new ArrayList<>();
