@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,20 +16,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.inject.Inject;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
@@ -54,7 +46,7 @@ import org.srv6.appliance.testkit.Packets;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class EncapRedHotSwapIT extends OsgiTestSupport {
+public class EncapRedHotSwapIT extends SidHotSwap {
     private static final int CYCLES = 3;
     /** Packets the sender must get through while the bundle is out, and while it is back, each cycle. */
     private static final int PER_PHASE = 30;
@@ -74,26 +66,6 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
     private static final List<String> SEGS4 = List.of("fc00:2::61:1", "fc00:2::61:2", "fc00:2::61:3");
     private static final int KEY = 60;
     private static final String SECRET = "hot-swap-secret";
-
-    @Inject
-    BundleContext context;
-
-    private final LeakWatch leaks = new LeakWatch();
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {runtime(home("encapred-hotswap"), "srv6-core"), packetBuilder()};
-    }
-
-    @Before
-    public void setUp() {
-        leaks.start();
-    }
-
-    @After
-    public void release() {
-        leaks.stop();
-    }
 
     /** A frame the sender injects and the frame that must leave hs1 for it. */
     private record Flow(String what, byte[] frame, byte[] expected) {
@@ -127,24 +99,16 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
     @Test
     public void encapRedSwapsUnderTraffic() throws Exception {
         assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
-        Bundle builder = bundleNamed(context, PACKET_BUILDER);
-        assertNotNull("the packet builder bundle is not installed", builder);
-        Path home = Path.of(context.getProperty("srv6.home"));
-        for (String a : List.of("srv6-behavior-end", "srv6-behavior-t-encaps", ARTIFACT)) {
-            context.installBundle(location(home, coordinate(a))).start();
-        }
-        for (String k : List.of("End", "encap", "encap.red")) {
-            assertNotNull("no " + k + " behavior registered",
-                    service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=" + k + ")", 10_000));
-        }
-        PortService ports = service(context, PortService.class, null, 10_000);
-        AddressService addresses = service(context, AddressService.class, null, 10_000);
-        RouteService routes = service(context, RouteService.class, null, 10_000);
-        NeighborService neighbors = service(context, NeighborService.class, null, 10_000);
-        SrService sr = service(context, SrService.class, null, 10_000);
-        Counters counters = service(context, Counters.class, null, 10_000);
-        assertNotNull("the core's services are not registered", counters);
-        builder.start();
+        installBehaviors(context, List.of("srv6-behavior-end", "srv6-behavior-t-encaps", ARTIFACT),
+                List.of("End", "encap", "encap.red"));
+        Core core = core(context);
+        PortService ports = core.ports();
+        AddressService addresses = core.addresses();
+        RouteService routes = core.routes();
+        NeighborService neighbors = core.neighbors();
+        SrService sr = core.sr();
+        Counters counters = core.counters();
+        startPacketBuilder(context);
 
         MemoryPort in = ports.addMemory("hs0");
         MemoryPort out = ports.addMemory("hs1");
@@ -156,7 +120,7 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
         neighbors.add(PEER6, PEER6_MAC, "hs1");
         sr.setHmacKey(KEY, "sha256", SECRET);
         routes.add(new RouteSpec(6, "fc00:2::/48", PEER6, "hs1", 254, 1024, null, null, null));
-        routes.add(new RouteSpec(6, END_SID + "/128", null, "hs0", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of()));
+        routes.add(sidRoute(END_SID, "hs0", "End", List.of()));
         routes.add(new RouteSpec(6, ENCAP6, null, "hs1", 254, 1024, RouteSpec.SEG6, "encap",
                 List.of("segs", "fc00:2::50:1")));
         routes.add(new RouteSpec(6, RED6, null, "hs1", 254, 1024, RouteSpec.SEG6, "encap.red",
@@ -285,13 +249,9 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
         assertTrue("encap.red route counters survive the swaps: " + redPacketsBefore + " -> " + redPackets,
                 redPackets >= redPacketsBefore + ok[0] + ok[1]);
 
-        waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
+        assertNoLeaks(counters, () -> {
             in.inject(red4.frame());
             assertEquals("encap.red after the swaps", Packets.hex(red4.expected()), Packets.hex(out.poll(2_000)));
-        }
-        assertEquals("Netty reported leaks", List.of(), leaks.reports());
+        });
     }
 }

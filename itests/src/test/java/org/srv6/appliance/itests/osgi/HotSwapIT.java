@@ -7,24 +7,16 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-import javax.inject.Inject;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.srv6.appliance.api.behavior.Behavior;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
@@ -41,7 +33,7 @@ import org.srv6.appliance.api.dataplane.SrService;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HotSwapIT extends OsgiTestSupport {
+public class HotSwapIT extends SidHotSwap {
     private static final String END_SID = "fc00:1::1";
     private static final String END_X_SID = "fc00:1::2";
     private static final String NEXT = "fc00:2::1";
@@ -50,45 +42,20 @@ public class HotSwapIT extends OsgiTestSupport {
     private static final byte[] HOST_MAC = {0x02, 0, 0, 0, 0x00, 0x02};
     private static final int CYCLES = 20;
 
-    @Inject
-    BundleContext context;
-
-    private final LeakWatch leaks = new LeakWatch();
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {runtime(home("hotswap"), "srv6-core")};
-    }
-
-    @Before
-    public void catchLeakReports() {
-        leaks.start();
-    }
-
-    @After
-    public void release() {
-        leaks.stop();
-    }
-
     @Test
     public void endXComesAndGoesWhileEndKeepsForwarding() throws Exception {
         assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
 
-        Path home = Path.of(context.getProperty("srv6.home"));
-        Bundle end = context.installBundle(location(home, coordinate("srv6-behavior-end")));
-        end.start();
-        Bundle endX = context.installBundle(location(home, coordinate("srv6-behavior-end-x")));
-        endX.start();
-        assertNotNull("srv6-behavior-end registers no End behavior", service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=End)", 10_000));
-        assertNotNull("srv6-behavior-end-x registers no End.X behavior", service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=End.X)", 10_000));
-
-        PortService ports = service(context, PortService.class, null, 10_000);
-        AddressService addresses = service(context, AddressService.class, null, 10_000);
-        RouteService routes = service(context, RouteService.class, null, 10_000);
-        NeighborService neighbors = service(context, NeighborService.class, null, 10_000);
-        SrService sr = service(context, SrService.class, null, 10_000);
-        Counters counters = service(context, Counters.class, null, 10_000);
-        assertNotNull("the core's services are not registered", counters);
+        installBehaviors(context, List.of("srv6-behavior-end", "srv6-behavior-end-x"), List.of("End", "End.X"));
+        Core core = core(context);
+        PortService ports = core.ports();
+        AddressService addresses = core.addresses();
+        RouteService routes = core.routes();
+        NeighborService neighbors = core.neighbors();
+        SrService sr = core.sr();
+        Counters counters = core.counters();
+        Bundle endX = bundleNamed(context, "srv6-behavior-end-x");
+        String endXLocation = endX.getLocation();
 
         MemoryPort in = ports.addMemory("hs0");
         MemoryPort out = ports.addMemory("hs1");
@@ -123,7 +90,7 @@ public class HotSwapIT extends OsgiTestSupport {
             absent++;
             assertForwarded(in, out, toEnd);
 
-            endX = context.installBundle(location(home, coordinate("srv6-behavior-end-x")));
+            endX = context.installBundle(endXLocation);
             endX.start();
             waitFor("End.X SID active again", 10_000, () -> sid(sr, END_X_SID).active());
             assertForwarded(in, out, toEndX);
@@ -133,22 +100,7 @@ public class HotSwapIT extends OsgiTestSupport {
         // An update swaps make-before-break: traffic sent while the bundle is updated never meets an absent behavior.
         long absentBeforeUpdate = counters.drops().get("behavior-absent");
         long endXBeforeUpdate = sid(sr, END_X_SID).packets();
-        final Bundle updated = endX;
-        Thread updater = new Thread(() -> {
-            try {
-                updated.update();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        updater.start();
-        int sent = 0;
-        while (updater.isAlive() || sent < 20) {
-            in.inject(toEndX);
-            sent++;
-            Thread.sleep(1);
-        }
-        updater.join();
+        int sent = sendWhile(20, () -> in.inject(toEndX), endX::update);
         for (int i = 0; i < sent; i++) {
             assertNotNull("update: frame " + i + " of " + sent + " was lost", out.poll(2_000));
         }
@@ -157,14 +109,7 @@ public class HotSwapIT extends OsgiTestSupport {
         assertTrue("update: End.X SID inactive", sid(sr, END_X_SID).active());
         assertEquals("update: End.X counters", endXBeforeUpdate + sent, sid(sr, END_X_SID).packets());
 
-        waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
-        // the leak detector reports what was collected on the next allocations
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
-            assertForwarded(in, out, toEnd);
-        }
-        assertEquals("Netty reported leaks", List.of(), leaks.reports());
+        assertNoLeaks(counters, () -> assertForwarded(in, out, toEnd));
     }
 
     /** The frame sent to hs1: DA rewritten to the next segment, SL 0, hop limit one less. */
