@@ -10,7 +10,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.srv6.appliance.api.dataplane.MemoryPort;
-import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.testkit.Packets;
 
 /**
@@ -56,11 +55,7 @@ public class BindingSidHotSwapIT extends SidHotSwap {
         Core core = core(context);
         startPacketBuilder(context);
 
-        Map<String, MemoryPort> p = core.memoryPorts("hs0", "hs1");
-        core.addresses().add("hs0", "2001:db8:0::1/64");
-        core.addresses().add("hs1", "2001:db8:1::1/64");
-        core.neighbors().add(PEER6, PEER6_MAC, "hs1");
-        core.routes().add(new RouteSpec(6, "fc00:2::/48", PEER6, "hs1", 254, 1024, null, null, null));
+        Map<String, MemoryPort> p = hostPorts(core, "hs0", "hs1");
         core.sr().setTunnelSource(TUNSRC);
         String inMac = core.ports().get("hs0").mac();
 

@@ -22,11 +22,8 @@ import org.srv6.appliance.testkit.Packets;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class DecapHotSwapIT extends SidHotSwap {
-    private static final int TABLE = 100;
     /** Routed in table 100 only: End.T's next segment. */
     private static final String NEXT_IN_TABLE = "fc00:3::1";
-    private static final String PEER4 = "10.0.1.2";
-    private static final String PEER4_MAC = "02:00:00:00:02:02";
 
     @Test
     public void endT() throws Exception {
@@ -86,13 +83,7 @@ public class DecapHotSwapIT extends SidHotSwap {
         Core core = core(context);
         startPacketBuilder(context);
 
-        Map<String, MemoryPort> p = core.memoryPorts("hs0", "hs1", "hs2", "hs3");
-        core.addresses().add("hs0", "2001:db8:0::1/64");
-        core.addresses().add("hs1", "2001:db8:1::1/64");
-        core.addresses().add("hs2", "10.0.1.1/24");
-        core.neighbors().add(PEER6, PEER6_MAC, "hs1");
-        core.neighbors().add(PEER4, PEER4_MAC, "hs2");
-        core.routes().add(new RouteSpec(6, "fc00:2::/48", PEER6, "hs1", 254, 1024, null, null, null));
+        Map<String, MemoryPort> p = hostPorts(core, "hs0", "hs1", "hs2", "hs3");
         core.routes().add(new RouteSpec(6, "fc00:3::/48", PEER6, "hs1", TABLE, 1024, null, null, null));
         core.routes().add(new RouteSpec(6, "2001:db8:100::/64", PEER6, "hs1", TABLE, 1024, null, null, null));
         core.routes().add(new RouteSpec(4, "10.100.0.0/16", PEER4, "hs2", TABLE, 0, null, null, null));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,15 +24,11 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
-import org.srv6.appliance.api.dataplane.NeighborService;
-import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteInfo;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
-import org.srv6.appliance.api.dataplane.SrService;
 import org.srv6.appliance.testkit.Packets;
 
 /**
@@ -51,12 +48,6 @@ public class EncapRedHotSwapIT extends SidHotSwap {
     /** Packets the sender must get through while the bundle is out, and while it is back, each cycle. */
     private static final int PER_PHASE = 30;
     private static final String ARTIFACT = "srv6-behavior-t-encaps-red";
-    private static final String HOST = "2001:db8::2";
-    private static final String HOST_MAC = "02:00:00:00:00:02";
-    private static final String PEER6 = "2001:db8:1::2";
-    private static final String PEER6_MAC = "02:00:00:00:01:02";
-    private static final String END_SID = "fc00:1::1";
-    private static final String NEXT = "fc00:2::1";
     private static final String RED6 = "2001:db8:60::/64";
     private static final String RED4 = "10.60.0.0/24";
     private static final String ENCAP6 = "2001:db8:50::/64";
@@ -102,24 +93,15 @@ public class EncapRedHotSwapIT extends SidHotSwap {
         installBehaviors(context, List.of("srv6-behavior-end", "srv6-behavior-t-encaps", ARTIFACT),
                 List.of("End", "encap", "encap.red"));
         Core core = core(context);
-        PortService ports = core.ports();
-        AddressService addresses = core.addresses();
         RouteService routes = core.routes();
-        NeighborService neighbors = core.neighbors();
-        SrService sr = core.sr();
         Counters counters = core.counters();
         startPacketBuilder(context);
 
-        MemoryPort in = ports.addMemory("hs0");
-        MemoryPort out = ports.addMemory("hs1");
-        ports.setUp("hs0", true);
-        ports.setUp("hs1", true);
-        addresses.add("hs0", "2001:db8:0::1/64");
-        addresses.add("hs0", "10.9.0.1/24");
-        addresses.add("hs1", HS1_ADDR + "/64");
-        neighbors.add(PEER6, PEER6_MAC, "hs1");
-        sr.setHmacKey(KEY, "sha256", SECRET);
-        routes.add(new RouteSpec(6, "fc00:2::/48", PEER6, "hs1", 254, 1024, null, null, null));
+        Map<String, MemoryPort> ports = hostPorts(core, "hs0", "hs1"); // hs1 is HS1_ADDR/64
+        MemoryPort in = ports.get("hs0");
+        MemoryPort out = ports.get("hs1");
+        core.addresses().add("hs0", "10.9.0.1/24");
+        core.sr().setHmacKey(KEY, "sha256", SECRET);
         routes.add(sidRoute(END_SID, "hs0", "End", List.of()));
         routes.add(new RouteSpec(6, ENCAP6, null, "hs1", 254, 1024, RouteSpec.SEG6, "encap",
                 List.of("segs", "fc00:2::50:1")));
@@ -127,8 +109,8 @@ public class EncapRedHotSwapIT extends SidHotSwap {
                 List.of("tunsrc", TUNSRC, "segs", String.join(",", SEGS6))));
         routes.add(new RouteSpec(4, RED4, null, "hs1", 254, 0, RouteSpec.SEG6, "encap.red",
                 List.of("segs", String.join(",", SEGS4), "hmac", Integer.toString(KEY))));
-        String inMac = ports.get("hs0").mac();
-        String outMac = ports.get("hs1").mac();
+        String inMac = core.ports().get("hs0").mac();
+        String outMac = core.ports().get("hs1").mac();
 
         byte[] v6 = Packets.ipv6(HOST, "2001:db8:60::5").trafficClass(0x28).flowLabel(0x60606).hopLimit(64)
                 .udp(1000, 2000, Packets.fill(32, 1)).bytes();
@@ -162,7 +144,7 @@ public class EncapRedHotSwapIT extends SidHotSwap {
             assertEquals(f.what(), Packets.hex(f.expected()), Packets.hex(got));
         }
         long redPacketsBefore = route(routes, 6, RED6).packets() + route(routes, 4, RED4).packets();
-        long absentBefore = counters.drops().getOrDefault("behavior-absent", 0L);
+        long absentBefore = absent(counters);
 
         AtomicLong sent = new AtomicLong();
         AtomicReference<Throwable> failed = new AtomicReference<>();
@@ -214,7 +196,7 @@ public class EncapRedHotSwapIT extends SidHotSwap {
         List<String> wrong = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {
-            long absent = counters.drops().getOrDefault("behavior-absent", 0L) - absentBefore;
+            long absent = absent(counters) - absentBefore;
             if (ok[0] + ok[1] + absent == 2 * rounds && ok[2] == rounds && ok[3] == rounds) {
                 break;
             }
@@ -232,7 +214,7 @@ public class EncapRedHotSwapIT extends SidHotSwap {
                 ok[i]++;
             }
         }
-        long absent = counters.drops().getOrDefault("behavior-absent", 0L) - absentBefore;
+        long absent = absent(counters) - absentBefore;
         System.out.println("encap.red hot swap: " + rounds + " rounds of 4 packets, encap.red forwarded "
                 + (ok[0] + ok[1]) + " and behavior-absent " + absent + " of " + 2 * rounds + ", encap " + ok[2]
                 + ", End " + ok[3]);

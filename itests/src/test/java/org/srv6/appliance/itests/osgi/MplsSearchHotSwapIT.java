@@ -24,7 +24,6 @@ import org.srv6.appliance.testkit.Packets;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class MplsSearchHotSwapIT extends SidHotSwap {
-    private static final int TABLE = 100;
     private static final String BM6_SID = "fc00:1::20";
     private static final String BM4_SID = "fc00:1::21";
     private static final String S_SID = "fc00:1::30";
@@ -32,8 +31,6 @@ public class MplsSearchHotSwapIT extends SidHotSwap {
     private static final String OBJECT_IN_TABLE = "2001:db8:100::5";
     /** Routed nowhere: End.S's object that does not match. */
     private static final String OBJECT_ELSEWHERE = "2001:db8:300::5";
-    private static final String PEER4 = "10.0.1.2";
-    private static final String PEER4_MAC = "02:00:00:00:02:02";
     private static final int MPLS = 0x8847;
 
     @Test
@@ -63,13 +60,7 @@ public class MplsSearchHotSwapIT extends SidHotSwap {
         Core core = core(context);
         startPacketBuilder(context);
 
-        Map<String, MemoryPort> p = core.memoryPorts("hs0", "hs1", "hs2");
-        core.addresses().add("hs0", "2001:db8:0::1/64");
-        core.addresses().add("hs1", "2001:db8:1::1/64");
-        core.addresses().add("hs2", "10.0.1.1/24");
-        core.neighbors().add(PEER6, PEER6_MAC, "hs1");
-        core.neighbors().add(PEER4, PEER4_MAC, "hs2");
-        core.routes().add(new RouteSpec(6, "fc00:2::/48", PEER6, "hs1", 254, 1024, null, null, null));
+        Map<String, MemoryPort> p = hostPorts(core, "hs0", "hs1", "hs2");
         core.routes().add(new RouteSpec(6, "2001:db8:100::/64", PEER6, "hs1", TABLE, 1024, null, null, null));
         String inMac = core.ports().get("hs0").mac();
         String hs1 = core.ports().get("hs1").mac();

@@ -23,6 +23,7 @@ import org.osgi.framework.BundleContext;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
 import org.srv6.appliance.api.dataplane.RouteService;
+import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SrService;
 import org.srv6.appliance.testkit.Packets;
 
@@ -43,6 +44,11 @@ public abstract class SidHotSwap extends OsgiTestSupport {
     /** The next hop of fc00:2::/48, on the output port. */
     static final String PEER6 = "2001:db8:1::2";
     static final String PEER6_MAC = "02:00:00:00:01:02";
+    /** The IPv4 next hop, on the port after the output port. */
+    static final String PEER4 = "10.0.1.2";
+    static final String PEER4_MAC = "02:00:00:00:02:02";
+    /** The table of End.T, End.DT* and End.S. */
+    static final int TABLE = 100;
     static final String END_SID = "fc00:1::1";
     /** Routed via PEER6: End's next segment. */
     static final String NEXT = "fc00:2::1";
@@ -239,8 +245,11 @@ public abstract class SidHotSwap extends OsgiTestSupport {
         }
     }
 
-    /** Drops whatever the ports of {@code c} sent meanwhile (e.g. ICMP errors about unclaimed packets). */
-    private void drain(Case c) throws InterruptedException {
+    /**
+     * After the returns found nothing to claim them: drops whatever the ports of {@code c} sent
+     * meanwhile (e.g. ICMP errors about unclaimed packets), unless the IT names fewer ports.
+     */
+    void drain(Case c) throws InterruptedException {
         for (Probe p : c.all()) {
             while (port(p.in()).poll(50) != null || port(p.out()).poll(50) != null) {
                 // nothing
@@ -384,6 +393,24 @@ public abstract class SidHotSwap extends OsgiTestSupport {
             g[25] = x[25];
         }
         assertEquals(at + p.what() + ": frame", Packets.hex(x), Packets.hex(g));
+    }
+
+    /**
+     * Memory ports {@code names} (hs0, hs1, ...), each up: hs0 (2001:db8:0::1/64) where HOST sends
+     * from, hs1 (2001:db8:1::1/64) towards PEER6, the next hop of fc00:2::/48, and when named hs2
+     * (10.0.1.1/24) towards PEER4.
+     */
+    static Map<String, MemoryPort> hostPorts(Core core, String... names) throws Exception {
+        Map<String, MemoryPort> p = core.memoryPorts(names);
+        core.addresses().add("hs0", "2001:db8:0::1/64");
+        core.addresses().add("hs1", "2001:db8:1::1/64");
+        core.neighbors().add(PEER6, PEER6_MAC, "hs1");
+        core.routes().add(new RouteSpec(6, "fc00:2::/48", PEER6, "hs1", 254, 1024, null, null, null));
+        if (p.containsKey("hs2")) {
+            core.addresses().add("hs2", "10.0.1.1/24");
+            core.neighbors().add(PEER4, PEER4_MAC, "hs2");
+        }
+        return p;
     }
 
     /** Routes the SID of each of {@code cases} (seg6local, its parameters) on {@code dev}; @return the cases by keyword */
