@@ -6,40 +6,29 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.inject.Inject;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.srv6.appliance.api.behavior.Behavior;
-import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
-import org.srv6.appliance.api.dataplane.NeighborService;
-import org.srv6.appliance.api.dataplane.PortService;
 import org.srv6.appliance.api.dataplane.RouteInfo;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
-import org.srv6.appliance.api.dataplane.SrService;
 import org.srv6.appliance.testkit.Packets;
 
 /**
@@ -54,17 +43,11 @@ import org.srv6.appliance.testkit.Packets;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class EncapRedHotSwapIT extends OsgiTestSupport {
+public class EncapRedHotSwapIT extends SidHotSwap {
     private static final int CYCLES = 3;
     /** Packets the sender must get through while the bundle is out, and while it is back, each cycle. */
     private static final int PER_PHASE = 30;
     private static final String ARTIFACT = "srv6-behavior-t-encaps-red";
-    private static final String HOST = "2001:db8::2";
-    private static final String HOST_MAC = "02:00:00:00:00:02";
-    private static final String PEER6 = "2001:db8:1::2";
-    private static final String PEER6_MAC = "02:00:00:00:01:02";
-    private static final String END_SID = "fc00:1::1";
-    private static final String NEXT = "fc00:2::1";
     private static final String RED6 = "2001:db8:60::/64";
     private static final String RED4 = "10.60.0.0/24";
     private static final String ENCAP6 = "2001:db8:50::/64";
@@ -74,26 +57,6 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
     private static final List<String> SEGS4 = List.of("fc00:2::61:1", "fc00:2::61:2", "fc00:2::61:3");
     private static final int KEY = 60;
     private static final String SECRET = "hot-swap-secret";
-
-    @Inject
-    BundleContext context;
-
-    private final LeakWatch leaks = new LeakWatch();
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {runtime(home("encapred-hotswap"), "srv6-core"), packetBuilder()};
-    }
-
-    @Before
-    public void setUp() {
-        leaks.start();
-    }
-
-    @After
-    public void release() {
-        leaks.stop();
-    }
 
     /** A frame the sender injects and the frame that must leave hs1 for it. */
     private record Flow(String what, byte[] frame, byte[] expected) {
@@ -127,44 +90,27 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
     @Test
     public void encapRedSwapsUnderTraffic() throws Exception {
         assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
-        Bundle builder = bundleNamed(context, PACKET_BUILDER);
-        assertNotNull("the packet builder bundle is not installed", builder);
-        Path home = Path.of(context.getProperty("srv6.home"));
-        for (String a : List.of("srv6-behavior-end", "srv6-behavior-t-encaps", ARTIFACT)) {
-            context.installBundle(location(home, coordinate(a))).start();
-        }
-        for (String k : List.of("End", "encap", "encap.red")) {
-            assertNotNull("no " + k + " behavior registered",
-                    service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=" + k + ")", 10_000));
-        }
-        PortService ports = service(context, PortService.class, null, 10_000);
-        AddressService addresses = service(context, AddressService.class, null, 10_000);
-        RouteService routes = service(context, RouteService.class, null, 10_000);
-        NeighborService neighbors = service(context, NeighborService.class, null, 10_000);
-        SrService sr = service(context, SrService.class, null, 10_000);
-        Counters counters = service(context, Counters.class, null, 10_000);
-        assertNotNull("the core's services are not registered", counters);
-        builder.start();
+        installBehaviors(context, List.of("srv6-behavior-end", "srv6-behavior-t-encaps", ARTIFACT),
+                List.of("End", "encap", "encap.red"));
+        Core core = core(context);
+        RouteService routes = core.routes();
+        Counters counters = core.counters();
+        startPacketBuilder(context);
 
-        MemoryPort in = ports.addMemory("hs0");
-        MemoryPort out = ports.addMemory("hs1");
-        ports.setUp("hs0", true);
-        ports.setUp("hs1", true);
-        addresses.add("hs0", "2001:db8:0::1/64");
-        addresses.add("hs0", "10.9.0.1/24");
-        addresses.add("hs1", HS1_ADDR + "/64");
-        neighbors.add(PEER6, PEER6_MAC, "hs1");
-        sr.setHmacKey(KEY, "sha256", SECRET);
-        routes.add(new RouteSpec(6, "fc00:2::/48", PEER6, "hs1", 254, 1024, null, null, null));
-        routes.add(new RouteSpec(6, END_SID + "/128", null, "hs0", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of()));
+        Map<String, MemoryPort> ports = hostPorts(core, "hs0", "hs1"); // hs1 is HS1_ADDR/64
+        MemoryPort in = ports.get("hs0");
+        MemoryPort out = ports.get("hs1");
+        core.addresses().add("hs0", "10.9.0.1/24");
+        core.sr().setHmacKey(KEY, "sha256", SECRET);
+        routes.add(sidRoute(END_SID, "hs0", "End", List.of()));
         routes.add(new RouteSpec(6, ENCAP6, null, "hs1", 254, 1024, RouteSpec.SEG6, "encap",
                 List.of("segs", "fc00:2::50:1")));
         routes.add(new RouteSpec(6, RED6, null, "hs1", 254, 1024, RouteSpec.SEG6, "encap.red",
                 List.of("tunsrc", TUNSRC, "segs", String.join(",", SEGS6))));
         routes.add(new RouteSpec(4, RED4, null, "hs1", 254, 0, RouteSpec.SEG6, "encap.red",
                 List.of("segs", String.join(",", SEGS4), "hmac", Integer.toString(KEY))));
-        String inMac = ports.get("hs0").mac();
-        String outMac = ports.get("hs1").mac();
+        String inMac = core.ports().get("hs0").mac();
+        String outMac = core.ports().get("hs1").mac();
 
         byte[] v6 = Packets.ipv6(HOST, "2001:db8:60::5").trafficClass(0x28).flowLabel(0x60606).hopLimit(64)
                 .udp(1000, 2000, Packets.fill(32, 1)).bytes();
@@ -198,7 +144,7 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
             assertEquals(f.what(), Packets.hex(f.expected()), Packets.hex(got));
         }
         long redPacketsBefore = route(routes, 6, RED6).packets() + route(routes, 4, RED4).packets();
-        long absentBefore = counters.drops().getOrDefault("behavior-absent", 0L);
+        long absentBefore = absent(counters);
 
         AtomicLong sent = new AtomicLong();
         AtomicReference<Throwable> failed = new AtomicReference<>();
@@ -250,7 +196,7 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
         List<String> wrong = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {
-            long absent = counters.drops().getOrDefault("behavior-absent", 0L) - absentBefore;
+            long absent = absent(counters) - absentBefore;
             if (ok[0] + ok[1] + absent == 2 * rounds && ok[2] == rounds && ok[3] == rounds) {
                 break;
             }
@@ -268,7 +214,7 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
                 ok[i]++;
             }
         }
-        long absent = counters.drops().getOrDefault("behavior-absent", 0L) - absentBefore;
+        long absent = absent(counters) - absentBefore;
         System.out.println("encap.red hot swap: " + rounds + " rounds of 4 packets, encap.red forwarded "
                 + (ok[0] + ok[1]) + " and behavior-absent " + absent + " of " + 2 * rounds + ", encap " + ok[2]
                 + ", End " + ok[3]);
@@ -285,13 +231,9 @@ public class EncapRedHotSwapIT extends OsgiTestSupport {
         assertTrue("encap.red route counters survive the swaps: " + redPacketsBefore + " -> " + redPackets,
                 redPackets >= redPacketsBefore + ok[0] + ok[1]);
 
-        waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
+        assertNoLeaks(counters, () -> {
             in.inject(red4.frame());
             assertEquals("encap.red after the swaps", Packets.hex(red4.expected()), Packets.hex(out.poll(2_000)));
-        }
-        assertEquals("Netty reported leaks", List.of(), leaks.reports());
+        });
     }
 }

@@ -7,32 +7,20 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.srv6.appliance.api.behavior.Behavior;
-import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
-import org.srv6.appliance.api.dataplane.NeighborService;
-import org.srv6.appliance.api.dataplane.PortService;
-import org.srv6.appliance.api.dataplane.RouteService;
-import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.testkit.Packets;
 
 /**
  * SPEC §5 while traffic flows through memory ports: removing the End.X bundle makes its SID
@@ -41,76 +29,38 @@ import org.srv6.appliance.api.dataplane.SrService;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HotSwapIT extends OsgiTestSupport {
-    private static final String END_SID = "fc00:1::1";
+public class HotSwapIT extends SidHotSwap {
     private static final String END_X_SID = "fc00:1::2";
-    private static final String NEXT = "fc00:2::1";
-    private static final String PEER = "2001:db8:1::2";
     private static final byte[] PEER_MAC = {0x02, 0, 0, 0, 0x01, 0x02};
-    private static final byte[] HOST_MAC = {0x02, 0, 0, 0, 0x00, 0x02};
-    private static final int CYCLES = 20;
-
-    @Inject
-    BundleContext context;
-
-    private final LeakWatch leaks = new LeakWatch();
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {runtime(home("hotswap"), "srv6-core")};
-    }
-
-    @Before
-    public void catchLeakReports() {
-        leaks.start();
-    }
-
-    @After
-    public void release() {
-        leaks.stop();
-    }
+    private static final int SWAPS = 20;
 
     @Test
     public void endXComesAndGoesWhileEndKeepsForwarding() throws Exception {
         assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
 
-        Path home = Path.of(context.getProperty("srv6.home"));
-        Bundle end = context.installBundle(location(home, coordinate("srv6-behavior-end")));
-        end.start();
-        Bundle endX = context.installBundle(location(home, coordinate("srv6-behavior-end-x")));
-        endX.start();
-        assertNotNull("srv6-behavior-end registers no End behavior", service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=End)", 10_000));
-        assertNotNull("srv6-behavior-end-x registers no End.X behavior", service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=End.X)", 10_000));
+        installBehaviors(context, List.of("srv6-behavior-end", "srv6-behavior-end-x"), List.of("End", "End.X"));
+        Core core = core(context);
+        SrService sr = core.sr();
+        Counters counters = core.counters();
+        startPacketBuilder(context);
+        Bundle endX = bundleNamed(context, "srv6-behavior-end-x");
+        String endXLocation = endX.getLocation();
 
-        PortService ports = service(context, PortService.class, null, 10_000);
-        AddressService addresses = service(context, AddressService.class, null, 10_000);
-        RouteService routes = service(context, RouteService.class, null, 10_000);
-        NeighborService neighbors = service(context, NeighborService.class, null, 10_000);
-        SrService sr = service(context, SrService.class, null, 10_000);
-        Counters counters = service(context, Counters.class, null, 10_000);
-        assertNotNull("the core's services are not registered", counters);
+        Map<String, MemoryPort> ports = hostPorts(core, "hs0", "hs1");
+        MemoryPort in = ports.get("hs0");
+        MemoryPort out = ports.get("hs1");
+        core.routes().add(sidRoute(END_SID, "hs0", "End", List.of()));
+        core.routes().add(sidRoute(END_X_SID, "hs0", "End.X", List.of("nh6", PEER6)));
+        String inMac = core.ports().get("hs0").mac();
 
-        MemoryPort in = ports.addMemory("hs0");
-        MemoryPort out = ports.addMemory("hs1");
-        ports.setUp("hs0", true);
-        ports.setUp("hs1", true);
-        addresses.add("hs0", "2001:db8:0::1/64");
-        addresses.add("hs1", "2001:db8:1::1/64");
-        neighbors.add(PEER, "02:00:00:00:01:02", "hs1");
-        routes.add(new RouteSpec(6, "fc00:2::/48", PEER, "hs1", 254, 1024, null, null, null));
-        routes.add(new RouteSpec(6, END_SID + "/128", null, "hs0", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of()));
-        routes.add(new RouteSpec(6, END_X_SID + "/128", null, "hs0", 254, 1024, RouteSpec.SEG6LOCAL, "End.X",
-                List.of("nh6", PEER)));
-        byte[] inMac = mac(ports.get("hs0"));
-
-        byte[] toEnd = frame(inMac, END_SID);
-        byte[] toEndX = frame(inMac, END_X_SID);
+        byte[] toEnd = routed("End", inMac, END_SID, List.of(NEXT, END_SID), 1).frame();
+        byte[] toEndX = routed("End.X", inMac, END_X_SID, List.of(NEXT, END_X_SID), 1).frame();
 
         assertForwarded(in, out, toEnd);
         assertForwarded(in, out, toEndX);
 
         long absent = counters.drops().get("behavior-absent");
-        for (int cycle = 0; cycle < CYCLES; cycle++) {
+        for (int cycle = 0; cycle < SWAPS; cycle++) {
             long endXPackets = sid(sr, END_X_SID).packets();
 
             endX.uninstall();
@@ -123,7 +73,7 @@ public class HotSwapIT extends OsgiTestSupport {
             absent++;
             assertForwarded(in, out, toEnd);
 
-            endX = context.installBundle(location(home, coordinate("srv6-behavior-end-x")));
+            endX = context.installBundle(endXLocation);
             endX.start();
             waitFor("End.X SID active again", 10_000, () -> sid(sr, END_X_SID).active());
             assertForwarded(in, out, toEndX);
@@ -133,22 +83,7 @@ public class HotSwapIT extends OsgiTestSupport {
         // An update swaps make-before-break: traffic sent while the bundle is updated never meets an absent behavior.
         long absentBeforeUpdate = counters.drops().get("behavior-absent");
         long endXBeforeUpdate = sid(sr, END_X_SID).packets();
-        final Bundle updated = endX;
-        Thread updater = new Thread(() -> {
-            try {
-                updated.update();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        updater.start();
-        int sent = 0;
-        while (updater.isAlive() || sent < 20) {
-            in.inject(toEndX);
-            sent++;
-            Thread.sleep(1);
-        }
-        updater.join();
+        int sent = sendWhile(20, () -> in.inject(toEndX), endX::update);
         for (int i = 0; i < sent; i++) {
             assertNotNull("update: frame " + i + " of " + sent + " was lost", out.poll(2_000));
         }
@@ -157,21 +92,14 @@ public class HotSwapIT extends OsgiTestSupport {
         assertTrue("update: End.X SID inactive", sid(sr, END_X_SID).active());
         assertEquals("update: End.X counters", endXBeforeUpdate + sent, sid(sr, END_X_SID).packets());
 
-        waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
-        // the leak detector reports what was collected on the next allocations
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
-            assertForwarded(in, out, toEnd);
-        }
-        assertEquals("Netty reported leaks", List.of(), leaks.reports());
+        assertNoLeaks(counters, () -> assertForwarded(in, out, toEnd));
     }
 
     /** The frame sent to hs1: DA rewritten to the next segment, SL 0, hop limit one less. */
     private static void assertForwarded(MemoryPort in, MemoryPort out, byte[] frame) throws Exception {
         in.inject(frame);
         byte[] got = out.poll(2_000);
-        assertNotNull("no frame left hs1 for " + hex(Arrays.copyOfRange(frame, 38, 54)), got);
+        assertNotNull("no frame left hs1 for " + Packets.hex(Arrays.copyOfRange(frame, 38, 54)), got);
         assertEquals(frame.length, got.length);
         assertArrayEquals("destination MAC", PEER_MAC, Arrays.copyOfRange(got, 0, 6));
         assertEquals("hop limit", 63, got[21] & 0xff);
@@ -181,41 +109,5 @@ public class HotSwapIT extends OsgiTestSupport {
         assertArrayEquals(Arrays.copyOfRange(frame, 14, 21), Arrays.copyOfRange(got, 14, 21));
         assertArrayEquals(Arrays.copyOfRange(frame, 22, 38), Arrays.copyOfRange(got, 22, 38));
         assertArrayEquals(Arrays.copyOfRange(frame, 58, frame.length), Arrays.copyOfRange(got, 58, got.length));
-    }
-
-    /** Ethernet + IPv6 (2001:db8::2 → sid, hop limit 64) + SRH [NEXT, sid] SL 1 + 8 octets without next header. */
-    private static byte[] frame(byte[] dstMac, String sid) throws Exception {
-        byte[] f = new byte[14 + 40 + 40 + 8];
-        System.arraycopy(dstMac, 0, f, 0, 6);
-        System.arraycopy(HOST_MAC, 0, f, 6, 6);
-        f[12] = (byte) 0x86;
-        f[13] = (byte) 0xdd;
-        f[14] = 0x60;
-        int payload = 40 + 8;
-        f[18] = (byte) (payload >> 8);
-        f[19] = (byte) payload;
-        f[20] = 43;
-        f[21] = 64;
-        System.arraycopy(InetAddress.getByName("2001:db8::2").getAddress(), 0, f, 22, 16);
-        System.arraycopy(InetAddress.getByName(sid).getAddress(), 0, f, 38, 16);
-        f[54] = 59;
-        f[55] = 4;
-        f[56] = 4;
-        f[57] = 1;
-        f[58] = 1;
-        System.arraycopy(InetAddress.getByName(NEXT).getAddress(), 0, f, 62, 16);
-        System.arraycopy(InetAddress.getByName(sid).getAddress(), 0, f, 78, 16);
-        for (int i = 94; i < f.length; i++) {
-            f[i] = (byte) i;
-        }
-        return f;
-    }
-
-    private static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder();
-        for (byte x : b) {
-            sb.append(String.format("%02x", x));
-        }
-        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package org.srv6.appliance.itests.osgi;
 
+import static org.junit.Assert.assertNotNull;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -23,7 +24,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.ops4j.pax.exam.Option;
@@ -34,9 +37,18 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
+import org.srv6.appliance.api.behavior.Behavior;
+import org.srv6.appliance.api.dataplane.AddressService;
+import org.srv6.appliance.api.dataplane.Counters;
+import org.srv6.appliance.api.dataplane.MemoryPort;
+import org.srv6.appliance.api.dataplane.NeighborService;
 import org.srv6.appliance.api.dataplane.PortInfo;
+import org.srv6.appliance.api.dataplane.PortService;
+import org.srv6.appliance.api.dataplane.RouteService;
+import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SidInfo;
 import org.srv6.appliance.api.dataplane.SrService;
+import org.srv6.appliance.api.dataplane.SteerInfo;
 import org.srv6.appliance.itests.IoSelection;
 import org.srv6.appliance.testkit.Ipv4Builder;
 import org.srv6.appliance.testkit.Ipv6Builder;
@@ -372,6 +384,77 @@ public abstract class OsgiTestSupport {
                 }
             }
         }
+    }
+
+    /** The core's services. */
+    record Core(PortService ports, AddressService addresses, RouteService routes, NeighborService neighbors, SrService sr,
+            Counters counters) {
+        /** @return memory ports {@code names}, each added and up, by name in that order */
+        Map<String, MemoryPort> memoryPorts(String... names) throws Exception {
+            Map<String, MemoryPort> p = new LinkedHashMap<>();
+            for (String name : names) {
+                p.put(name, ports.addMemory(name));
+                ports.setUp(name, true);
+            }
+            return p;
+        }
+    }
+
+    /** @return the core's services, asserting that each is registered (within 10 s) */
+    static Core core(BundleContext ctx) throws Exception {
+        Core c = new Core(service(ctx, PortService.class, null, 10_000), service(ctx, AddressService.class, null, 10_000),
+                service(ctx, RouteService.class, null, 10_000), service(ctx, NeighborService.class, null, 10_000),
+                service(ctx, SrService.class, null, 10_000), service(ctx, Counters.class, null, 10_000));
+        for (Object s : List.of(c.ports(), c.addresses(), c.routes(), c.neighbors(), c.sr(), c.counters())) {
+            assertNotNull("the core's services are not registered", s);
+        }
+        return c;
+    }
+
+    /**
+     * Installs and starts the bundles {@code artifacts} from the home's system/, then asserts that
+     * the behavior of each of {@code keywords} is registered (within 10 s).
+     */
+    static void installBehaviors(BundleContext ctx, List<String> artifacts, List<String> keywords) throws Exception {
+        Path home = Path.of(ctx.getProperty("srv6.home"));
+        for (String a : artifacts) {
+            ctx.installBundle(location(home, coordinate(a))).start();
+        }
+        for (String k : keywords) {
+            assertNotNull("no " + k + " behavior registered",
+                    service(ctx, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=" + k + ")", 10_000));
+        }
+    }
+
+    /** Starts the packet builder of {@link #packetBuilder()} (once the api and Netty are there). */
+    static void startPacketBuilder(BundleContext ctx) throws Exception {
+        Bundle builder = bundleNamed(ctx, PACKET_BUILDER);
+        assertNotNull("the packet builder bundle is not installed", builder);
+        builder.start();
+    }
+
+    /** The route of a SID in the main table: {@code sid}/128 dev {@code dev}, seg6local {@code keyword params}. */
+    static RouteSpec sidRoute(String sid, String dev, String keyword, List<String> params) {
+        return new RouteSpec(6, sid + "/128", null, dev, 254, 1024, RouteSpec.SEG6LOCAL, keyword, params);
+    }
+
+    /** @return the packets dropped for {@code reason} so far */
+    static long drops(Counters counters, String reason) {
+        return counters.drops().getOrDefault(reason, 0L);
+    }
+
+    /** @return the packets dropped so far because their behavior is absent */
+    static long absent(Counters counters) {
+        return drops(counters, "behavior-absent");
+    }
+
+    static SteerInfo steer(SrService sr, String port) {
+        for (SteerInfo s : sr.steering()) {
+            if (s.port().equals(port)) {
+                return s;
+            }
+        }
+        throw new AssertionError("port " + port + " is not steered: " + sr.steering());
     }
 
     static SidInfo sid(SrService sr, String sid) {

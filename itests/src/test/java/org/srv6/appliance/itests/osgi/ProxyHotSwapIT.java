@@ -1,35 +1,18 @@
 package org.srv6.appliance.itests.osgi;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.srv6.appliance.api.behavior.Behavior;
-import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.Counters;
 import org.srv6.appliance.api.dataplane.MemoryPort;
-import org.srv6.appliance.api.dataplane.NeighborService;
-import org.srv6.appliance.api.dataplane.PortService;
-import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
 import org.srv6.appliance.api.dataplane.SrService;
 import org.srv6.appliance.testkit.Packets;
@@ -46,51 +29,14 @@ import org.srv6.appliance.testkit.Packets;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ProxyHotSwapIT extends OsgiTestSupport {
-    private static final int CYCLES = 3;
+public class ProxyHotSwapIT extends SidHotSwap {
     private static final String TUNSRC = "fc00:9::a5";
-    private static final String HOST = "2001:db8::2";
-    private static final String HOST_MAC = "02:00:00:00:00:02";
-    private static final String NEXT = "fc00:2::1";
-    private static final String PEER = "2001:db8:1::2";
-    private static final String PEER_MAC = "02:00:00:00:01:02";
     private static final String SVC_AS = "2001:db8:5::2";
     private static final String SVC_AD = "2001:db8:6::2";
     private static final String SVC_MAC = "02:00:00:00:05:02";
     private static final String AS_SID = "fc00:1::a5";
     private static final String AD_SID = "fc00:1::ad";
     private static final byte[] NO_TLV = new byte[0];
-
-    /** A proxy under test: its bundle, its SID, its service port and the frames of both directions. */
-    private record Case(String keyword, String artifact, String sid, String port, byte[] toSid, byte[] toService,
-            byte[] back, byte[] onward) {
-    }
-
-    private static Map<String, Case> cases;
-    private static Map<String, MemoryPort> ports;
-
-    @Inject
-    BundleContext context;
-
-    private final LeakWatch leaks = new LeakWatch();
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {runtime(home("proxy-hotswap"), "srv6-core"), packetBuilder()};
-    }
-
-    @Before
-    public void setUp() throws Exception {
-        leaks.start();
-        if (cases == null) {
-            topology();
-        }
-    }
-
-    @After
-    public void release() {
-        leaks.stop();
-    }
 
     @Test
     public void endAs() throws Exception {
@@ -102,87 +48,30 @@ public class ProxyHotSwapIT extends OsgiTestSupport {
         swap("End.AD");
     }
 
-    private void swap(String keyword) throws Exception {
-        assertEquals("paranoid", System.getProperty("io.netty.leakDetection.level"));
-        Case c = cases.get(keyword);
-        SrService sr = service(context, SrService.class, null, 10_000);
-        Counters counters = service(context, Counters.class, null, 10_000);
-        assertNotNull("the core's services are not registered", counters);
-        waitFor(keyword + " SID active", 10_000, () -> sid(sr, c.sid()).active());
-        everyoneForwards(null);
-
-        for (int cycle = 0; cycle < CYCLES; cycle++) {
-            String at = keyword + ", cycle " + cycle + ": ";
-            long packets = sid(sr, c.sid()).packets();
-            Bundle b = bundleNamed(context, c.artifact());
-            assertNotNull(at + "no bundle " + c.artifact(), b);
-            String location = b.getLocation();
-
-            b.uninstall();
-            waitFor(at + "SID inactive", 10_000, () -> !sid(sr, c.sid()).active());
-            long absent = counters.drops().getOrDefault("behavior-absent", 0L);
-            ports.get("ps0").inject(c.toSid());
-            assertNull(at + "a packet to an inactive SID reached the service", ports.get(c.port()).poll(200));
-            waitFor(at + "behavior-absent counted", 5_000,
-                    () -> counters.drops().getOrDefault("behavior-absent", 0L) == absent + 1);
-            ports.get(c.port()).inject(c.back());
-            assertNull(at + "the unclaimed service port put a packet into the policy", ports.get("ps1").poll(200));
-            drain(c.port());
-            everyoneForwards(keyword);
-
-            b = context.installBundle(location);
-            b.start();
-            assertEquals(at + "reinstalled under another name", c.artifact(), b.getSymbolicName());
-            waitFor(at + "SID active again", 10_000, () -> sid(sr, c.sid()).active());
-            if (keyword.equals("End.AD")) {
-                long notLearnt = counters.drops().getOrDefault("proxy-not-learnt", 0L);
-                ports.get(c.port()).inject(c.back());
-                assertNull(at + "End.AD sent back before it learnt anything", ports.get("ps1").poll(200));
-                waitFor(at + "proxy-not-learnt counted", 5_000,
-                        () -> counters.drops().getOrDefault("proxy-not-learnt", 0L) == notLearnt + 1);
-            }
-            forwards(at, c);
-            assertTrue(at + "SID counters kept", sid(sr, c.sid()).packets() >= packets + 2);
-            everyoneForwards(null);
-        }
-
-        waitFor("every buffer released", 5_000, () -> counters.buffersHeld() == 0);
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
-            forwards(keyword + ": ", c);
-        }
-        assertEquals("Netty reported leaks", List.of(), leaks.reports());
-    }
-
-    private static void everyoneForwards(String absent) throws Exception {
-        for (Case c : cases.values()) {
-            if (!c.keyword().equals(absent)) {
-                forwards(absent == null ? "" : "while " + absent + " is absent: ", c);
-            }
-        }
-    }
-
-    /** To the SID and to the service; back from the service and on towards NEXT. */
-    private static void forwards(String at, Case c) throws Exception {
-        ports.get("ps0").inject(c.toSid());
-        assertFrame(at + c.keyword() + " to its service", c.toService(), ports.get(c.port()).poll(2_000));
-        ports.get(c.port()).inject(c.back());
-        assertFrame(at + c.keyword() + " back into the policy", c.onward(), ports.get("ps1").poll(2_000));
-    }
-
     /** Equal frames but for the source MAC (the port's). */
-    private static void assertFrame(String what, byte[] expected, byte[] got) {
-        assertNotNull(what + ": nothing sent", got);
-        assertEquals(what + ": length", expected.length, got.length);
-        byte[] g = got.clone();
-        System.arraycopy(expected, 6, g, 6, 6);
-        assertEquals(what, Packets.hex(expected), Packets.hex(g));
+    @Override
+    void forwarded(String at, Probe p) throws Exception {
+        butSourceMac(at, p, false);
     }
 
-    private static void drain(String port) throws InterruptedException {
-        while (ports.get(port).poll(50) != null) {
-            // ICMP errors or neighbor traffic of the unclaimed port
+    /** End.AD starts over with nothing learnt: what its service sends back is dropped until it learnt again. */
+    @Override
+    void reinstalled(String at, Case c, Counters counters) throws Exception {
+        if (c.keyword().equals("End.AD")) {
+            long notLearnt = drops(counters, "proxy-not-learnt");
+            Probe back = c.returns().get(0);
+            port(back.in()).inject(back.frame());
+            assertNull(at + "End.AD sent back before it learnt anything", port(back.out()).poll(200));
+            waitFor(at + "proxy-not-learnt counted", 5_000, () -> drops(counters, "proxy-not-learnt") == notLearnt + 1);
+        }
+    }
+
+    /** Drops what the unclaimed service port sent meanwhile (ICMP errors or neighbor traffic). */
+    @Override
+    void drain(Case c) throws InterruptedException {
+        MemoryPort service = port(c.probes().get(0).out());
+        while (service.poll(50) != null) {
+            // nothing
         }
     }
 
@@ -191,49 +80,38 @@ public class ProxyHotSwapIT extends OsgiTestSupport {
                 Packets.udp("2001:db8:100::1", "2001:db8:200::1", 5, 6, Packets.fill(16, 7)));
     }
 
-    private void topology() throws Exception {
-        Bundle builder = bundleNamed(context, PACKET_BUILDER);
-        assertNotNull("the packet builder bundle is not installed", builder);
-        Path home = Path.of(context.getProperty("srv6.home"));
-        for (String a : List.of("srv6-behavior-end-as", "srv6-behavior-end-ad")) {
-            context.installBundle(location(home, coordinate(a))).start();
-        }
-        for (String k : List.of("End.AS", "End.AD")) {
-            assertNotNull("no " + k + " behavior registered",
-                    service(context, Behavior.class, "(" + Behavior.KEYWORD_PROPERTY + "=" + k + ")", 10_000));
-        }
-        PortService portService = service(context, PortService.class, null, 10_000);
-        AddressService addresses = service(context, AddressService.class, null, 10_000);
-        RouteService routes = service(context, RouteService.class, null, 10_000);
-        NeighborService neighbors = service(context, NeighborService.class, null, 10_000);
-        assertNotNull("the core's services are not registered", neighbors);
-        builder.start();
+    /**
+     * Each proxy's probe goes to its SID and on to its service (counted behavior-absent while it is
+     * out); its return comes back from the service and goes on towards NEXT (its service port no
+     * longer claimed while it is out).
+     */
+    @Override
+    Topology topology() throws Exception {
+        installBehaviors(context, List.of("srv6-behavior-end-as", "srv6-behavior-end-ad"), List.of("End.AS", "End.AD"));
+        Core core = core(context);
+        startPacketBuilder(context);
 
-        Map<String, MemoryPort> p = new LinkedHashMap<>();
-        for (String name : List.of("ps0", "ps1", "pv", "pw")) {
-            p.put(name, portService.addMemory(name));
-            portService.setUp(name, true);
-        }
-        addresses.add("ps0", "2001:db8:0::1/64");
-        addresses.add("ps1", "2001:db8:1::1/64");
-        addresses.add("pv", "2001:db8:5::1/64");
-        addresses.add("pw", "2001:db8:6::1/64");
-        neighbors.add(PEER, PEER_MAC, "ps1");
-        neighbors.add(SVC_AS, SVC_MAC, "pv");
-        neighbors.add(SVC_AD, SVC_MAC, "pw");
-        routes.add(new RouteSpec(6, "fc00:2::/48", PEER, "ps1", 254, 1024, null, null, null));
-        String in = portService.get("ps0").mac();
-        String ps1 = portService.get("ps1").mac();
+        Map<String, MemoryPort> p = core.memoryPorts("ps0", "ps1", "pv", "pw");
+        core.addresses().add("ps0", "2001:db8:0::1/64");
+        core.addresses().add("ps1", "2001:db8:1::1/64");
+        core.addresses().add("pv", "2001:db8:5::1/64");
+        core.addresses().add("pw", "2001:db8:6::1/64");
+        core.neighbors().add(PEER6, PEER6_MAC, "ps1");
+        core.neighbors().add(SVC_AS, SVC_MAC, "pv");
+        core.neighbors().add(SVC_AD, SVC_MAC, "pw");
+        core.routes().add(new RouteSpec(6, "fc00:2::/48", PEER6, "ps1", 254, 1024, null, null, null));
+        String in = core.ports().get("ps0").mac();
+        String ps1 = core.ports().get("ps1").mac();
 
         Map<String, Case> c = new LinkedHashMap<>();
         for (String[] k : new String[][] {{"End.AS", "srv6-behavior-end-as", AS_SID, "pv", SVC_AS},
                 {"End.AD", "srv6-behavior-end-ad", AD_SID, "pw", SVC_AD}}) {
             String sid = k[2];
-            String port = portService.get(k[3]).mac();
+            String port = core.ports().get(k[3]).mac();
             List<String> params = k[0].equals("End.AS")
                     ? List.of("nh6", k[4], "oif", k[3], "iif", k[3], "src", TUNSRC, "segs", NEXT)
                     : List.of("nh6", k[4], "oif", k[3], "iif", k[3]);
-            routes.add(new RouteSpec(6, sid + "/128", null, "ps0", 254, 1024, RouteSpec.SEG6LOCAL, k[0], params));
+            core.routes().add(sidRoute(sid, "ps0", k[0], params));
             byte[] toSid = Packets.ethernet(in, HOST_MAC, Packets.ETH_IPV6, Packets.ipv6(HOST, sid, 43, 64, 0, 0,
                     Packets.srh(41, 1, 0, 0, List.of(NEXT, sid), NO_TLV, inner(64))));
             byte[] toService = Packets.ethernet(SVC_MAC, port, Packets.ETH_IPV6, inner(63));
@@ -243,10 +121,15 @@ public class ProxyHotSwapIT extends OsgiTestSupport {
                     ? Packets.ipv6(TUNSRC, NEXT, 43, 62, 0, 0x3, Packets.srh(41, 0, 0, 0, List.of(NEXT), NO_TLV, inner(63)))
                     : Packets.ipv6(HOST, NEXT, 43, 62, 0, 0x3,
                             Packets.srh(41, 0, 0, 0, List.of(NEXT, sid), NO_TLV, inner(63)));
-            c.put(k[0], new Case(k[0], k[1], sid, k[3], toSid, toService, back,
-                    Packets.ethernet(PEER_MAC, ps1, Packets.ETH_IPV6, outer)));
+            c.put(k[0], new Case(k[0], k[1], Target.sids(sid), params,
+                    List.of(new Probe(k[0] + " to its service", "ps0", toSid, k[3], toService)),
+                    List.of(new Probe(k[0] + " back into the policy", k[3], back, "ps1",
+                            Packets.ethernet(PEER6_MAC, ps1, Packets.ETH_IPV6, outer))), 2));
         }
-        ports = p;
-        cases = c;
+        SrService sr = core.sr();
+        for (Case k : c.values()) {
+            waitFor(k.keyword() + " SID active", 10_000, () -> k.target().all(sr, true));
+        }
+        return new Topology(c, null, p);
     }
 }
