@@ -3,5 +3,5 @@
  * routes and SIDs, neighbors, counters, the running configuration.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.7.0")
+@org.osgi.annotation.versioning.Version("1.8.0")
 package org.srv6.appliance.api.dataplane;
