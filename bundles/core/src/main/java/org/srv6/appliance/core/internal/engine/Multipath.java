@@ -129,6 +129,22 @@ public final class Multipath {
         return i;
     }
 
+    /**
+     * The flow hash of the IP packet at {@code l3}, whichever version it is ({@link #hash6},
+     * {@link #hash4}); 0 for anything else (a frame an L2 behavior forwards).
+     */
+    public static int hash(ByteBuf b, int l3) {
+        int left = b.writerIndex() - l3;
+        if (left < Ipv4.MIN_LENGTH || l3 < 0) {
+            return 0;
+        }
+        int version = (b.getByte(l3) >>> 4) & 0xf;
+        if (version == 6 && left >= Ipv6.LENGTH) {
+            return hash6(b, l3);
+        }
+        return version == 4 ? hash4(b, l3) : 0;
+    }
+
     /** The flow hash of the IPv6 header at {@code l3}: source, destination, flow label, next header (31 bits). */
     public static int hash6(ByteBuf b, int l3) {
         long h = mix(0x9e37_79b9_7f4a_7c15L ^ Ipv6.srcHi(b, l3));

@@ -167,4 +167,15 @@ public class MultipathTest {
             assertTrue(e.getMessage().startsWith("a multipath route has two paths"));
         }
     }
+
+    @Test
+    public void aBehaviorsPacketIsHashedByItsOwnVersionAndAnythingElseIsZero() {
+        ByteBuf v6 = packet6(3, 9);
+        assertEquals(Multipath.hash6(v6, 0), Multipath.hash(v6, 0));
+        ByteBuf v4 = Unpooled.wrappedBuffer(Packets.ipv4(0x0a00_0001, 0x0a63_0001).payload(Packets.PROTO_UDP,
+                new byte[8]).bytes());
+        assertEquals(Multipath.hash4(v4, 0), Multipath.hash(v4, 0));
+        assertEquals(0, Multipath.hash(Unpooled.wrappedBuffer(new byte[64]), 0));
+        assertEquals("an IPv6 header cut short", 0, Multipath.hash(v6.copy(0, 30), 0));
+    }
 }
