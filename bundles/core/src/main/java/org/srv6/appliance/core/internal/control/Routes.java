@@ -345,22 +345,6 @@ public final class Routes implements RouteService {
         return c != null ? c.text() : String.join(" ", r.spec().params());
     }
 
-    /** False for a route out a port that is not saved (on any of its paths): the route is not saved either. */
-    boolean persistent(Route r) {
-        PortCfg dev = state.portByIndex(r.port);
-        if (dev != null && !dev.persistent()) {
-            return false;
-        }
-        Multipath m = r.paths;
-        for (int i = 0; m != null && i < m.size(); i++) {
-            PortCfg p = state.portByIndex(m.port(i));
-            if (p != null && !p.persistent()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** True for a route a control plane owns ({@code proto}): not in the running configuration. */
     static boolean learnt(Route r) {
         return r.spec().proto() != null;
@@ -374,7 +358,7 @@ public final class Routes implements RouteService {
                 if (order != pass || learnt(r)) {
                     continue;
                 }
-                if (!persistent(r)) {
+                if (!state.persistent(r)) {
                     continue;
                 }
                 out.accept("ip -" + r.family + " route add " + text(r, true));

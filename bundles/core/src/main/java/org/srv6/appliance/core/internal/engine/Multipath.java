@@ -11,7 +11,7 @@ import org.srv6.appliance.api.packet.Ipv6;
  * kernel's hash threshold: path {@code i} takes the hashes up to {@link #bounds}{@code [i]}, the
  * share of the 31-bit hash space its weight gives it; the same flow always lands on the same path.
  * The flow hash is the kernel's default L3 policy ({@code fib_multipath_hash_policy=0}): IPv6
- * source, destination, flow label and next header; IPv4 source, destination and protocol. A path
+ * source, destination, flow label and next header; IPv4 source and destination. A path
  * whose port is absent or down is passed over for the next live one, as the kernel passes over a
  * dead next hop. Nothing here allocates or locks.
  */
@@ -155,10 +155,12 @@ public final class Multipath {
         return (int) (h >>> 33);
     }
 
-    /** The flow hash of the IPv4 header at {@code l3}: source, destination, protocol (31 bits). */
+    /**
+     * The flow hash of the IPv4 header at {@code l3}: source and destination (31 bits), the fields
+     * of the kernel's ip_multipath_l3_keys (the protocol is not one of them).
+     */
     public static int hash4(ByteBuf b, int l3) {
         long h = mix(0x9e37_79b9_7f4a_7c15L ^ ((long) Ipv4.src(b, l3) << 32 | (Ipv4.dst(b, l3) & 0xffff_ffffL)));
-        h = mix(h ^ Ipv4.protocol(b, l3));
         return (int) (h >>> 33);
     }
 
