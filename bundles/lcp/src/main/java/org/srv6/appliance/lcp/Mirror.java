@@ -376,7 +376,7 @@ public final class Mirror {
                     want = RouteGrammar.parse(line, r.family()).withProto(RouteText.proto(r.protocol()));
                     for (String n : notes) {
                         if (counters.note(n) == 1) {
-                            log.accept("lcp: " + n + " (the appliance's routes have one next hop)");
+                            log.accept("lcp: " + n + " (simplified)");
                         }
                     }
                 } catch (RouteText.Refused e) {

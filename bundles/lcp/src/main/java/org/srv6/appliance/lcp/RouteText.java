@@ -88,26 +88,54 @@ public final class RouteText {
     }
 
     /**
-     * The words after {@code ip -F route add} for {@code r}.
+     * The words after {@code ip -F route add} for {@code r}. A multipath route (RTA_MULTIPATH, or a
+     * nexthop group) becomes the appliance's multipath route, each path with its weight: {@code
+     * PREFIX table T [metric M] nexthop via GW dev PORT weight W ...}.
      *
      * @param names    interface index → name in the control namespace
      * @param nexthops the nexthop objects by id
      * @param ports    the mirror mapping
-     * @param notes    what was simplified (ECMP reduced to its first next hop) is added here
+     * @param notes    what was simplified (a resilient group taken as a plain one, per-path encap
+     *                 reduced to the first path, paths out of unmirrored interfaces left out) is added here
      */
     public static String line(Rtnl.Route r, IntFunction<String> names, Map<Integer, Rtnl.Nexthop> nexthops,
             PortMap ports, List<String> notes) throws Refused {
-        Rtnl.Hop hop;
+        List<Rtnl.Hop> hops;
         if (r.nhId() != 0) {
-            hop = resolve(r.nhId(), nexthops, notes, 0);
+            hops = resolve(r.nhId(), nexthops, notes, 0);
         } else if (r.hops().isEmpty()) {
             throw new Refused("route without next hop");
         } else {
-            if (r.hops().size() > 1) {
-                notes.add("ecmp: first of " + r.hops().size() + " next hops taken");
-            }
-            hop = r.hops().get(0);
+            hops = r.hops();
         }
+        if (hops.size() > 1) {
+            boolean encap = false;
+            for (Rtnl.Hop h : hops) {
+                encap |= h.encap() != null;
+            }
+            if (encap) {
+                notes.add("ecmp: first of " + hops.size() + " next hops taken (a path has an encap)");
+                hops = hops.subList(0, 1);
+            } else {
+                List<Rtnl.Hop> kept = new ArrayList<>(hops.size());
+                for (Rtnl.Hop h : hops) {
+                    if (h.oif() == 0 || ports.port(names.apply(h.oif())) != null) {
+                        kept.add(h);
+                    }
+                }
+                if (kept.isEmpty()) {
+                    throw new Refused("dev not a mirrored port");
+                }
+                if (kept.size() < hops.size()) {
+                    notes.add("ecmp: paths out of interfaces that mirror no port left out");
+                }
+                if (kept.size() > 1) {
+                    return multipath(r, kept, names, ports, notes);
+                }
+                hops = kept;
+            }
+        }
+        Rtnl.Hop hop = hops.get(0);
         StringBuilder sb = new StringBuilder(prefix(r));
         Rtnl.Encap e = hop.encap();
         if (e == null && hop.gateway() != null) {
@@ -140,14 +168,44 @@ public final class RouteText {
                 throw new Refused("route without dev or gateway");
             }
         }
+        tableAndMetric(sb, r);
+        return sb.toString();
+    }
+
+    private static void tableAndMetric(StringBuilder sb, Rtnl.Route r) {
         sb.append(" table ").append(Integer.toUnsignedString(r.table()));
         if (r.priority() != 0) {
             sb.append(" metric ").append(Integer.toUnsignedString(r.priority()));
         }
+    }
+
+    /** The multipath line of plain paths, each out of a mirrored port or with a gateway. */
+    private static String multipath(Rtnl.Route r, List<Rtnl.Hop> hops, IntFunction<String> names, PortMap ports,
+            List<String> notes) throws Refused {
+        StringBuilder sb = new StringBuilder(prefix(r));
+        tableAndMetric(sb, r);
+        for (Rtnl.Hop h : hops) {
+            String port = h.oif() == 0 ? null : ports.port(names.apply(h.oif()));
+            if (port == null && h.gateway() == null) {
+                throw new Refused("route without dev or gateway");
+            }
+            sb.append(" nexthop");
+            if (h.gateway() != null) {
+                sb.append(" via ").append(addr(h.gateway()));
+            }
+            if (port != null) {
+                sb.append(" dev ").append(port);
+            }
+            if (h.weight() > 256) {
+                notes.add("ecmp: a weight above 256 taken as 256");
+            }
+            sb.append(" weight ").append(Math.min(h.weight(), 256));
+        }
         return sb.toString();
     }
 
-    private static Rtnl.Hop resolve(int id, Map<Integer, Rtnl.Nexthop> nexthops, List<String> notes, int depth)
+    /** The next hops of nexthop object {@code id}: itself, or each member of its group with the member's weight. */
+    private static List<Rtnl.Hop> resolve(int id, Map<Integer, Rtnl.Nexthop> nexthops, List<String> notes, int depth)
             throws Refused {
         Rtnl.Nexthop nh = nexthops.get(id);
         if (nh == null || depth > 2) {
@@ -157,15 +215,21 @@ public final class RouteText {
             if (nh.group().length == 0) {
                 throw new Refused("empty nexthop group");
             }
-            if (nh.group().length > 1) {
-                notes.add("ecmp: first of " + nh.group().length + " nexthop group members taken");
+            if (nh.resilient()) {
+                notes.add("ecmp: a resilient nexthop group taken as a hash-threshold one");
             }
-            return resolve(nh.group()[0], nexthops, notes, depth + 1);
+            List<Rtnl.Hop> out = new ArrayList<>();
+            for (int i = 0; i < nh.group().length; i++) {
+                for (Rtnl.Hop h : resolve(nh.group()[i], nexthops, notes, depth + 1)) {
+                    out.add(new Rtnl.Hop(h.gateway(), h.oif(), h.encap(), nh.weight(i)));
+                }
+            }
+            return out;
         }
         if (nh.blackhole()) {
             throw new Refused("blackhole nexthop");
         }
-        return new Rtnl.Hop(nh.gateway(), nh.oif(), nh.encap());
+        return List.of(new Rtnl.Hop(nh.gateway(), nh.oif(), nh.encap()));
     }
 
     private static String segs(List<byte[]> s) {

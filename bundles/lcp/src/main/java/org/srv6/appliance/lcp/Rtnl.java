@@ -82,8 +82,14 @@ public final class Rtnl {
     public record Addr(boolean add, int family, int index, byte[] address, int prefixLen) implements Msg {
     }
 
-    /** One next hop: a gateway (null when on-link) and an output interface (0 when none). */
-    public record Hop(byte[] gateway, int oif, Encap encap) {
+    /**
+     * One next hop: a gateway (null when on-link), an output interface (0 when none) and its weight
+     * in a multipath route (1..256; 1 for a single next hop).
+     */
+    public record Hop(byte[] gateway, int oif, Encap encap, int weight) {
+        public Hop(byte[] gateway, int oif, Encap encap) {
+            this(gateway, oif, encap, 1);
+        }
     }
 
     /**
@@ -104,9 +110,23 @@ public final class Rtnl {
             int flags, int priority, int nhId, List<Hop> hops) implements Msg {
     }
 
-    /** RTM_NEWNEXTHOP / RTM_DELNEXTHOP: a single next hop or a group of ids. */
+    /**
+     * RTM_NEWNEXTHOP / RTM_DELNEXTHOP: a single next hop or a group of ids, each with its weight
+     * (1..65536, {@code weights} null when there is no group); {@code resilient} for a group of
+     * type resilient (NHA_GROUP_TYPE 1).
+     */
     public record Nexthop(boolean add, int id, int family, byte[] gateway, int oif, int[] group,
-            boolean blackhole, Encap encap) implements Msg {
+            boolean blackhole, Encap encap, int[] weights, boolean resilient) implements Msg {
+        /** A nexthop without group weights (each member weight 1). */
+        public Nexthop(boolean add, int id, int family, byte[] gateway, int oif, int[] group, boolean blackhole,
+                Encap encap) {
+            this(add, id, family, gateway, oif, group, blackhole, encap, null, false);
+        }
+
+        /** @return the weight of group member {@code i} */
+        public int weight(int i) {
+            return weights == null ? 1 : weights[i];
+        }
     }
 
     /**
@@ -351,6 +371,7 @@ public final class Rtnl {
             if (len < 8 || p + len > end) {
                 return "rtnexthop length " + len;
             }
+            int weight = (b.get(p + 3) & 0xff) + 1; // rtnh_hops: weight - 1
             int oif = b.getInt(p + 4);
             byte[] gw = null;
             int encapType = 0;
@@ -381,7 +402,7 @@ public final class Rtnl {
                     return "malformed RTA_ENCAP in a multipath next hop";
                 }
             }
-            hops.add(new Hop(gw, oif, e));
+            hops.add(new Hop(gw, oif, e, weight));
             p += align(len);
         }
         return null;
@@ -515,6 +536,8 @@ public final class Rtnl {
         byte[] gw = null;
         int oif = 0;
         int[] group = null;
+        int[] weights = null;
+        boolean resilient = false;
         boolean blackhole = false;
         int encapType = 0;
         int encapAt = -1;
@@ -531,10 +554,13 @@ public final class Rtnl {
                 case 1 -> id = u32(b, v, vl, 0);
                 case 2 -> { // NHA_GROUP: struct nexthop_grp {u32 id; u8 weight; u8 weight_high; u16 resvd}
                     group = new int[vl / 8];
+                    weights = new int[group.length];
                     for (int i = 0; i < group.length; i++) {
                         group[i] = b.getInt(v + 8 * i);
+                        weights[i] = ((b.get(v + 8 * i + 5) & 0xff) << 8 | (b.get(v + 8 * i + 4) & 0xff)) + 1;
                     }
                 }
+                case 3 -> resilient = vl >= 2 && (b.getShort(v) & 0xffff) == 1; // NHA_GROUP_TYPE
                 case 4 -> blackhole = true;
                 case 5 -> oif = u32(b, v, vl, 0);
                 case 6 -> gw = vl == 4 || vl == 16 ? bytes(b, v, v + vl) : null;
@@ -551,7 +577,8 @@ public final class Rtnl {
             return new Malformed(t, "nexthop without NHA_ID");
         }
         Encap e = encapType != 0 && encapAt >= 0 ? encap(b, encapType, encapAt, encapEnd) : null;
-        return new Nexthop(add, id, family == AF_INET ? 4 : family == AF_INET6 ? 6 : 0, gw, oif, group, blackhole, e);
+        return new Nexthop(add, id, family == AF_INET ? 4 : family == AF_INET6 ? 6 : 0, gw, oif, group, blackhole, e,
+                weights, resilient);
     }
 
     /**

@@ -161,13 +161,14 @@ public class RtnlTest {
                 "fc00:100::2/128 encap seg6local action End.X nh6 fc00:1::2 dev p1 metric 1024 proto boot",
                 "fc00:100::3/128 encap seg6local action End.DT6 table 254 dev p1 metric 1024 proto boot",
                 "fc00:100::4/128 encap seg6local action End.B6.Encaps srh segs fc00:200::1,fc00:200::2 dev p1 metric 1024 proto boot",
-                "fc00:6::/64 via fc00:1::2 dev p1 table 100 metric 1024 proto boot",
+                "fc00:6::/64 table 100 metric 1024 nexthop via fc00:1::2 dev p1 weight 1 nexthop via fc00:1::3 dev p1"
+                        + " weight 1 proto boot",
                 "fc00:7::/64 encap seg6 mode encap segs fc00:100::1,fc00:100::2 dev p1 metric 1024 proto boot",
                 "fc00:8::/64 via fc00:1::2 dev p1 metric 1024 proto ospf",
                 "fc00:9::/64 via fc00:1::2 dev p1 metric 1024 proto static"), fake.lines());
         // fe80:: addresses are the appliance's own; p1b mirrors no port
         assertEquals(List.of("p1 fc00:1::1/64"), fake.addrs);
-        assertEquals(Map.of("ecmp: first of 2 next hops taken", 1L), c.notes());
+        assertEquals("an ECMP route is taken whole: nothing simplified", Map.of(), c.notes());
         assertEquals(Map.of(), c.refused());
         assertEquals(0, c.malformed.sum());
         assertTrue(c.ignored.sum() >= 3); // fc00:1::/64 and the two fe80::/64 are the kernel's connected routes
@@ -301,5 +302,72 @@ public class RtnlTest {
         assertEquals(List.of("p1 10.1.0.1/24"), fake.addrs);
         assertEquals(Map.of("dev not a mirrored port", 1L), c.refused());
         assertEquals(6, c.ignored.sum()); // 10.1.0.0/24 proto kernel, and 5 routes of the local table
+    }
+
+    private static final byte[] GW2 = {(byte) 0xfc, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+    private static final byte[] GW3 = {(byte) 0xfc, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+
+    private static Rtnl.Route route6(int nhId, List<Rtnl.Hop> hops) {
+        return new Rtnl.Route(true, 6, 64, new byte[] {(byte) 0xfc, 0, 0, (byte) 0x99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                254, 4, Rtnl.RTN_UNICAST, 0, 1024, nhId, hops);
+    }
+
+    private static final Map<Integer, String> IFNAMES = Map.of(2, "p1", 3, "p2", 4, "q1");
+    private static final PortMap PORTS = new PortMap(Set.of("p1", "p2")::contains);
+
+    @Test
+    public void aMultipathRouteBecomesAMultipathRouteWithItsWeights() throws RouteText.Refused {
+        List<String> notes = new ArrayList<>();
+        String line = RouteText.line(route6(0, List.of(new Rtnl.Hop(GW2, 2, null, 1), new Rtnl.Hop(GW3, 3, null, 3))),
+                IFNAMES::get, Map.of(), PORTS, notes);
+        assertEquals("fc00:99::/64 table 254 metric 1024 nexthop via fc00:1::2 dev p1 weight 1 nexthop via fc00:2::2"
+                + " dev p2 weight 3", line);
+        assertEquals(List.of(), notes);
+        assertEquals(2, RouteGrammar.parse(line, 6).nexthops().size());
+    }
+
+    @Test
+    public void aNexthopGroupBecomesAMultipathRouteWithTheMembersWeights() throws RouteText.Refused {
+        Map<Integer, Rtnl.Nexthop> nh = Map.of(
+                1, new Rtnl.Nexthop(true, 1, 6, GW2, 2, null, false, null),
+                2, new Rtnl.Nexthop(true, 2, 6, GW3, 3, null, false, null),
+                3, new Rtnl.Nexthop(true, 3, 0, null, 0, new int[] {1, 2}, false, null, new int[] {2, 5}, false),
+                4, new Rtnl.Nexthop(true, 4, 0, null, 0, new int[] {1, 2}, false, null, new int[] {1, 1}, true));
+        List<String> notes = new ArrayList<>();
+        assertEquals("fc00:99::/64 table 254 metric 1024 nexthop via fc00:1::2 dev p1 weight 2 nexthop via fc00:2::2"
+                + " dev p2 weight 5", RouteText.line(route6(3, List.of()), IFNAMES::get, nh, PORTS, notes));
+        assertEquals(List.of(), notes);
+        assertEquals("fc00:99::/64 table 254 metric 1024 nexthop via fc00:1::2 dev p1 weight 1 nexthop via fc00:2::2"
+                + " dev p2 weight 1", RouteText.line(route6(4, List.of()), IFNAMES::get, nh, PORTS, notes));
+        assertEquals(List.of("ecmp: a resilient nexthop group taken as a hash-threshold one"), notes);
+    }
+
+    @Test
+    public void aPathOutOfAnInterfaceMirroringNoPortIsLeftOutAndNoted() throws RouteText.Refused {
+        List<String> notes = new ArrayList<>();
+        assertEquals("fc00:99::/64 via fc00:1::2 dev p1 table 254 metric 1024",
+                RouteText.line(route6(0, List.of(new Rtnl.Hop(GW2, 2, null, 1), new Rtnl.Hop(GW3, 4, null, 1))),
+                        IFNAMES::get, Map.of(), PORTS, notes));
+        assertEquals(List.of("ecmp: paths out of interfaces that mirror no port left out"), notes);
+    }
+
+    @Test
+    public void nexthopGroupWeightsAndTypeAreRead() {
+        // nlmsghdr, nhmsg, NHA_ID 3, NHA_GROUP {1 weight 2, 2 weight 300}, NHA_GROUP_TYPE resilient
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + 8 + 8 + 20 + 8).order(java.nio.ByteOrder.nativeOrder());
+        b.putInt(60).putShort((short) Rtnl.RTM_NEWNEXTHOP).putShort((short) 0).putInt(0).putInt(0);
+        b.put((byte) 10).put((byte) 0).put((byte) 4).put((byte) 0).putInt(0);
+        b.putShort((short) 8).putShort((short) 1).putInt(3);
+        b.putShort((short) 20).putShort((short) 2);
+        b.putInt(1).put((byte) 1).put((byte) 0).putShort((short) 0);
+        b.putInt(2).put((byte) (299 & 0xff)).put((byte) (299 >> 8)).putShort((short) 0);
+        b.putShort((short) 6).putShort((short) 3).putShort((short) 1).putShort((short) 0);
+        List<Rtnl.Msg> msgs = Rtnl.parse(b.array());
+        Rtnl.Nexthop nh = (Rtnl.Nexthop) msgs.get(0);
+        assertEquals(3, nh.id());
+        assertEquals(List.of(1, 2), List.of(nh.group()[0], nh.group()[1]));
+        assertEquals(2, nh.weight(0));
+        assertEquals(300, nh.weight(1));
+        assertTrue(nh.resilient());
     }
 }

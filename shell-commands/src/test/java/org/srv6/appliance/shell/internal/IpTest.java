@@ -139,6 +139,26 @@ public class IpTest {
     }
 
     @Test
+    public void multipathRouteReachesTheServiceWithItsPathsAndAKernelShowLinePastesBack() {
+        run("ip -6 route add fc00:99::/64 table 10 nexthop via fc00:1::2 dev r0 weight 2 nexthop via fc00:2::2 dev r1");
+        assertEquals("RouteService.add", calls.get(0).split(" ")[0]);
+        RouteSpec want = new RouteSpec(6, "fc00:99::/64", null, null, 10, 0, null, null, List.of(), null,
+                List.of(new RouteSpec.Nexthop("fc00:1::2", "r0", 2), new RouteSpec.Nexthop("fc00:2::2", "r1", 1)));
+        assertEquals(want, args.get(0));
+        // iproute2's lines of the kernel's route, pasted as one
+        run("ip -6 route replace fc00:99::/64 table 10 proto static metric 1024 pref medium\n"
+                + "\tnexthop via fc00:1::2 dev r0 weight 2 \n\tnexthop via fc00:2::2 dev r1 weight 1 ");
+        assertEquals(new RouteSpec(6, "fc00:99::/64", null, null, 10, 1024, null, null, List.of(), null, want.nexthops()),
+                args.get(1));
+    }
+
+    @Test
+    public void aMultipathRouteWithEncapIsRefusedBeforeTheService() {
+        assertTrue(error("ip -6 route add fc00::/64 nexthop via fc00:1::2 dev r0 encap seg6 mode encap segs fc00::1"
+                + " nexthop via fc00:2::2 dev r1").startsWith("encap in a nexthop is not supported"));
+    }
+
+    @Test
     public void routeShowNamesTablesAsAddDoes() {
         assertEquals("", run("ip -6 route show table local"));
         assertEquals("", run("ip -6 route show table all"));

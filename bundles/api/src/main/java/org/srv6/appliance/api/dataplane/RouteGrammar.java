@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
  * [unicast] [to] PREFIX|default [via [inet6|inet] NH] [encap seg6local action ACTION PARAMS
  *     | encap seg6 mode MODE PARAMS] [dev PORT] [table T] [metric M] [proto P] [scope S]
  *     [src A] [mtu N] [pref P] [expires T] [onlink]
+ *     [nexthop [via NH] [dev PORT] [weight W] ...]
  * </pre>
+ * A multipath route names its paths last, each after {@code nexthop} (weight 1..256, default 1),
+ * as iproute2 takes them; it is a plain unicast route (no encap, no via or dev of its own).
  */
 public final class RouteGrammar {
     /** Compiled once: a configuration of a million lines goes through these. */
@@ -27,6 +30,8 @@ public final class RouteGrammar {
     public static final int MAIN = 254;
     /** The local table, where the routes of local addresses go. */
     public static final int LOCAL = 255;
+    /** The most paths a multipath route has (the kernel's limit is higher; this bounds a typo). */
+    public static final int MAX_PATHS = 64;
 
     /** Words that end an encap's parameters, as in iproute2's route parser; table/oif/iif belong to the behavior. */
     private static final Set<String> ROUTE_KEYWORDS =
@@ -91,9 +96,21 @@ public final class RouteGrammar {
         String encap = null;
         String keyword = null;
         List<String> params = new ArrayList<>();
+        List<RouteSpec.Nexthop> nexthops = List.of();
         while (!a.isEmpty()) {
             String k = a.remove(0);
             switch (k) {
+                case "nexthop" -> {
+                    if (encap != null) {
+                        throw fail("nexthop with encap " + encap + "; a multipath route is a plain unicast route"
+                                + " (encap takes one next hop)");
+                    }
+                    if (via != null || dev != null) {
+                        throw fail("via or dev before nexthop; give each path as nexthop via NH dev PORT [weight W]");
+                    }
+                    a.add(0, k);
+                    nexthops = nexthops(a);
+                }
                 case "via" -> {
                     via = next(a, "next hop after via");
                     if (via.equals("inet6") || via.equals("inet")) {
@@ -136,7 +153,68 @@ public final class RouteGrammar {
         if (!prefix.contains("/")) {
             prefix = prefix + (fam == 6 ? "/128" : "/32");
         }
-        return new RouteSpec(fam, prefix, via, dev, table, metric, encap, keyword, params);
+        for (RouteSpec.Nexthop nh : nexthops) {
+            if (nh.via() != null) {
+                family(nh.via(), fam);
+            }
+        }
+        if (nexthops.size() == 1) {
+            // one path is a plain route, as the kernel makes it
+            return new RouteSpec(fam, prefix, nexthops.get(0).via(), nexthops.get(0).dev(), table, metric, null, null,
+                    params);
+        }
+        return new RouteSpec(fam, prefix, via, dev, table, metric, encap, keyword, params, null, nexthops);
+    }
+
+    /** The paths of a multipath route: every remaining word, each path after {@code nexthop} (iproute2's parse_nexthops). */
+    private static List<RouteSpec.Nexthop> nexthops(List<String> a) {
+        List<RouteSpec.Nexthop> out = new ArrayList<>();
+        while (!a.isEmpty()) {
+            String k = a.remove(0);
+            if (!k.equals("nexthop")) {
+                throw fail("unexpected '" + k + "' after the paths; route options go before the first nexthop");
+            }
+            String via = null;
+            String dev = null;
+            int weight = 1;
+            while (!a.isEmpty() && !a.get(0).equals("nexthop")) {
+                String w = a.remove(0);
+                switch (w) {
+                    case "via" -> {
+                        via = next(a, "next hop after via");
+                        if (via.equals("inet6") || via.equals("inet")) {
+                            via = next(a, "next hop after via");
+                        }
+                        family(via, 0);
+                    }
+                    case "dev", "oif" -> dev = next(a, "port after dev");
+                    case "weight" -> {
+                        String v = next(a, "weight after weight");
+                        weight = -1;
+                        try {
+                            weight = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            // told below
+                        }
+                        if (weight < 1 || weight > 256) {
+                            throw fail("invalid weight '" + v + "'; expected a number from 1 to 256");
+                        }
+                    }
+                    case "onlink" -> { }
+                    case "encap" -> throw fail("encap in a nexthop is not supported; a multipath route is a plain"
+                            + " unicast route (use one route per encap)");
+                    default -> throw fail("unexpected '" + w + "' in a nexthop; expected via NH, dev PORT or weight W");
+                }
+            }
+            if (via == null && dev == null) {
+                throw fail("nexthop without via or dev; expected nexthop via NH [dev PORT] [weight W]");
+            }
+            out.add(new RouteSpec.Nexthop(via, dev, weight));
+        }
+        if (out.size() > MAX_PATHS) {
+            throw fail(out.size() + " nexthops; at most " + MAX_PATHS + " paths in a route");
+        }
+        return out;
     }
 
     private static String encapKeyword(List<String> a, String encap) {
@@ -165,6 +243,20 @@ public final class RouteGrammar {
      * @param shown what show adds: {@link Shown#CONFIGURED} for a route as configured
      */
     public static String print(RouteSpec spec, Shown shown) {
+        return print(spec, shown, " nexthop ", "");
+    }
+
+    /**
+     * What {@code ip route show} prints: {@link #print(RouteSpec, Shown)}, but a multipath route's
+     * paths each on a line of their own as iproute2 prints the kernel's
+     * ({@code \tnexthop via NH dev PORT weight W }, trailing space included). Pasted after
+     * {@code ip route add} it makes the same route.
+     */
+    public static String show(RouteSpec spec, Shown shown) {
+        return print(spec, shown, "\n\tnexthop ", " ");
+    }
+
+    private static String print(RouteSpec spec, Shown shown, String before, String after) {
         StringBuilder sb = new StringBuilder();
         if (shown.type() != null) {
             sb.append(shown.type()).append(' ');
@@ -193,6 +285,16 @@ public final class RouteGrammar {
         word(sb, "src", shown.src());
         if (spec.family() == 6 || spec.metric() != 0) {
             sb.append(" metric ").append(spec.metric());
+        }
+        for (RouteSpec.Nexthop nh : spec.nexthops()) {
+            sb.append(before);
+            if (nh.via() != null) {
+                sb.append("via ").append(nh.via());
+            }
+            if (nh.dev() != null) {
+                sb.append(nh.via() != null ? " " : "").append("dev ").append(nh.dev());
+            }
+            sb.append(" weight ").append(nh.weight()).append(after);
         }
         return sb.toString();
     }

@@ -19,15 +19,39 @@ import java.util.List;
  *                ({@code static}, {@code ospf}, {@code kernel}, {@code boot}, or a number):
  *                {@code ip route show} prints it as {@code proto NAME} and the running
  *                configuration leaves the route out (the control plane puts it back)
+ * @param nexthops the paths of a multipath (ECMP) route, two or more, {@code via} and {@code dev}
+ *                null then; empty for a route with one next hop
  */
 public record RouteSpec(int family, String prefix, String via, String dev, int table, int metric,
-        String encap, String keyword, List<String> params, String proto) {
+        String encap, String keyword, List<String> params, String proto, List<Nexthop> nexthops) {
 
     public static final String SEG6LOCAL = "seg6local";
     public static final String SEG6 = "seg6";
 
     public RouteSpec {
         params = params == null ? List.of() : List.copyOf(params);
+        nexthops = nexthops == null ? List.of() : List.copyOf(nexthops);
+    }
+
+    /**
+     * One path of a multipath route: {@code nexthop [via A] [dev P] [weight W]}.
+     *
+     * @param via    next-hop text or null
+     * @param dev    port name or null
+     * @param weight 1..256 as iproute2 takes it (1 when not given)
+     */
+    public record Nexthop(String via, String dev, int weight) {
+    }
+
+    /** A route with one next hop (or none). */
+    public RouteSpec(int family, String prefix, String via, String dev, int table, int metric,
+            String encap, String keyword, List<String> params, String proto) {
+        this(family, prefix, via, dev, table, metric, encap, keyword, params, proto, null);
+    }
+
+    /** @return true for a multipath route (its {@link #nexthops}) */
+    public boolean multipath() {
+        return !nexthops.isEmpty();
     }
 
     /** A route typed in the shell: no {@code proto}. */
@@ -38,6 +62,6 @@ public record RouteSpec(int family, String prefix, String via, String dev, int t
 
     /** @return this route as owned by the control plane protocol {@code proto} (null: typed in the shell) */
     public RouteSpec withProto(String proto) {
-        return new RouteSpec(family, prefix, via, dev, table, metric, encap, keyword, params, proto);
+        return new RouteSpec(family, prefix, via, dev, table, metric, encap, keyword, params, proto, nexthops);
     }
 }

@@ -147,4 +147,83 @@ public class RouteGrammarTest {
         assertEquals("100", RouteGrammar.tableName(100));
         assertEquals("behaviors name tables the same way", RouteGrammar.tableId("main"), AttributeParser.tableId("main"));
     }
+
+    private static final String MULTIPATH6 = "fc00:99::/64 metric 1024 nexthop via fc00:1::2 dev p1 weight 1"
+            + " nexthop via fc00:2::2 dev p2 weight 3";
+
+    @Test
+    public void aMultipathRouteNamesEachPathAfterNexthopWithItsWeight() {
+        RouteSpec r = RouteGrammar.parse("fc00:99::/64 nexthop via fc00:1::2 dev p1 nexthop via inet6 fc00:2::2 dev p2"
+                + " weight 3", 6);
+        assertEquals(List.of(new RouteSpec.Nexthop("fc00:1::2", "p1", 1), new RouteSpec.Nexthop("fc00:2::2", "p2", 3)),
+                r.nexthops());
+        assertEquals(null, r.via());
+        assertEquals(null, r.dev());
+        assertTrue(r.multipath());
+    }
+
+    @Test
+    public void aMultipathRouteIsPrintedOnOneLineForTheConfigurationAndPastesBack() {
+        RouteSpec r = RouteGrammar.parse(MULTIPATH6, 6);
+        assertEquals(MULTIPATH6, RouteGrammar.print(r));
+        assertEquals(r, RouteGrammar.parse(RouteGrammar.print(r), 6));
+    }
+
+    @Test
+    public void showPrintsEachPathOnItsOwnLineAsIproute2PrintsTheKernels() {
+        RouteSpec r = RouteGrammar.parse(MULTIPATH6, 6);
+        assertEquals("fc00:99::/64 metric 1024\n\tnexthop via fc00:1::2 dev p1 weight 1 \n\tnexthop via fc00:2::2 dev p2"
+                + " weight 3 ", RouteGrammar.show(r, RouteGrammar.Shown.CONFIGURED));
+        assertEquals(r, RouteGrammar.parse(RouteGrammar.show(r, RouteGrammar.Shown.CONFIGURED), 6));
+        RouteSpec v4 = RouteGrammar.parse("10.99.0.0/24 table 7 metric 5 nexthop via 10.1.0.2 dev p1 nexthop via"
+                + " 10.2.0.2 dev p2 weight 256", 0);
+        assertEquals("10.99.0.0/24 table 7 metric 5\n\tnexthop via 10.1.0.2 dev p1 weight 1 \n\tnexthop via 10.2.0.2"
+                + " dev p2 weight 256 ", RouteGrammar.show(v4, new RouteGrammar.Shown(null, true, null, null, null)));
+        assertEquals(4, v4.family());
+        assertEquals(7, v4.table());
+        assertEquals("10.99.0.0/24 table 7 metric 5 nexthop via 10.1.0.2 dev p1 weight 1 nexthop via 10.2.0.2 dev p2"
+                + " weight 256", RouteGrammar.print(v4));
+    }
+
+    @Test
+    public void aSinglePathRouteIsShownAsBefore() {
+        RouteSpec r = RouteGrammar.parse("fc00::/64 via fc00:1::2 dev p1", 6);
+        assertEquals(RouteGrammar.print(r), RouteGrammar.show(r, RouteGrammar.Shown.CONFIGURED));
+    }
+
+    @Test
+    public void oneNexthopIsAPlainRouteAsTheKernelMakesIt() {
+        assertEquals(route(6, "fc00:97::/64", "fc00:1::2", "p1", 254, 0, null, null, List.of()),
+                RouteGrammar.parse("fc00:97::/64 nexthop via fc00:1::2 dev p1 weight 5", 6));
+    }
+
+    @Test
+    public void aWeightOutside1To256IsRefused() {
+        assertEquals("invalid weight '0'; expected a number from 1 to 256",
+                error("fc00::/64 nexthop via fc00:1::2 dev p1 weight 0 nexthop dev p2", 6));
+        assertEquals("invalid weight '257'; expected a number from 1 to 256",
+                error("fc00::/64 nexthop via fc00:1::2 dev p1 weight 257 nexthop dev p2", 6));
+        assertEquals("invalid weight 'x'; expected a number from 1 to 256",
+                error("fc00::/64 nexthop via fc00:1::2 dev p1 weight x nexthop dev p2", 6));
+    }
+
+    @Test
+    public void encapInANexthopOrOnAMultipathRouteIsRefused() {
+        assertTrue(error("fc00::/64 nexthop via fc00:1::2 dev p1 encap seg6 mode encap segs fc00::1 nexthop dev p2", 6)
+                .startsWith("encap in a nexthop is not supported"));
+        assertTrue(error("fc00::1 encap seg6local action End nexthop via fc00:1::2 dev p1 nexthop dev p2", 6)
+                .startsWith("nexthop with encap seg6local"));
+        assertTrue(error("fc00::/64 encap seg6 mode encap segs fc00::1 nexthop via fc00:1::2 dev p1 nexthop dev p2", 6)
+                .startsWith("nexthop with encap seg6"));
+    }
+
+    @Test
+    public void aMalformedPathIsRefusedWithOneLine() {
+        assertTrue(error("fc00::/64 via fc00:1::2 nexthop via fc00:2::2 dev p2 nexthop dev p1", 6)
+                .startsWith("via or dev before nexthop"));
+        assertTrue(error("fc00::/64 nexthop weight 2 nexthop dev p1", 6).startsWith("nexthop without via or dev"));
+        assertTrue(error("fc00::/64 nexthop via fc00:1::2 metric 5 nexthop dev p1", 6)
+                .startsWith("unexpected 'metric' in a nexthop"));
+        assertTrue(error("fc00::/64 nexthop via 10.0.0.1 nexthop dev p1", 6).startsWith("address '10.0.0.1' is IPv4"));
+    }
 }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.srv6.appliance.api.behavior.BehaviorContext;
 import org.srv6.appliance.api.dataplane.DataplaneException;
 import org.srv6.appliance.core.internal.engine.Engine;
+import org.srv6.appliance.core.internal.engine.Multipath;
 import org.srv6.appliance.core.internal.engine.NeighborTable;
 import org.srv6.appliance.core.internal.engine.Route;
 import org.srv6.appliance.core.internal.io.IoRuntime;
@@ -97,10 +98,25 @@ public final class ControlState {
         if (replaying || batches > 0 || closed || Routes.learnt(r)) {
             return; // the file is written once the replay or batch ends (a learnt route never): no line to make
         }
-        PortCfg dev = portByIndex(r.port);
-        if (dev == null || dev.persistent()) {
+        if (persistent(r)) {
             config.journal(line.get());
         }
+    }
+
+    /** False for a route out a port that is not saved (on any of its paths): the route is not saved either. */
+    boolean persistent(Route r) {
+        PortCfg dev = portByIndex(r.port);
+        if (dev != null && !dev.persistent()) {
+            return false;
+        }
+        Multipath m = r.paths;
+        for (int i = 0; m != null && i < m.size(); i++) {
+            PortCfg p = portByIndex(m.port(i));
+            if (p != null && !p.persistent()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     PortCfg port(String name) throws DataplaneException {

@@ -187,7 +187,7 @@ public final class Ports implements PortService {
             int index = p.index();
             List<BehaviorInstance> old = new ArrayList<>();
             state.routes.removeIf(r -> {
-                if (r.port != index) {
+                if (!r.uses(index)) {
                     return false;
                 }
                 if (r.instance != null) {

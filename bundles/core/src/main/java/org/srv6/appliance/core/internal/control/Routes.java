@@ -10,6 +10,7 @@ import org.srv6.appliance.api.dataplane.RouteGrammar;
 import org.srv6.appliance.api.dataplane.RouteInfo;
 import org.srv6.appliance.api.dataplane.RouteService;
 import org.srv6.appliance.api.dataplane.RouteSpec;
+import org.srv6.appliance.core.internal.engine.Multipath;
 import org.srv6.appliance.core.internal.engine.Route;
 import org.srv6.appliance.core.internal.engine.Tables;
 
@@ -38,6 +39,9 @@ public final class Routes implements RouteService {
             throw new DataplaneException("table " + table + " out of range; expected 1.." + 0xfffffff);
         }
         int metric = spec.metric() > 0 ? spec.metric() : (family == 6 ? 1024 : 0);
+        if (spec.multipath()) {
+            return multipath(spec, family, pf, table, metric);
+        }
         int port = -1;
         String dev = null;
         if (spec.dev() != null) {
@@ -121,6 +125,76 @@ public final class Routes implements RouteService {
             }
         }
         return r;
+    }
+
+    /**
+     * A multipath route: each path's port and gateway checked as a single path's are (a gateway
+     * without dev must be on a connected subnet), then the paths as one immutable {@link Multipath}.
+     */
+    private Route multipath(RouteSpec spec, int family, Prefixes.Parsed pf, int table, int metric)
+            throws DataplaneException {
+        if (spec.encap() != null || spec.via() != null || spec.dev() != null) {
+            throw new DataplaneException("route " + pf.text() + ": a multipath route is a plain unicast route; give"
+                    + " each path as nexthop via NH dev PORT [weight W]");
+        }
+        List<RouteSpec.Nexthop> hops = spec.nexthops();
+        int n = hops.size();
+        if (n > RouteGrammar.MAX_PATHS) {
+            throw new DataplaneException(n + " nexthops; at most " + RouteGrammar.MAX_PATHS + " paths in a route");
+        }
+        int[] ports = new int[n];
+        boolean[] hasVia = new boolean[n];
+        long[] viaHi = new long[n];
+        long[] viaLo = new long[n];
+        int[] via4 = new int[n];
+        int[] weights = new int[n];
+        List<RouteSpec.Nexthop> canonical = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            RouteSpec.Nexthop h = hops.get(i);
+            if (h.weight() < 1 || h.weight() > 256) {
+                throw new DataplaneException("invalid weight " + h.weight() + "; expected a number from 1 to 256");
+            }
+            weights[i] = h.weight();
+            ports[i] = -1;
+            String dev = null;
+            if (h.dev() != null) {
+                PortCfg p = state.port(h.dev());
+                ports[i] = p.index();
+                dev = p.name();
+            }
+            if (h.via() != null) {
+                Prefixes.Addr v = Prefixes.parseCidr(h.via(), 128, 32);
+                if (v.family() != family) {
+                    throw new DataplaneException("gateway " + h.via() + " is not IPv" + family);
+                }
+                hasVia[i] = true;
+                if (family == 6) {
+                    viaHi[i] = v.hi();
+                    viaLo[i] = v.lo();
+                } else {
+                    via4[i] = v.v4();
+                }
+                if (ports[i] < 0) {
+                    Tables t = state.engine.tables();
+                    Route r = family == 6 ? t.lookup6(table, viaHi[i], viaLo[i]) : t.lookup4(table, via4[i]);
+                    if (r == null || r.kind != Route.UNICAST || r.hasVia) {
+                        throw new DataplaneException("gateway " + h.via() + " is not on a connected subnet; add an"
+                                + " address on its subnet or give dev PORT");
+                    }
+                    ports[i] = r.port;
+                    PortCfg p = state.portByIndex(r.port);
+                    dev = p == null ? null : p.name();
+                }
+            }
+            if (ports[i] < 0) {
+                throw new DataplaneException("nexthop of " + pf.text() + " needs via ADDRESS or dev PORT");
+            }
+            canonical.add(new RouteSpec.Nexthop(h.via() == null ? null : h.via().intern(), dev, h.weight()));
+        }
+        RouteSpec c = new RouteSpec(family, pf.text(), null, null, table, metric, null, null, List.of(),
+                spec.proto() == null ? null : spec.proto().intern(), canonical);
+        return Route.multipath(c, pf.hi(), pf.lo(), pf.v4(), pf.len(), metric,
+                new Multipath(ports, hasVia, viaHi, viaLo, via4, weights));
     }
 
     /** The configured route for the spec's prefix and table (and metric, when given and asked for), or null. */
@@ -215,8 +289,8 @@ public final class Routes implements RouteService {
                     continue;
                 }
                 Route.SidCounters c = r.counters;
-                out.add(c == null ? new RouteInfo(r.spec(), text(r, table == ALL_TABLES), true, 0, 0, 0)
-                        : new RouteInfo(r.spec(), text(r, table == ALL_TABLES), r.instance != null,
+                out.add(c == null ? new RouteInfo(r.spec(), text(r, table == ALL_TABLES, true), true, 0, 0, 0)
+                        : new RouteInfo(r.spec(), text(r, table == ALL_TABLES, true), r.instance != null,
                                 c.packets.sum(), c.bytes.sum(), c.errors.sum(), c.proxy, c.fromPackets.sum(),
                                 c.fromBytes.sum(), c.fromErrors.sum()));
             }
@@ -233,11 +307,27 @@ public final class Routes implements RouteService {
 
     /** The iproute2-shaped line for a route, pasteable after {@code ip -6 route add} (the shared grammar prints it). */
     private String text(Route r, boolean withTable) {
+        return text(r, withTable, false);
+    }
+
+    /** {@link #text(Route, boolean)}, a multipath route's paths each on a line as show prints them when {@code lines}. */
+    private String text(Route r, boolean withTable, boolean lines) {
         PortCfg dev = state.portByIndex(r.port);
         String params = r.hasBehavior() ? params(r) : "";
-        RouteSpec shown = new RouteSpec(r.family, r.prefix(), r.via(), dev == null ? null : dev.name(),
+        Multipath m = r.paths;
+        List<RouteSpec.Nexthop> hops = null;
+        if (m != null) {
+            hops = new ArrayList<>(m.size());
+            List<RouteSpec.Nexthop> typed = r.spec().nexthops();
+            for (int i = 0; i < m.size(); i++) {
+                PortCfg p = state.portByIndex(m.port(i));
+                hops.add(new RouteSpec.Nexthop(typed.get(i).via(), p == null ? null : p.name(), m.weight(i)));
+            }
+        }
+        RouteSpec shown = new RouteSpec(r.family, r.prefix(), m != null ? null : r.via(),
+                m != null || dev == null ? null : dev.name(),
                 r.table, r.metric, r.hasBehavior() ? r.spec().encap() : null, r.keyword(),
-                params.isEmpty() ? List.of() : List.of(params));
+                params.isEmpty() ? List.of() : List.of(params), null, hops);
         String scope = null;
         String src = null;
         if (r.system && r.family == 4 && r.kind == Route.UNICAST) {
@@ -246,8 +336,9 @@ public final class Routes implements RouteService {
                 src = dev.addrs.stream().filter(a -> a.family() == 4).findFirst().map(Prefixes.Addr::host).orElse(null);
             }
         }
-        return RouteGrammar.print(shown, new RouteGrammar.Shown(r.kind == Route.LOCAL ? "local" : null, withTable,
-                r.system ? "kernel" : r.spec().proto(), scope, src));
+        RouteGrammar.Shown words = new RouteGrammar.Shown(r.kind == Route.LOCAL ? "local" : null, withTable,
+                r.system ? "kernel" : r.spec().proto(), scope, src);
+        return lines ? RouteGrammar.show(shown, words) : RouteGrammar.print(shown, words);
     }
 
     /** The canonical parameter text once the behavior has parsed it, else the text as stored. */
@@ -269,8 +360,7 @@ public final class Routes implements RouteService {
                 if (order != pass || learnt(r)) {
                     continue;
                 }
-                PortCfg dev = state.portByIndex(r.port);
-                if (dev != null && !dev.persistent()) {
+                if (!state.persistent(r)) {
                     continue;
                 }
                 out.accept("ip -" + r.family + " route add " + text(r, true));

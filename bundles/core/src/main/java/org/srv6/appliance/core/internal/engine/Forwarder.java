@@ -47,6 +47,15 @@ final class Forwarder {
         if (nr == null || nr.kind != Route.UNICAST) {
             return -1;
         }
+        Multipath m = nr.paths;
+        if (m != null) {
+            int i = m.select(Multipath.hash(ctx.buf, ctx.l3), t);
+            if (m.hasVia(i)) {
+                s.nhHi = v6 ? m.viaHi(i) : Neighbor.V4;
+                s.nhLo = v6 ? m.viaLo(i) : m.via4(i) & 0xffff_ffffL;
+            }
+            return m.port(i);
+        }
         if (nr.hasVia) {
             s.nhHi = v6 ? nr.viaHi : Neighbor.V4;
             s.nhLo = v6 ? nr.viaLo : nr.via4 & 0xffff_ffffL;

@@ -167,6 +167,14 @@ final class Input {
             default -> {
                 ByteBuf b = s.ctx.buf;
                 int l3 = s.ctx.l3;
+                Multipath m = r.paths;
+                if (m != null) {
+                    int i = m.select(Multipath.hash6(b, l3), t);
+                    boolean gw = m.hasVia(i);
+                    forwarder.forward6(s, t, m.port(i), gw ? m.viaHi(i) : Ipv6.dstHi(b, l3),
+                            gw ? m.viaLo(i) : Ipv6.dstLo(b, l3));
+                    return;
+                }
                 long nhHi = r.hasVia ? r.viaHi : Ipv6.dstHi(b, l3);
                 long nhLo = r.hasVia ? r.viaLo : Ipv6.dstLo(b, l3);
                 forwarder.forward6(s, t, r.port, nhHi, nhLo);
@@ -269,7 +277,15 @@ final class Input {
             case Route.LOCAL -> local.local4(s, t);
             case Route.STEER -> verdicts.behavior(s, t, r, depth, false);
             case Route.SID -> s.drop(DropReason.NO_ROUTE);
-            default -> forwarder.forward4(s, t, r.port, r.hasVia ? r.via4 : Ipv4.dst(s.ctx.buf, s.ctx.l3));
+            default -> {
+                Multipath m = r.paths;
+                if (m != null) {
+                    int i = m.select(Multipath.hash4(s.ctx.buf, s.ctx.l3), t);
+                    forwarder.forward4(s, t, m.port(i), m.hasVia(i) ? m.via4(i) : Ipv4.dst(s.ctx.buf, s.ctx.l3));
+                    return;
+                }
+                forwarder.forward4(s, t, r.port, r.hasVia ? r.via4 : Ipv4.dst(s.ctx.buf, s.ctx.l3));
+            }
         }
     }
 }

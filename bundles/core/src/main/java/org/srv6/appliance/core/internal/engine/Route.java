@@ -47,6 +47,12 @@ public final class Route {
     public final int metric;
     /** Made by an address (local and connected routes): shown, never persisted. */
     public final boolean system;
+    /**
+     * The paths of a multipath route, null for one next hop (the fields above then name the first
+     * path). The reference fits in the padding of this object's layout, so single-path routes do
+     * not grow; only a multipath route has the arrays.
+     */
+    public final Multipath paths;
     /** Survive hot swap and {@code ip route replace}; null for a route without a behavior (nothing counts it). */
     public final SidCounters counters;
 
@@ -66,12 +72,21 @@ public final class Route {
     public Route(RouteSpec spec, int kind, long hi, long lo, int addr4, int len, boolean hasVia, long viaHi,
             long viaLo, int via4, int port, int metric, boolean system, SidCounters counters) {
         this(spec, null, null, spec.family(), spec.table(), kind, hi, lo, addr4, len, hasVia, viaHi, viaLo, via4, port,
-                metric, system, counters);
+                metric, system, counters, null);
+    }
+
+    /**
+     * A multipath plain route: {@code spec} names its paths; the single-path fields are those of the
+     * first path, for what looks at one next hop (a behavior's next-hop lookup, replies).
+     */
+    public static Route multipath(RouteSpec spec, long hi, long lo, int addr4, int len, int metric, Multipath paths) {
+        return new Route(spec, null, null, spec.family(), spec.table(), UNICAST, hi, lo, addr4, len, paths.hasVia(0),
+                paths.viaHi(0), paths.viaLo(0), paths.via4(0), paths.port(0), metric, false, null, paths);
     }
 
     private Route(RouteSpec spec, String via, String dev, int family, int table, int kind, long hi, long lo, int addr4,
             int len, boolean hasVia, long viaHi, long viaLo, int via4, int port, int metric, boolean system,
-            SidCounters counters) {
+            SidCounters counters, Multipath paths) {
         this.spec = spec;
         this.via = via;
         this.dev = dev;
@@ -89,6 +104,7 @@ public final class Route {
         this.port = port;
         this.metric = metric;
         this.system = system;
+        this.paths = paths;
         this.counters = counters != null ? counters : kind == SID || kind == STEER ? new SidCounters() : null;
     }
 
@@ -103,7 +119,12 @@ public final class Route {
             throw new IllegalArgumentException("route " + spec.prefix() + " has a behavior; expected a plain route");
         }
         return new Route(null, via, dev, spec.family(), spec.table(), UNICAST, hi, lo, addr4, len, hasVia, viaHi,
-                viaLo, via4, port, spec.metric(), false, counters);
+                viaLo, via4, port, spec.metric(), false, counters, null);
+    }
+
+    /** @return true when the route goes out {@code port} (on one of its paths) */
+    public boolean uses(int port) {
+        return this.port == port || (paths != null && paths.uses(port));
     }
 
     /** The route as configured (canonical prefix text, table and metric as in effect). */
