@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import org.junit.Test;
 import org.srv6.appliance.core.internal.fib.Fib4;
 import org.srv6.appliance.core.internal.fib.Fib6;
+import org.srv6.appliance.core.internal.io.RateLimiter;
 import org.srv6.appliance.testkit.Packets;
 
 /** The path a multipath route gives a packet: by weight, the same for a flow, never a dead port's. */
@@ -32,7 +33,7 @@ public class MultipathTest {
         for (int i = 1; i < 4; i++) {
             ports[i] = new PortState(io[i], none, none, new int[0], PortState.LINK_LOCAL_HI,
                     PortState.linkLocalLo(io[i].mac()), new int[0], new int[0], Tables.MAIN, null, 0,
-                    new PortState.RateLimiter(-1));
+                    new RateLimiter(-1));
         }
         return new Tables(ports, new int[] {Tables.MAIN}, new Fib6[] {new Fib6<Route>()}, new int[] {Tables.MAIN},
                 new Fib4[] {new Fib4<Route>()});
