@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.LoggerFactory;
+import org.srv6.appliance.api.dataplane.AddressInfo;
 import org.srv6.appliance.api.dataplane.AddressService;
 import org.srv6.appliance.api.dataplane.PortInfo;
 import org.srv6.appliance.api.dataplane.MirrorInfo;
@@ -169,6 +170,16 @@ public final class LcpComponent implements Mirror.Target, StatsSection {
     @Override
     public void addAddress(String port, String cidr) throws Exception {
         addresses.add(port, cidr, "kernel");
+    }
+
+    @Override
+    public boolean hasAddress(String port, String cidr) {
+        for (AddressInfo a : addresses.list()) {
+            if (a.port().equals(port) && a.text().equals(cidr)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

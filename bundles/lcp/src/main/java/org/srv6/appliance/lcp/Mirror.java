@@ -34,6 +34,11 @@ public final class Mirror {
 
         void deleteRoute(RouteSpec spec) throws Exception;
 
+        /** @return true when the port has the address already (typed in the shell: the operator's, not learnt) */
+        default boolean hasAddress(String port, String cidr) {
+            return false;
+        }
+
         /** @return true when a behavior bundle provides the seg6local action or seg6 mode {@code keyword} */
         default boolean installed(String keyword) {
             return true;
@@ -287,6 +292,9 @@ public final class Mirror {
         }
         for (Map.Entry<String, String[]> e : want.entrySet()) {
             if (!learntAddrs.contains(e.getKey())) {
+                if (target.hasAddress(e.getValue()[0], e.getValue()[1])) {
+                    continue; // the same address typed in the appliance: it stays the operator's
+                }
                 try {
                     target.addAddress(e.getValue()[0], e.getValue()[1]);
                     learntAddrs.add(e.getKey());

@@ -34,7 +34,7 @@ public class RtnlTest {
     }
 
     /** Records what the appliance would be told. */
-    static final class Fake implements Mirror.Target {
+    static class Fake implements Mirror.Target {
         final Set<String> ports;
         final Map<String, RouteSpec> routes = new TreeMap<>();
         final List<String> addrs = new ArrayList<>();
@@ -369,5 +369,28 @@ public class RtnlTest {
         assertEquals(2, nh.weight(0));
         assertEquals(300, nh.weight(1));
         assertTrue(nh.resilient());
+    }
+
+    /** An address the operator typed in the appliance is not taken again (nor refused, nor removed with the kernel's). */
+    @Test
+    public void anAddressTypedInTheApplianceStaysTheOperators() {
+        Fake fake = new Fake("p1") {
+            @Override
+            public boolean hasAddress(String port, String cidr) {
+                return port.equals("p1") && cidr.equals("fc00:1::1/64");
+            }
+        };
+        LcpCounters c = new LcpCounters();
+        Mirror m = new Mirror(fake, c, s -> { });
+        m.handle(new Rtnl.Link(true, 3, "p1"));
+        byte[] typed = org.srv6.appliance.api.packet.InetAddrs.parse6("fc00:1::1");
+        byte[] other = org.srv6.appliance.api.packet.InetAddrs.parse6("fc00:1::9");
+        m.handle(new Rtnl.Addr(true, 6, 3, typed, 64));
+        m.handle(new Rtnl.Addr(true, 6, 3, other, 64));
+        assertEquals(List.of("addr add fc00:1::9/64 dev p1"), fake.calls);
+        assertEquals(0, c.refusedTotal());
+        m.handle(new Rtnl.Addr(false, 6, 3, typed, 64));
+        assertEquals("the typed address is not deleted with the kernel's", List.of("addr add fc00:1::9/64 dev p1"), fake.calls);
+        assertEquals(1, m.learntAddressCount());
     }
 }
