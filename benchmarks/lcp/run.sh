@@ -73,3 +73,6 @@ sleep 1
 kill -INT "$PING_PID"; wait "$PING_PID" 2>/dev/null; PING_PID=
 echo "H1 -> H2 through the appliance meanwhile (every 2 ms): $(grep 'packets transmitted' "$WORK/ping")"
 C "lcp:stats" | sed -n '/^messages/p'
+# what the appliance dropped meanwhile (non-zero reasons), and its ports' counters
+C "srv6:stats" | awk '/^drops:/ { d = 1; next } /^[a-z]/ { d = 0 } d && $2 != 0 { print "dropped: " $1 " " $2 }'
+C "srv6:stats" | sed -n '/^PORT/,/^drops:/p' | sed '$d'
