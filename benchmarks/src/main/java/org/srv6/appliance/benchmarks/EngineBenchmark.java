@@ -15,6 +15,7 @@ import org.srv6.appliance.api.packet.SrhHmac;
 import org.srv6.appliance.behavior.end.internal.EndBehavior;
 import org.srv6.appliance.core.internal.engine.Engine;
 import org.srv6.appliance.core.internal.engine.HmacKeys;
+import org.srv6.appliance.core.internal.engine.Multipath;
 import org.srv6.appliance.core.internal.engine.Neighbor;
 import org.srv6.appliance.core.internal.engine.NeighborTable;
 import org.srv6.appliance.core.internal.engine.PortState;
@@ -43,9 +44,10 @@ public class EngineBenchmark extends NsPerOperation {
     /**
      * End: the SID fc00::100 with two segments left; End.hmac: the same SID reached by an SRH
      * signed with HMAC-SHA-256 key 7, checked under the port's policy; forward: a destination
-     * behind a plain route.
+     * behind a plain route; forward.ecmp: a destination behind a multipath route of two paths
+     * (weights 1 and 3), the path chosen by the packet's flow hash.
      */
-    @Param({"End", "End.hmac", "forward"})
+    @Param({"End", "End.hmac", "forward", "forward.ecmp"})
     public String path;
 
     /** {@code ip sr hmac policy} of the input port: 0 checks an HMAC when present (the default), -1 never. */
@@ -98,6 +100,11 @@ public class EngineBenchmark extends NsPerOperation {
         RouteSpec plain = new RouteSpec(6, "fc00::/16", "fc00:23::3", "bench2", 254, 1024, null, null, null);
         main.add(fc00, 0, 16, new Route(plain, Route.UNICAST, fc00, 0, 0, 16, true, 0xfc00_0023_0000_0000L, 3, 0, 2,
                 1024, false, null));
+        RouteSpec ecmp = new RouteSpec(6, "fc00:9::/32", null, null, 254, 1024, null, null, null);
+        Multipath paths = new Multipath(new int[] {2, 2}, new boolean[] {true, true},
+                new long[] {0xfc00_0023_0000_0000L, 0xfc00_0023_0000_0000L}, new long[] {3, 4}, new int[2],
+                new int[] {1, 3});
+        main.add(0xfc00_0009_0000_0000L, 0, 32, Route.multipath(ecmp, 0xfc00_0009_0000_0000L, 0, 0, 32, 1024, paths));
         RouteSpec sid = new RouteSpec(6, "fc00::100", null, "bench1", 254, 1024, RouteSpec.SEG6LOCAL, "End", List.of());
         Route end = new Route(sid, Route.SID, fc00, 0x100, 0, 128, false, 0, 0, 0, 1, 1024, false, null);
         EndBehavior b = new EndBehavior();
@@ -107,6 +114,9 @@ public class EngineBenchmark extends NsPerOperation {
         Neighbor peer = neighbors.getOrCreate(2, 0xfc00_0023_0000_0000L, 3);
         peer.mac = PEER_MAC;
         peer.state = Neighbor.PERMANENT;
+        Neighbor peer2 = neighbors.getOrCreate(2, 0xfc00_0023_0000_0000L, 4);
+        peer2.mac = PEER_MAC + 1;
+        peer2.state = Neighbor.PERMANENT;
 
         byte[] secret = "s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HmacKeys keys = HmacKeys.of(java.util.Map.of(7L, new SrhHmac("sha256", secret, 7)));
@@ -121,7 +131,8 @@ public class EngineBenchmark extends NsPerOperation {
                                 .tlvs(HmacTlv.tlv("sha256", secret, 7, "fc00::1", Srh.FLAG_HMAC, "fc00::3", "fc00::2",
                                         "fc00::100")))
                         .payload(Packets.PROTO_UDP, Packets.unhex("0001000200080000")).bytes()
-                : BehaviorBenchmark.packet(path.equals("End") ? "fc00::100" : "fc00::9");
+                : BehaviorBenchmark.packet(path.equals("End") ? "fc00::100"
+                        : path.equals("forward.ecmp") ? "fc00:9::9" : "fc00::9");
         frame = Packets.ethernet(Packets.mac(IN_MAC), Packets.mac(0x02_00_00_00_00_aaL), Packets.ETH_IPV6, packet);
         if (!path.equals("End.hmac") && Ipv6.LENGTH + 0x48 + 14 != frame.length) {
             throw new IllegalStateException("frame length " + frame.length);
@@ -135,6 +146,10 @@ public class EngineBenchmark extends NsPerOperation {
         rt.close();
         if (engine.drops(org.srv6.appliance.api.behavior.DropReason.INTERNAL) != 0) {
             throw new IllegalStateException("the engine dropped frames as internal errors");
+        }
+        if (engine.drops(org.srv6.appliance.api.behavior.DropReason.NO_ROUTE) != 0
+                || engine.drops(org.srv6.appliance.api.behavior.DropReason.NEIGHBOR_UNRESOLVED) != 0) {
+            throw new IllegalStateException("the engine found no route or no neighbor");
         }
         if (engine.drops(org.srv6.appliance.api.behavior.DropReason.HMAC_INVALID) != 0) {
             throw new IllegalStateException("the engine dropped frames as hmac-invalid");
