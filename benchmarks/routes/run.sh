@@ -2,7 +2,9 @@
 # A large table in the built appliance: boot replay and srv6:config load of ROUTES IPv6 routes and
 # SIDS End SIDs (routes/s), one ip route add at that size, RSS per route, then the same figures
 # in one process against the core (RouteScale), with a flow forwarded through memory ports during
-# the loads. Prints figures; asserts nothing.
+# the loads. During the appliance's config load, a host pings another through two of its TAP
+# ports every 2 ms (the I/O backend is the home's, srv6.io=auto: io_uring where the kernel has it)
+# and the answered share is printed. Prints figures; asserts nothing.
 # usage: run.sh [ROUTES [SIDS]]   (root: the routes go on a TAP port; SRV6_HOME = built distribution,
 # default ../../distribution/target/srv6-appliance; SRV6_JAVA_OPTS = the appliance's JVM options)
 set -u
@@ -15,11 +17,18 @@ SRC_HOME=${SRV6_HOME:-$HERE/../../distribution/target/srv6-appliance}
 GC_OPTS="-Xmx1g -Xmn64m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
 export SRV6_JAVA_OPTS="${SRV6_JAVA_OPTS:-$GC_OPTS}"
 TAP=rt$$
+# two hosts behind TAP ports of the appliance, pinging each other through it during the load
+HA=rth$$a
+HB=rth$$b
 WORK=$(mktemp -d)
 H=$WORK/home
+PING_PID=
 cleanup() {
+	[ -n "$PING_PID" ] && kill "$PING_PID" 2>/dev/null
 	[ -x "$H/bin/srv6" ] && "$H/bin/srv6" stop >/dev/null 2>&1
 	ip link del "$TAP" 2>/dev/null
+	ip netns del "$HA" 2>/dev/null
+	ip netns del "$HB" 2>/dev/null
 	rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -80,11 +89,27 @@ t0=$(now); client "ip -6 route add 2001:db9:ffff::/48 via fe80::1 dev $TAP" >/de
 t2=$(now); client "$cmds" >/dev/null; t3=$(now)
 echo "single ip route add at $N routes: $(( ( (t3 - t2) - (t1 - t0) ) / 999000 )) us each (1000 in one client call: $(ms "$t2" "$t3") ms, one: $(ms "$t0" "$t1") ms)"
 
+# traffic during the load: HA - ${TAP}a - appliance - ${TAP}b - HB
+ip netns add "$HA" && ip netns add "$HB" || exit 1
+client "ip link add ${TAP}a type tap netns $HA; ip link add ${TAP}b type tap netns $HB; ip link set ${TAP}a up; \
+ip link set ${TAP}b up; ip -6 addr add fc01:1::1/64 dev ${TAP}a; ip -6 addr add fc01:2::1/64 dev ${TAP}b" >/dev/null || exit 1
+ip -n "$HA" link set "${TAP}a" up; ip -n "$HB" link set "${TAP}b" up
+ip -n "$HA" -6 addr add fc01:1::2/64 dev "${TAP}a" nodad; ip -n "$HA" -6 route add default via fc01:1::1
+ip -n "$HB" -6 addr add fc01:2::2/64 dev "${TAP}b" nodad; ip -n "$HB" -6 route add default via fc01:2::1
+ip netns exec "$HA" ping -6 -c 3 -W 2 fc01:2::2 >/dev/null || echo "warning: $HA does not reach $HB through the appliance"
+echo "I/O backend: $(client "srv6:stats" | sed -n 's/^io: //p')"
+ip netns exec "$HA" ping -6 -i 0.002 -W 1 fc01:2::2 > "$WORK/ping" 2>&1 &
+PING_PID=$!
+sleep 1
+
 t0=$(now)
 out=$(client "srv6:config load $WORK/load.conf" 2>&1)
 t1=$(now)
+sleep 1
+kill -INT "$PING_PID"; wait "$PING_PID" 2>/dev/null; PING_PID=
 [ -n "$out" ] && echo "config load said: $out" | head -5
 echo "config load: $N lines in $(ms "$t0" "$t1") ms: $(( N * 1000 / ( ($(ms "$t0" "$t1") + 1) ) )) routes/s"
+echo "$HA -> $HB through the appliance during the load (every 2 ms): $(grep 'packets transmitted' "$WORK/ping")"
 RSS2=$(rss_kb "$PID")
 echo "RSS at $((2 * N)) routes: $((RSS2 / 1024)) MB: $(( (RSS2 - RSS0) * 1024 / (2 * N) )) B/route"
 t0=$(now)
