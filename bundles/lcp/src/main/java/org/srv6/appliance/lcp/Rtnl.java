@@ -227,16 +227,14 @@ public final class Rtnl {
         }
         int index = b.getInt(p + 4);
         String name = null;
-        for (int a = p + 16; a + 4 <= end;) {
-            int alen = b.getShort(a) & 0xffff;
-            int at = b.getShort(a + 2) & 0x3fff;
-            if (alen < 4 || a + alen > end) {
-                return new Malformed(RTM_NEWLINK, "attribute length " + alen);
+        Attrs x = new Attrs(b, p + 16, end);
+        while (x.next()) {
+            if (x.type == 3 /* IFLA_IFNAME */) {
+                name = string(b, x.v, x.v + x.vl);
             }
-            if (at == 3 /* IFLA_IFNAME */) {
-                name = string(b, a + 4, a + alen);
-            }
-            a += align(alen);
+        }
+        if (x.bad >= 0) {
+            return new Malformed(RTM_NEWLINK, "attribute length " + x.bad);
         }
         if (name == null && add) {
             return new Malformed(RTM_NEWLINK, "link " + index + " without IFLA_IFNAME");
@@ -254,18 +252,16 @@ public final class Rtnl {
         int index = b.getInt(p + 4);
         byte[] address = null;
         byte[] local = null;
-        for (int a = p + 8; a + 4 <= end;) {
-            int alen = b.getShort(a) & 0xffff;
-            int at = b.getShort(a + 2) & 0x3fff;
-            if (alen < 4 || a + alen > end) {
-                return new Malformed(t, "attribute length " + alen);
+        Attrs x = new Attrs(b, p + 8, end);
+        while (x.next()) {
+            if (x.type == 1 /* IFA_ADDRESS */) {
+                address = bytes(b, x.v, x.v + x.vl);
+            } else if (x.type == 2 /* IFA_LOCAL */) {
+                local = bytes(b, x.v, x.v + x.vl);
             }
-            if (at == 1 /* IFA_ADDRESS */) {
-                address = bytes(b, a + 4, a + alen);
-            } else if (at == 2 /* IFA_LOCAL */) {
-                local = bytes(b, a + 4, a + alen);
-            }
-            a += align(alen);
+        }
+        if (x.bad >= 0) {
+            return new Malformed(t, "attribute length " + x.bad);
         }
         byte[] own = local != null ? local : address;
         int want = family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1;
@@ -300,15 +296,11 @@ public final class Rtnl {
         int encapEnd = -1;
         List<Hop> hops = new ArrayList<>();
         boolean multipath = false;
-        for (int a = p + 12; a + 4 <= end;) {
-            int alen = b.getShort(a) & 0xffff;
-            int at = b.getShort(a + 2) & 0x3fff;
-            if (alen < 4 || a + alen > end) {
-                return new Malformed(t, "attribute length " + alen);
-            }
-            int v = a + 4;
-            int vl = alen - 4;
-            switch (at) {
+        Attrs x = new Attrs(b, p + 12, end);
+        while (x.next()) {
+            int v = x.v;
+            int vl = x.vl;
+            switch (x.type) {
                 case 1 -> { // RTA_DST
                     if (vl != alen4) {
                         return new Malformed(t, "RTA_DST of " + vl + " bytes");
@@ -342,7 +334,9 @@ public final class Rtnl {
                 case 30 -> nhId = u32(b, v, vl, 0); // RTA_NH_ID
                 default -> { }
             }
-            a += align(alen);
+        }
+        if (x.bad >= 0) {
+            return new Malformed(t, "attribute length " + x.bad);
         }
         if (dstLen > alen4 * 8) {
             return new Malformed(t, "prefix length " + dstLen);
@@ -377,23 +371,21 @@ public final class Rtnl {
             int encapType = 0;
             int encapAt = -1;
             int encapEnd = -1;
-            for (int a = p + 8; a + 4 <= p + len;) {
-                int alen = b.getShort(a) & 0xffff;
-                int at = b.getShort(a + 2) & 0x3fff;
-                if (alen < 4 || a + alen > p + len) {
-                    return "multipath attribute length " + alen;
-                }
-                if (at == 5 && alen - 4 == alen4) {
-                    gw = bytes(b, a + 4, a + alen);
-                } else if (at == 21 && alen >= 6) {
-                    encapType = b.getShort(a + 4) & 0xffff;
-                } else if (at == 22) {
-                    encapAt = a + 4;
-                    encapEnd = a + alen;
-                } else if (at == 18) {
+            Attrs x = new Attrs(b, p + 8, p + len);
+            while (x.next()) {
+                if (x.type == 5 && x.vl == alen4) {
+                    gw = bytes(b, x.v, x.v + x.vl);
+                } else if (x.type == 21 && x.vl >= 2) {
+                    encapType = b.getShort(x.v) & 0xffff;
+                } else if (x.type == 22) {
+                    encapAt = x.v;
+                    encapEnd = x.v + x.vl;
+                } else if (x.type == 18) {
                     return "RTA_VIA (gateway of another family) is not supported";
                 }
-                a += align(alen);
+            }
+            if (x.bad >= 0) {
+                return "multipath attribute length " + x.bad;
             }
             Encap e = null;
             if (encapType != 0 && encapAt >= 0) {
@@ -411,27 +403,22 @@ public final class Rtnl {
     /** Parses RTA_ENCAP of a seg6 or seg6local route; any other type is kept with its type alone; null when malformed. */
     static Encap encap(ByteBuffer b, int type, int p, int end) {
         if (type == LWTUNNEL_ENCAP_SEG6) {
-            for (int a = p; a + 4 <= end;) {
-                int alen = b.getShort(a) & 0xffff;
-                int at = b.getShort(a + 2) & 0x3fff;
-                if (alen < 4 || a + alen > end) {
-                    return null;
-                }
-                if (at == 1 /* SEG6_IPTUNNEL_SRH */) {
-                    int v = a + 4;
-                    if (alen - 4 < 4 + 8) {
+            Attrs x = new Attrs(b, p, end);
+            while (x.next()) {
+                if (x.type == 1 /* SEG6_IPTUNNEL_SRH */) {
+                    int v = x.v;
+                    if (x.vl < 4 + 8) {
                         return null;
                     }
                     int mode = b.getInt(v);
-                    SrhSegs s = srh(b, v + 4, a + alen);
+                    SrhSegs s = srh(b, v + 4, v + x.vl);
                     if (s == null) {
                         return null;
                     }
                     return new Encap(type, mode, s.segments, s.hmacKeyId, 0, 0, 0, null, null, 0, 0, 0, true);
                 }
-                a += align(alen);
             }
-            return null;
+            return null; // no SRH, or a malformed attribute
         }
         if (type == LWTUNNEL_ENCAP_SEG6_LOCAL) {
             int action = 0;
@@ -443,15 +430,11 @@ public final class Rtnl {
             int oif = 0;
             int flavors = 0;
             SrhSegs srh = null;
-            for (int a = p; a + 4 <= end;) {
-                int alen = b.getShort(a) & 0xffff;
-                int at = b.getShort(a + 2) & 0x3fff;
-                if (alen < 4 || a + alen > end) {
-                    return null;
-                }
-                int v = a + 4;
-                int vl = alen - 4;
-                switch (at) {
+            Attrs x = new Attrs(b, p, end);
+            while (x.next()) {
+                int v = x.v;
+                int vl = x.vl;
+                switch (x.type) {
                     case 1 -> action = u32(b, v, vl, 0);
                     case 2 -> {
                         srh = srh(b, v, v + vl);
@@ -479,7 +462,9 @@ public final class Rtnl {
                     }
                     default -> { }
                 }
-                a += align(alen);
+            }
+            if (x.bad >= 0) {
+                return null;
             }
             return new Encap(type, 0, srh == null ? List.of() : srh.segments, srh == null ? 0 : srh.hmacKeyId, action,
                     table, vrf, nh4, nh6, iif, oif, flavors, srh != null);
@@ -542,15 +527,11 @@ public final class Rtnl {
         int encapType = 0;
         int encapAt = -1;
         int encapEnd = -1;
-        for (int a = p + 8; a + 4 <= end;) {
-            int alen = b.getShort(a) & 0xffff;
-            int at = b.getShort(a + 2) & 0x3fff;
-            if (alen < 4 || a + alen > end) {
-                return new Malformed(t, "attribute length " + alen);
-            }
-            int v = a + 4;
-            int vl = alen - 4;
-            switch (at) {
+        Attrs x = new Attrs(b, p + 8, end);
+        while (x.next()) {
+            int v = x.v;
+            int vl = x.vl;
+            switch (x.type) {
                 case 1 -> id = u32(b, v, vl, 0);
                 case 2 -> { // NHA_GROUP: struct nexthop_grp {u32 id; u8 weight; u8 weight_high; u16 resvd}
                     group = new int[vl / 8];
@@ -571,7 +552,9 @@ public final class Rtnl {
                 }
                 default -> { }
             }
-            a += align(alen);
+        }
+        if (x.bad >= 0) {
+            return new Malformed(t, "attribute length " + x.bad);
         }
         if (id == 0) {
             return new Malformed(t, "nexthop without NHA_ID");
@@ -603,15 +586,11 @@ public final class Rtnl {
         byte[] dst = null;
         byte[] lladdr = null;
         int protocol = 0;
-        for (int a = p + 12; a + 4 <= end;) {
-            int alen = b.getShort(a) & 0xffff;
-            int at = b.getShort(a + 2) & 0x3fff;
-            if (alen < 4 || a + alen > end) {
-                return new Malformed(t, "attribute length " + alen);
-            }
-            int v = a + 4;
-            int vl = alen - 4;
-            switch (at) {
+        Attrs x = new Attrs(b, p + 12, end);
+        while (x.next()) {
+            int v = x.v;
+            int vl = x.vl;
+            switch (x.type) {
                 case 1 -> { // NDA_DST
                     if (vl != alen4) {
                         return new Malformed(t, "NDA_DST of " + vl + " bytes");
@@ -622,12 +601,52 @@ public final class Rtnl {
                 case 12 -> protocol = vl >= 1 ? b.get(v) & 0xff : 0; // NDA_PROTOCOL
                 default -> { }
             }
-            a += align(alen);
+        }
+        if (x.bad >= 0) {
+            return new Malformed(t, "attribute length " + x.bad);
         }
         if (dst == null) {
             return new Malformed(t, "neighbor without NDA_DST");
         }
         return new Neigh(add, family == AF_INET ? 4 : 6, index, state, flags, type, dst, lladdr, protocol);
+    }
+
+    /**
+     * Walks the rtattrs {u16 len, u16 type (flags masked), value} from {@code from} to {@code end},
+     * 4-byte aligned: after each {@link #next()} that returns true, {@link #type}, {@link #v} (where
+     * the value starts) and {@link #vl} (its length) name one attribute. A length that does not fit
+     * ends the walk with {@link #bad} set to it (-1 while none).
+     */
+    private static final class Attrs {
+        private final ByteBuffer b;
+        private final int end;
+        private int at;
+        int type;
+        int v;
+        int vl;
+        int bad = -1;
+
+        Attrs(ByteBuffer b, int from, int end) {
+            this.b = b;
+            this.at = from;
+            this.end = end;
+        }
+
+        boolean next() {
+            if (at + 4 > end) {
+                return false;
+            }
+            int len = b.getShort(at) & 0xffff;
+            if (len < 4 || at + len > end) {
+                bad = len;
+                return false;
+            }
+            type = b.getShort(at + 2) & 0x3fff;
+            v = at + 4;
+            vl = len - 4;
+            at += align(len);
+            return true;
+        }
     }
 
     private static int u32(ByteBuffer b, int v, int vl, int dflt) {
