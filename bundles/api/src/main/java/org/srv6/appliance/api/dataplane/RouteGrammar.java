@@ -111,13 +111,7 @@ public final class RouteGrammar {
                     a.add(0, k);
                     nexthops = nexthops(a);
                 }
-                case "via" -> {
-                    via = next(a, "next hop after via");
-                    if (via.equals("inet6") || via.equals("inet")) {
-                        via = next(a, "next hop after via");
-                    }
-                    family(via, 0);
-                }
+                case "via" -> via = via(a);
                 case "dev", "oif" -> dev = next(a, "port after dev");
                 case "table" -> table = table(next(a, "table after table"));
                 case "metric", "preference", "priority" -> metric = number(next(a, "metric"), "metric");
@@ -166,6 +160,16 @@ public final class RouteGrammar {
         return new RouteSpec(fam, prefix, via, dev, table, metric, encap, keyword, params, null, nexthops);
     }
 
+    /** The address after {@code via} (iproute2's optional {@code inet}/{@code inet6} before it), checked to be one. */
+    private static String via(List<String> a) {
+        String via = next(a, "next hop after via");
+        if (via.equals("inet6") || via.equals("inet")) {
+            via = next(a, "next hop after via");
+        }
+        family(via, 0);
+        return via;
+    }
+
     /** The paths of a multipath route: every remaining word, each path after {@code nexthop} (iproute2's parse_nexthops). */
     private static List<RouteSpec.Nexthop> nexthops(List<String> a) {
         List<RouteSpec.Nexthop> out = new ArrayList<>();
@@ -180,13 +184,7 @@ public final class RouteGrammar {
             while (!a.isEmpty() && !a.get(0).equals("nexthop")) {
                 String w = a.remove(0);
                 switch (w) {
-                    case "via" -> {
-                        via = next(a, "next hop after via");
-                        if (via.equals("inet6") || via.equals("inet")) {
-                            via = next(a, "next hop after via");
-                        }
-                        family(via, 0);
-                    }
+                    case "via" -> via = via(a);
                     case "dev", "oif" -> dev = next(a, "port after dev");
                     case "weight" -> {
                         String v = next(a, "weight after weight");
