@@ -168,17 +168,7 @@ public class ApplianceMultipathIT {
         List<Map<Integer, byte[]>> got = sendAndCollect(true, ApplianceMultipathIT::toRoute6);
         int[] on = assertFlowsStayOnOnePath(got, true);
         assertTrue("both paths carry flows: " + on[0] + "/" + on[1], on[0] > 0 && on[1] > 0);
-        // each frame is what single-path forwarding of that path makes: hop limit - 1, that path's MACs
-        byte[][] hostMac = {topo.h1Mac, topo.h2Mac};
-        byte[][] appMac = {topo.appR1Mac, topo.appR2Mac};
-        for (int h = 0; h < 2; h++) {
-            for (Map.Entry<Integer, byte[]> e : got.get(h).entrySet()) {
-                int flow = e.getKey() >> 8;
-                int seq = e.getKey() & 0xff;
-                assertArrayEquals("flow " + flow + " out of r" + (h + 1),
-                        Packets.ethernet(hostMac[h], appMac[h], Packets.ETH_IPV6, ipv6(flow, seq, 63)), e.getValue());
-            }
-        }
+        assertForwardedAsOnePathWould(got, Packets.ETH_IPV6, (flow, seq) -> ipv6(flow, seq, 63), "");
     }
 
     @Test
@@ -186,14 +176,24 @@ public class ApplianceMultipathIT {
         List<Map<Integer, byte[]>> got = sendAndCollect(false, ApplianceMultipathIT::toRoute4);
         int[] on = assertFlowsStayOnOnePath(got, false);
         assertTrue("both paths carry flows: " + on[0] + "/" + on[1], on[0] > 0 && on[1] > 0);
+        assertForwardedAsOnePathWould(got, Packets.ETH_IPV4, (flow, seq) -> ipv4(flow, seq, 63),
+                " (TTL - 1, checksum updated)");
+    }
+
+    /**
+     * Each frame is what single-path forwarding out of its path makes: the packet as sent with hop
+     * limit (TTL) 63, between that path's host MAC and the appliance's MAC on that port.
+     */
+    private void assertForwardedAsOnePathWould(List<Map<Integer, byte[]>> got, int ethertype,
+            java.util.function.BiFunction<Integer, Integer, byte[]> forwarded, String what) {
         byte[][] hostMac = {topo.h1Mac, topo.h2Mac};
         byte[][] appMac = {topo.appR1Mac, topo.appR2Mac};
         for (int h = 0; h < 2; h++) {
             for (Map.Entry<Integer, byte[]> e : got.get(h).entrySet()) {
                 int flow = e.getKey() >> 8;
                 int seq = e.getKey() & 0xff;
-                assertArrayEquals("flow " + flow + " out of r" + (h + 1) + " (TTL - 1, checksum updated)",
-                        Packets.ethernet(hostMac[h], appMac[h], Packets.ETH_IPV4, ipv4(flow, seq, 63)), e.getValue());
+                assertArrayEquals("flow " + flow + " out of r" + (h + 1) + what,
+                        Packets.ethernet(hostMac[h], appMac[h], ethertype, forwarded.apply(flow, seq)), e.getValue());
             }
         }
     }
