@@ -172,6 +172,12 @@ public final class Appliance implements AutoCloseable {
         return home;
     }
 
+    /** @return the saved configuration ({@code etc/srv6.conf}), empty when there is none */
+    public String saved() throws IOException {
+        Path conf = home.resolve("etc/srv6.conf");
+        return Files.exists(conf) ? Files.readString(conf) : "";
+    }
+
     @Override
     public void close() {
         Netns.run(40, List.of("ip", "netns", "exec", ns.name(), home + "/bin/srv6", "stop"));

@@ -132,20 +132,9 @@ public class ApplianceFrrIT {
         }
     }
 
+    /** OSPF converges in tens of seconds: looked at every 200 ms (each look is a client call). */
     private static boolean within(long millis, BooleanSupplier cond) {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            if (cond.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return cond.getAsBoolean();
+        return Poll.within(millis, 200, cond);
     }
 
     /** A line of {@code ip -6 route show} for {@code prefix} with proto ospf through a gateway on {@code dev}. */

@@ -5,11 +5,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.srv6.appliance.itests.kernel.Poll.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,30 +71,11 @@ public class ApplianceNeighborFollowIT {
         }
     }
 
-    private static boolean within(long millis, BooleanSupplier cond) {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            if (cond.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return cond.getAsBoolean();
-    }
 
     private String neighbors() {
         return app.ok("ip neigh show");
     }
 
-    private String saved() throws IOException {
-        Path conf = app.home().resolve("etc/srv6.conf");
-        return Files.exists(conf) ? Files.readString(conf) : "";
-    }
 
     /** A UDP datagram from h to fc00:1::2 through the appliance (in and out of p1): the frame that leaves p1. */
     private byte[] forwarded(int seq) {
@@ -157,7 +138,7 @@ public class ApplianceNeighborFollowIT {
 
         // saved: the typed neighbor, none of the kernel's
         app.ok("srv6:config save " + app.home().resolve("etc/check.conf"));
-        for (String f : new String[] {saved(), Files.readString(app.home().resolve("etc/check.conf"))}) {
+        for (String f : new String[] {app.saved(), Files.readString(app.home().resolve("etc/check.conf"))}) {
             assertTrue(f, f.contains("ip -6 neigh add fc00:1::7 lladdr " + TYPED_MAC + " dev p1"));
             assertFalse(f, f.contains("fc00:1::2") || f.contains("10.1.0.") || f.contains(KERNEL_MAC));
         }
@@ -214,7 +195,7 @@ public class ApplianceNeighborFollowIT {
 
         // a restart: the typed neighbor comes back from etc/srv6.conf, the kernel's from the kernel
         assertEquals(0, app.srv6("stop").exitCode());
-        assertFalse(saved(), saved().contains("10.1.0."));
+        assertFalse(app.saved(), app.saved().contains("10.1.0."));
         app.boot();
         assertTrue(app.ok("srv6:config status"), app.ok("srv6:config status").contains(" 0 rejected"));
         assertTrue(neighbors(), within(10_000, () -> neighbors().contains(V4_LINE)));

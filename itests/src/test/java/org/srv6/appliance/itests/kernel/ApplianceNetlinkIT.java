@@ -3,13 +3,13 @@ package org.srv6.appliance.itests.kernel;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.srv6.appliance.itests.kernel.Poll.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Assume;
@@ -68,30 +68,11 @@ public class ApplianceNetlinkIT {
         }
     }
 
-    private static boolean within(long millis, BooleanSupplier cond) {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            if (cond.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return cond.getAsBoolean();
-    }
 
     private String routes() {
         return app.ok("ip -6 route show");
     }
 
-    private String saved() throws IOException {
-        Path conf = app.home().resolve("etc/srv6.conf");
-        return Files.exists(conf) ? Files.readString(conf) : "";
-    }
 
     @Test
     public void kernelRoutesAddressesAndSidsAreFollowedAndNeverSaved() throws Exception {
@@ -115,7 +96,7 @@ public class ApplianceNetlinkIT {
         assertTrue(lcp, lcp.matches("(?s).*messages \\d+ applied \\d+ refused 0 .*"));
 
         app.ok("srv6:config save " + app.home().resolve("etc/check.conf"));
-        for (String f : new String[] {saved(), Files.readString(app.home().resolve("etc/check.conf"))}) {
+        for (String f : new String[] {app.saved(), Files.readString(app.home().resolve("etc/check.conf"))}) {
             assertFalse(f, f.contains("fc00:9::") || f.contains("fc00:100::1") || f.contains("fc00:8::")
                     || f.contains("fc00:1::1"));
             assertTrue(f, f.contains("ip link add p1 type tap netns " + h.name()));
@@ -251,7 +232,7 @@ public class ApplianceNetlinkIT {
             cp.exec("ip", "-6", "-batch", batch.toString()).check();
             assertTrue(within(60_000, () -> applianceBurst().size() == count / 2));
             assertEquals(kernelBurst(), applianceBurst());
-            assertFalse(saved().contains("fc00:a"));
+            assertFalse(app.saved().contains("fc00:a"));
 
             // restart: nothing of it in the file, all of it back from the kernel
             assertEquals(0, app.srv6("stop").exitCode());
@@ -260,7 +241,7 @@ public class ApplianceNetlinkIT {
                     within(60_000, () -> applianceBurst().size() == count / 2));
             assertEquals(kernelBurst(), applianceBurst());
             assertTrue(within(5000, () -> app.ok("ip -6 addr show dev p1").contains("fc00:1::1/64")));
-            assertFalse(saved().contains("fc00:a"));
+            assertFalse(app.saved().contains("fc00:a"));
         } finally {
             Files.deleteIfExists(batch);
         }
